@@ -1,0 +1,16 @@
+#pragma once
+// Each subcommand lives in its own cmd_<name>.cpp and registers itself on the root app.
+// Handlers throw snncosim::bad_input for bad input (exit 2) and anything else for runtime
+// failures (exit 1); main() maps exceptions to exit codes and prints one line.
+#include <CLI/CLI.hpp>
+
+namespace snncosim::cli {
+
+struct global_options {
+  bool json = false;   // machine-readable output on stdout
+  int verbosity = 0;   // -q: -1, -v: 1, -vv: 2
+};
+
+void add_validate_command(CLI::App& root, global_options& global);
+
+}  // namespace snncosim::cli

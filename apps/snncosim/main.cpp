@@ -1,0 +1,45 @@
+// snncosim: one command line for the whole pipeline. Exit codes: 0 ok, 1 runtime failure,
+// 2 bad input (documented in docs/cli.md).
+#include <cstdio>
+#include <exception>
+
+#include "command.h"
+#include "snncosim/common/error.h"
+#include "snncosim/common/logging.h"
+#include "snncosim/common/progress.h"
+
+int main(int argc, char** argv) {
+  using namespace snncosim;
+  CLI::App app{"snncosim: spiking networks from training to cycle-exact hardware"};
+  app.set_version_flag("--version", "snncosim 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  cli::global_options global;
+  int verbose_count = 0;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbose_count, "More log output (-vv for trace)");
+  app.add_flag("-q,--quiet", quiet, "Only errors on stderr, no progress bars");
+  app.add_flag("--json", global.json, "Machine-readable JSON on stdout");
+  app.parse_complete_callback([&] {
+    global.verbosity = quiet ? -1 : verbose_count;
+    init_logging(global.verbosity);
+    if (quiet || global.json) progress_bar::set_globally_enabled(false);
+  });
+
+  cli::add_validate_command(app, global);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? exit_ok : exit_bad_input;
+  } catch (const bad_input& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return exit_bad_input;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return exit_runtime_failure;
+  }
+  return exit_ok;
+}

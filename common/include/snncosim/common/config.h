@@ -1,0 +1,96 @@
+#pragma once
+// Schema'd YAML documents (design.md §3.3). Four kinds: experiment, network, hardware,
+// platform. Each file starts with `schema: snncosim.<kind>/<version>`. Schemas are declared
+// in yaml/schemas/<kind>.yaml (embedded into the binary at build time) with every key's
+// type, default, range and unit. Loading a document:
+//   1. parses the file (one level of `defaults: other.yaml` is merged underneath),
+//   2. applies --set dotted overrides,
+//   3. validates against the schema and fills defaults,
+//   4. for experiments, loads referenced network/hardware/platform files (paths relative
+//      to the experiment) and validates them too.
+// Every error is a snncosim::bad_input whose message is
+//   "<file>:<line>:<column>: <key.path>: <problem>; expected <what>".
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "snncosim/common/error.h"
+
+namespace snncosim::config {
+
+struct override_entry {
+  std::string path;   // dotted key, e.g. "hardware.clock_mhz" or "layers.0.channels"
+  std::string value;  // parsed as a YAML scalar/flow node
+};
+
+// Parses "a.b.c=value"; throws bad_input on a missing '='.
+override_entry parse_override(const std::string& text);
+
+class document {
+ public:
+  document() = default;
+
+  const std::string& kind() const { return m_kind; }
+  int version() const { return m_version; }
+  const std::filesystem::path& file() const { return m_file; }
+  // The validated tree with all defaults filled in.
+  const YAML::Node& root() const { return m_root; }
+
+  // Typed access by dotted path ("training.optimizer.lr", "layers.2.kernel_size").
+  // Throws bad_input (naming file and key) if the key is absent or of another type.
+  bool has(const std::string& path) const;
+  YAML::Node at(const std::string& path) const;
+  template <typename T>
+  T get(const std::string& path) const {
+    return at(path).as<T>();
+  }
+
+  // Where a key was written ("file:line:column"), or the file name when it came from a
+  // default or an override.
+  std::string where(const std::string& path) const;
+
+  // Referenced documents of an experiment: "network", "hardware", "platform".
+  const document* reference(const std::string& key) const;
+
+  // Resolved configuration, references inlined, as YAML text (written into run folders).
+  std::string resolved_yaml() const;
+
+ private:
+  friend class loader;
+  std::string m_kind;
+  int m_version = 0;
+  std::filesystem::path m_file;
+  YAML::Node m_root;
+  std::map<std::string, std::string> m_where;
+  std::map<std::string, std::shared_ptr<document>> m_refs;
+};
+
+// Loads and validates any document; `expected_kind` empty means "whatever it says".
+document load(const std::filesystem::path& file, const std::vector<override_entry>& overrides = {},
+              const std::string& expected_kind = {});
+
+// Loads from text (for tests and embedded defaults); `name` is used in messages and
+// relative references resolve against `base_dir`.
+document load_text(const std::string& text, const std::string& name,
+                   const std::vector<override_entry>& overrides = {},
+                   const std::string& expected_kind = {},
+                   const std::filesystem::path& base_dir = ".");
+
+// Schema introspection for docs/yaml.md generation and `snncosim validate --schema`.
+struct key_info {
+  std::string path;  // dotted, list items as "[]", free-named map entries as "<name>"
+  std::string type;  // int, float, bool, string, enum, path, list, map, any
+  std::string default_value;
+  std::string range;  // "[min, max]" or enum values
+  std::string unit;
+  std::string doc;
+};
+std::vector<std::string> schema_kinds();
+int schema_version(const std::string& kind);
+std::vector<key_info> describe_schema(const std::string& kind);
+
+}  // namespace snncosim::config

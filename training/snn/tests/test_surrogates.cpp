@@ -38,7 +38,7 @@ TEST_CASE("forward is strict: u == 0 gives no spike") {
   CHECK(heaviside_strict(1e-30f) == 1.0f);
 }
 
-TEST_CASE("atan follows the code, not the docstring; peak alpha/2") {
+TEST_CASE("atan follows the code - not the docstring - peak alpha/2") {
   check_close(g_at("atan", 0.0f), 1.0);
   check_close(g_at("atan", 0.0f, {{"alpha", 3.0}}), 1.5);
   for (double u : {-1.0, -0.3, 0.25, 0.5, 2.0}) {
@@ -49,7 +49,7 @@ TEST_CASE("atan follows the code, not the docstring; peak alpha/2") {
   CHECK(std::fabs(g_at("atan", 0.0f) - 1.0 / pi) > 0.5);
 }
 
-TEST_CASE("sigmoid: peak slope/4, stable form, legacy overflow reproduced on request") {
+TEST_CASE("sigmoid: peak slope/4 - stable form - legacy overflow reproduced on request") {
   check_close(g_at("sigmoid", 0.0f), 6.25);
   const double e = std::exp(-50.0);
   check_close(g_at("sigmoid", 2.0f), 25.0 * e / ((1 + e) * (1 + e)), 1e-5);
@@ -61,14 +61,14 @@ TEST_CASE("sigmoid: peak slope/4, stable form, legacy overflow reproduced on req
   CHECK(std::isfinite(g_at("sigmoid", -40.0f)));
 }
 
-TEST_CASE("fast_sigmoid: peak 1 at u=0, rational decay") {
+TEST_CASE("fast_sigmoid: peak 1 at u=0 - rational decay") {
   check_close(g_at("fast_sigmoid", 0.0f), 1.0);
   check_close(g_at("fast_sigmoid", 0.1f), 1.0 / (3.5 * 3.5), 1e-6);
   check_close(g_at("fast_sigmoid", -0.1f), 1.0 / (3.5 * 3.5), 1e-6);
   check_close(g_at("fast_sigmoid", 0.1f, {{"slope", 10.0}}), 0.25, 1e-6);
 }
 
-TEST_CASE("spike_rate_escape peaks at u=1 with height slope; 25/e at u=0") {
+TEST_CASE("spike_rate_escape peaks at u=1 with height slope - 25/e at u=0") {
   check_close(g_at("spike_rate_escape", 0.0f), 9.19699, 1e-5);
   check_close(g_at("spike_rate_escape", 0.0f), 25.0 * std::exp(-1.0), 1e-6);
   check_close(g_at("spike_rate_escape", 1.0f), 25.0);
@@ -84,7 +84,7 @@ TEST_CASE("triangular is a sign-flipped constant with the flip at u >= 0") {
   CHECK(g_at("triangular", -3.0f, {{"threshold", 2.0}}) == 2.0f);
 }
 
-TEST_CASE("straight_through_estimator, heaviside, sfs, lso") {
+TEST_CASE("straight_through_estimator - heaviside - sfs - lso") {
   CHECK(g_at("straight_through_estimator", -7.0f) == 1.0f);
   CHECK(g_at("heaviside", 0.0f) == 0.0f);
   CHECK(g_at("heaviside", 0.01f) == 1.0f);
@@ -97,7 +97,7 @@ TEST_CASE("straight_through_estimator, heaviside, sfs, lso") {
   check_close(g_at("lso", -1.0f, {{"slope", 0.3}}), 0.3, 1e-7);
 }
 
-TEST_CASE("sso is stochastic, seeded and bounded") {
+TEST_CASE("sso is stochastic - seeded and bounded") {
   auto a = make_surrogate({"sso", {}, 42});
   auto b = make_surrogate({"sso", {}, 42});
   auto c = make_surrogate({"sso", {}, 43});

@@ -12,5 +12,6 @@ struct global_options {
 };
 
 void add_validate_command(CLI::App& root, global_options& global);
+void add_inspect_command(CLI::App& root, global_options& global);
 
 }  // namespace snncosim::cli

@@ -49,6 +49,8 @@ class neuron_layer::impl {
     if (has_u) m_tape_u.assign(n * max_steps, 0.0f);
     m_scratch_u.assign(n, 0.0f);
     m_scratch_g.assign(n, 0.0f);
+    if (wants_param_grads())
+      for (auto& v : m_gr) v.assign(n, 0.0f);
   }
 
   // ---- bookkeeping ----
@@ -67,6 +69,7 @@ class neuron_layer::impl {
   std::vector<float> m_tape_mem, m_tape_syn, m_tape_inh, m_tape_u;  // slot t: after step t
   std::vector<float> m_carry_mem, m_carry_syn, m_carry_inh;  // dL/dstate_t from step t+1
   std::vector<float> m_scratch_u, m_scratch_g;
+  std::vector<float> m_gr[3];  // per-element parameter-gradient terms (learnable params only)
 
   void derive_lapicque_float() {
     const float dt = m_cfg.time_step;
@@ -94,7 +97,9 @@ class neuron_layer::impl {
   }
 
   // ---- forward kernels. Outputs may alias the previous state (inference in place). ----
-  template <reset_mode R, bool RD>
+  // U: record the pre-reset value u (reset_delay=False backward needs it). Template flags
+  // keep the loops free of branches so they vectorise.
+  template <reset_mode R, bool RD, bool U>
   void leaky_fwd(const float* x, const float* pm, float* m, float* uo, float* spk) const {
     const float b = clamp01(m_beta), th = m_threshold, g = m_g;
     for (std::size_t i = 0; i < m_n; ++i) {
@@ -110,15 +115,14 @@ class neuron_layer::impl {
         const float d = (g * h) / g - r;
         if constexpr (R == reset_mode::subtract) m[i] = u - d * th;
         else m[i] = u - d * u;
-        if (uo) uo[i] = u;
       } else {
         m[i] = u;
-        if (uo) uo[i] = u;
       }
+      if constexpr (U) uo[i] = u;
     }
   }
 
-  template <reset_mode R, bool RD>
+  template <reset_mode R, bool RD, bool U>
   void synaptic_fwd(const float* x, const float* pm, const float* ps, float* m, float* s,
                     float* uo, float* spk) const {
     const float b = clamp01(m_beta), a = clamp01(m_alpha), th = m_threshold;
@@ -141,7 +145,7 @@ class neuron_layer::impl {
       } else {
         m[i] = u;
       }
-      if (uo) uo[i] = u;
+      if constexpr (U) uo[i] = u;
     }
   }
 
@@ -210,12 +214,14 @@ class neuron_layer::impl {
       constexpr reset_mode R = decltype(rc)::value;
       switch (m_model) {
         case neuron_model::leaky:
-          if (rd) leaky_fwd<R, true>(x, pm, m, uo, spk);
-          else leaky_fwd<R, false>(x, pm, m, uo, spk);
+          if (rd) leaky_fwd<R, true, false>(x, pm, m, uo, spk);
+          else if (uo) leaky_fwd<R, false, true>(x, pm, m, uo, spk);
+          else leaky_fwd<R, false, false>(x, pm, m, uo, spk);
           break;
         case neuron_model::synaptic:
-          if (rd) synaptic_fwd<R, true>(x, pm, ps, m, s, uo, spk);
-          else synaptic_fwd<R, false>(x, pm, ps, m, s, uo, spk);
+          if (rd) synaptic_fwd<R, true, false>(x, pm, ps, m, s, uo, spk);
+          else if (uo) synaptic_fwd<R, false, true>(x, pm, ps, m, s, uo, spk);
+          else synaptic_fwd<R, false, false>(x, pm, ps, m, s, uo, spk);
           break;
         case neuron_model::lapicque: lapicque_fwd<R>(x, pm, m, spk); break;
         case neuron_model::alpha: alpha_fwd<R>(x, pm, ps, pi, m, s, in, spk); break;
@@ -269,56 +275,82 @@ class neuron_layer::impl {
   }
 
   // dL/du for Leaky/Synaptic from G = dL/dm (external + carry) and the spike gradient,
-  // with the reset_delay=False correction (spike not detached inside it). Also returns
-  // this step's contribution to dL/dθ except the −r·dL/du term of subtract mode.
-  template <reset_mode R, bool RD>
+  // with the reset_delay=False correction (spike not detached inside it). With GR it also
+  // adds this step's dL/dθ except the −r·dL/du term of subtract mode.
+  template <reset_mode R, bool RD, bool GR>
   static inline float du_of(float G, float ds, float g, float fp, float u, float r, float th,
-                            double& dth) {
+                            float& dth) {
     if constexpr (RD || R == reset_mode::none) {
       const float du = G + ds * g * fp;
-      dth += -static_cast<double>(ds) * g * fp;
+      if constexpr (GR) dth = -(ds * g * fp);
       return du;
     } else {
       const float h = step01(u - th > 0.0f);
       if constexpr (R == reset_mode::subtract) {
         const float du = G * (1.0f - th * fp) + ds * g * fp;
-        dth += static_cast<double>(G) * (-(h - r) + th * fp) - static_cast<double>(ds) * g * fp;
+        if constexpr (GR) dth = G * (-(h - r) + th * fp) - ds * g * fp;
         return du;
       } else {
         const float du = G * ((1.0f - h + r) - u * fp) + ds * g * fp;
-        dth += static_cast<double>(G) * u * fp - static_cast<double>(ds) * g * fp;
+        if constexpr (GR) dth = G * u * fp - ds * g * fp;
         return du;
       }
     }
   }
 
-  template <reset_mode R, bool RD>
-  void leaky_bwd(std::size_t t, const float* d_spk, const float* d_mem, float* d_x) {
+  // Sum in double with independent lanes: vectorises without reassociating a single chain.
+  double lane_sum(const float* v) const {
+    constexpr std::size_t lanes = 8;
+    double acc[lanes] = {};
+    std::size_t i = 0;
+    for (; i + lanes <= m_n; i += lanes)
+      for (std::size_t j = 0; j < lanes; ++j) acc[j] += static_cast<double>(v[i + j]);
+    double total = 0.0;
+    for (; i < m_n; ++i) total += static_cast<double>(v[i]);
+    for (std::size_t j = 0; j < lanes; ++j) total += acc[j];
+    return total;
+  }
+
+  // Adds the external dL/dmem_t into the carried dL/dm_t, so kernels see one buffer.
+  void fold_d_mem(const float* d_mem, float* carry) const {
+    if (!d_mem) return;
+    for (std::size_t i = 0; i < m_n; ++i) carry[i] += d_mem[i];
+  }
+
+  // GR: accumulate parameter gradients (double reductions keep the loop scalar, so the
+  // common case without learnable parameters runs without them).
+  template <reset_mode R, bool RD, bool GR>
+  void leaky_bwd(std::size_t t, const float* d_spk, float* d_x) {
     const float* pm = prev(m_tape_mem, m_state_mem, t);
     const float* u = RD ? slot(m_tape_mem, t) : slot(m_tape_u, t);
     surrogate_at(u);
     const float* fp = m_scratch_g.data();
     const float th = m_threshold, g = m_g, b = clamp01(m_beta);
     float* c = m_carry_mem.data();
-    double dth = 0, db = 0, dg = 0;
+    float *gth = m_gr[0].data(), *gb = m_gr[1].data(), *gg = m_gr[2].data();
     for (std::size_t i = 0; i < m_n; ++i) {
       const float r = step01(pm[i] > th);
-      const float G = (d_mem ? d_mem[i] : 0.0f) + c[i];
-      const float du = du_of<R, RD>(G, d_spk[i], g, fp[i], u[i], r, th, dth);
-      if constexpr (R == reset_mode::subtract) dth -= static_cast<double>(r) * du;
+      float cth = 0.0f;
+      const float du = du_of<R, RD, GR>(c[i], d_spk[i], g, fp[i], u[i], r, th, cth);
       const float keep = R == reset_mode::zero ? 1.0f - r : 1.0f;
       d_x[i] = du;
       c[i] = b * keep * du;
-      db += static_cast<double>(du) * keep * pm[i];
-      dg += static_cast<double>(d_spk[i]) * step01(u[i] - th > 0.0f);
+      if constexpr (GR) {
+        if constexpr (R == reset_mode::subtract) cth -= r * du;
+        gth[i] = cth;
+        gb[i] = du * keep * pm[i];
+        gg[i] = d_spk[i] * step01(u[i] - th > 0.0f);
+      }
     }
-    m_d_threshold += static_cast<float>(dth);
-    m_d_beta += static_cast<float>(db) * in01(m_beta);
-    m_d_g += static_cast<float>(dg);
+    if constexpr (GR) {
+      m_d_threshold += static_cast<float>(lane_sum(gth));
+      m_d_beta += static_cast<float>(lane_sum(gb)) * in01(m_beta);
+      m_d_g += static_cast<float>(lane_sum(gg));
+    }
   }
 
-  template <reset_mode R, bool RD>
-  void synaptic_bwd(std::size_t t, const float* d_spk, const float* d_mem, float* d_x) {
+  template <reset_mode R, bool RD, bool GR>
+  void synaptic_bwd(std::size_t t, const float* d_spk, float* d_x) {
     const float* pm = prev(m_tape_mem, m_state_mem, t);
     const float* ps = prev(m_tape_syn, m_state_syn, t);
     const float* u = RD ? slot(m_tape_mem, t) : slot(m_tape_u, t);
@@ -327,27 +359,32 @@ class neuron_layer::impl {
     const float th = m_threshold, b = clamp01(m_beta), a = clamp01(m_alpha);
     float* cm = m_carry_mem.data();
     float* cs = m_carry_syn.data();
-    double dth = 0, db = 0, da = 0;
+    float *gth = m_gr[0].data(), *gb = m_gr[1].data(), *ga = m_gr[2].data();
     for (std::size_t i = 0; i < m_n; ++i) {
       const float r = step01(pm[i] > th);
-      const float G = (d_mem ? d_mem[i] : 0.0f) + cm[i];
-      const float du = du_of<R, RD>(G, d_spk[i], 1.0f, fp[i], u[i], r, th, dth);
-      if constexpr (R == reset_mode::subtract) dth -= static_cast<double>(r) * du;
+      float cth = 0.0f;
+      const float du = du_of<R, RD, GR>(cm[i], d_spk[i], 1.0f, fp[i], u[i], r, th, cth);
       const float dbase = R == reset_mode::zero ? (1.0f - r) * du : du;
       const float dsyn = dbase + cs[i];
       d_x[i] = dsyn;
       cm[i] = b * dbase;
       cs[i] = a * dsyn;
-      db += static_cast<double>(dbase) * pm[i];
-      da += static_cast<double>(dsyn) * ps[i];
+      if constexpr (GR) {
+        if constexpr (R == reset_mode::subtract) cth -= r * du;
+        gth[i] = cth;
+        gb[i] = dbase * pm[i];
+        ga[i] = dsyn * ps[i];
+      }
     }
-    m_d_threshold += static_cast<float>(dth);
-    m_d_beta += static_cast<float>(db) * in01(m_beta);
-    m_d_alpha += static_cast<float>(da) * in01(m_alpha);
+    if constexpr (GR) {
+      m_d_threshold += static_cast<float>(lane_sum(gth));
+      m_d_beta += static_cast<float>(lane_sum(gb)) * in01(m_beta);
+      m_d_alpha += static_cast<float>(lane_sum(ga)) * in01(m_alpha);
+    }
   }
 
-  template <reset_mode R>
-  void lapicque_bwd(std::size_t t, const float* d_spk, const float* d_mem, float* d_x) {
+  template <reset_mode R, bool GR>
+  void lapicque_bwd(std::size_t t, const float* d_spk, float* d_x) {
     const float* pm = prev(m_tape_mem, m_state_mem, t);
     const float* m = slot(m_tape_mem, t);
     surrogate_at(m);
@@ -355,21 +392,24 @@ class neuron_layer::impl {
     const float th = m_threshold, dec = m_lap_decay;
     const float gain = m_lap_r * m_lap_inv_rc * m_lap_dt;
     float* c = m_carry_mem.data();
-    double dth = 0;
+    float* gth = m_gr[0].data();
     for (std::size_t i = 0; i < m_n; ++i) {
       const float r = step01(pm[i] > th);
-      const float A = (d_mem ? d_mem[i] : 0.0f) + c[i] + d_spk[i] * fp[i];
-      dth -= static_cast<double>(d_spk[i]) * fp[i];
-      if constexpr (R == reset_mode::subtract) dth -= static_cast<double>(r) * A;
+      const float A = c[i] + d_spk[i] * fp[i];
+      if constexpr (GR) {
+        if constexpr (R == reset_mode::subtract) gth[i] = -(d_spk[i] * fp[i]) - r * A;
+        else gth[i] = -(d_spk[i] * fp[i]);
+      }
       const float dbase = R == reset_mode::zero ? (1.0f - r) * A : A;
       d_x[i] = gain * dbase;
       c[i] = dec * dbase;
     }
-    m_d_threshold += static_cast<float>(dth);
+    if constexpr (GR) m_d_threshold += static_cast<float>(lane_sum(gth));
   }
 
-  template <reset_mode R>
-  void alpha_bwd(std::size_t t, const float* d_spk, const float* d_mem, float* d_x) {
+  // m_carry_mem holds only this step's external dL/dmem (Alpha's mem has no recurrence).
+  template <reset_mode R, bool GR>
+  void alpha_bwd(std::size_t t, const float* d_spk, float* d_x) {
     const float* pm = prev(m_tape_mem, m_state_mem, t);
     const float* pe = prev(m_tape_syn, m_state_syn, t);
     const float* pi = prev(m_tape_inh, m_state_inh, t);
@@ -382,39 +422,68 @@ class neuron_layer::impl {
     const double den = (static_cast<double>(lb) - la) * (static_cast<double>(lb) - la);
     const double dtau_da = static_cast<double>(lb) / (den * a);
     const double dtau_db = -static_cast<double>(la) / (den * b);
+    float* cm = m_carry_mem.data();
     float* ce = m_carry_syn.data();
     float* ci = m_carry_inh.data();
     double dth = 0, da = 0, db = 0, dtau = 0;
     for (std::size_t k = 0; k < m_n; ++k) {
       const float r = step01(pm[k] > th);
-      const float G = (d_mem ? d_mem[k] : 0.0f) + d_spk[k] * fp[k];
-      dth -= static_cast<double>(d_spk[k]) * fp[k];
+      const float G = cm[k] + d_spk[k] * fp[k];
+      cm[k] = 0.0f;
       const float sum = a * pe[k] + b * pi[k];  // e + i (the input cancels)
       float de, di, extra_i = 0.0f;
       if constexpr (R == reset_mode::zero) {
         de = (1.0f - r) * (ce[k] + tau * G);
         di = (1.0f - r) * (ci[k] + tau * G);
-        dtau += static_cast<double>(1.0f - r) * G * sum;
+        if constexpr (GR) dtau += static_cast<double>(1.0f - r) * G * sum;
       } else if constexpr (R == reset_mode::subtract) {
-        dth -= static_cast<double>(r) * ce[k];
+        if constexpr (GR) dth -= static_cast<double>(r) * ce[k];
         de = ce[k] + tau * G;
         di = (1.0f - r) * ci[k] + tau * G;
         extra_i = r * G;
-        dtau += static_cast<double>(G) * sum;
+        if constexpr (GR) dtau += static_cast<double>(G) * sum;
       } else {
         de = ce[k] + tau * G;
         di = ci[k] + tau * G;
-        dtau += static_cast<double>(G) * sum;
+        if constexpr (GR) dtau += static_cast<double>(G) * sum;
       }
       d_x[k] = de - di;
-      da += static_cast<double>(de) * pe[k];
-      db += static_cast<double>(di) * pi[k];
+      if constexpr (GR) {
+        dth -= static_cast<double>(d_spk[k]) * fp[k];
+        da += static_cast<double>(de) * pe[k];
+        db += static_cast<double>(di) * pi[k];
+      }
       ce[k] = a * de;
       ci[k] = b * di + extra_i;
     }
     m_d_threshold += static_cast<float>(dth);
     m_d_alpha += static_cast<float>((da + dtau * dtau_da) * in01(m_alpha));
     m_d_beta += static_cast<float>((db + dtau * dtau_db) * in01(m_beta));
+  }
+
+  bool wants_param_grads() const {
+    return m_cfg.learn_beta || m_cfg.learn_threshold || m_cfg.learn_alpha ||
+           m_cfg.learn_graded_spikes_factor;
+  }
+
+  template <bool GR>
+  void backward_dispatch(std::size_t t, const float* d_spk, float* d_x) {
+    const bool rd = m_cfg.reset_delay;
+    dispatch_reset(m_cfg.reset, [&](auto rc) {
+      constexpr reset_mode R = decltype(rc)::value;
+      switch (m_model) {
+        case neuron_model::leaky:
+          if (rd) leaky_bwd<R, true, GR>(t, d_spk, d_x);
+          else leaky_bwd<R, false, GR>(t, d_spk, d_x);
+          break;
+        case neuron_model::synaptic:
+          if (rd) synaptic_bwd<R, true, GR>(t, d_spk, d_x);
+          else synaptic_bwd<R, false, GR>(t, d_spk, d_x);
+          break;
+        case neuron_model::lapicque: lapicque_bwd<R, GR>(t, d_spk, d_x); break;
+        case neuron_model::alpha: alpha_bwd<R, GR>(t, d_spk, d_x); break;
+      }
+    });
   }
 
   void backward(std::size_t t, const float* d_spk, const float* d_mem, float* d_x) {
@@ -426,22 +495,9 @@ class neuron_layer::impl {
       std::fill(m_carry_syn.begin(), m_carry_syn.end(), 0.0f);
       std::fill(m_carry_inh.begin(), m_carry_inh.end(), 0.0f);
     }
-    const bool rd = m_cfg.reset_delay;
-    dispatch_reset(m_cfg.reset, [&](auto rc) {
-      constexpr reset_mode R = decltype(rc)::value;
-      switch (m_model) {
-        case neuron_model::leaky:
-          if (rd) leaky_bwd<R, true>(t, d_spk, d_mem, d_x);
-          else leaky_bwd<R, false>(t, d_spk, d_mem, d_x);
-          break;
-        case neuron_model::synaptic:
-          if (rd) synaptic_bwd<R, true>(t, d_spk, d_mem, d_x);
-          else synaptic_bwd<R, false>(t, d_spk, d_mem, d_x);
-          break;
-        case neuron_model::lapicque: lapicque_bwd<R>(t, d_spk, d_mem, d_x); break;
-        case neuron_model::alpha: alpha_bwd<R>(t, d_spk, d_mem, d_x); break;
-      }
-    });
+    fold_d_mem(d_mem, m_carry_mem.data());
+    if (wants_param_grads()) backward_dispatch<true>(t, d_spk, d_x);
+    else backward_dispatch<false>(t, d_spk, d_x);
     --m_back;
   }
 

@@ -243,6 +243,10 @@ case_spec make(const std::string& model, reset_mode r, bool delay, bool use_atan
   cs.cfg.reset = r;
   cs.cfg.reset_delay = delay;
   cs.cfg.threshold = 0.9f;
+  cs.cfg.learn_threshold = true;
+  cs.cfg.learn_beta = model != "lapicque";
+  cs.cfg.learn_alpha = model == "synaptic" || model == "alpha";
+  cs.cfg.learn_graded_spikes_factor = model == "leaky";
   if (model == "leaky") {
     cs.cfg.beta = 0.8f;
     cs.cfg.graded_spikes_factor = 1.5f;
@@ -377,4 +381,21 @@ TEST_CASE("parameters() lists exactly the learnable ones") {
   CHECK(l.beta() == 0.5f);
   neuron_layer plain(default_neuron_config("leaky"), 4, 2);
   CHECK(plain.parameters().empty());
+}
+
+TEST_CASE("dx is the same with and without learnable parameters") {
+  for (const char* model : {"leaky", "synaptic", "lapicque", "alpha"})
+    for (auto r : all_resets) {
+      case_spec cs = make(model, r, true, false);
+      std::mt19937_64 rng(31);
+      const auto x = uniform(rng, 108, -0.4, 1.3);
+      const auto ws = uniform(rng, 108, -1.0, 1.0);
+      const auto wm = uniform(rng, 108, -1.0, 1.0);
+      const auto with = run_layer(cs.cfg, 12, 9, x, ws, wm);
+      cs.cfg.learn_beta = cs.cfg.learn_threshold = cs.cfg.learn_alpha = false;
+      cs.cfg.learn_graded_spikes_factor = false;
+      const auto without = run_layer(cs.cfg, 12, 9, x, ws, wm);
+      CHECK(with.dx == without.dx);
+      CHECK(without.dth == 0.0f);
+    }
 }

@@ -101,6 +101,8 @@ class neuron_layer {
   // Accumulates the gradients of the learnable parameters.
   void backward(std::size_t t, const float* d_spk, const float* d_mem, float* d_x);
 
+  // Parameter gradients are accumulated only when a learn_* flag is set (the reductions
+  // would otherwise slow the common case); then every one of them is accumulated.
   void zero_grad();  // zero the parameter gradients
   float d_beta() const;
   float d_threshold() const;

@@ -47,11 +47,14 @@ class neuron_layer::impl {
       m_carry_inh.assign(n, 0.0f);
     }
     if (has_u) m_tape_u.assign(n * max_steps, 0.0f);
-    m_scratch_u.assign(n, 0.0f);
-    m_scratch_g.assign(n, 0.0f);
+    const std::size_t chunk = std::min(n, k_chunk);
+    m_scratch_u.assign(chunk, 0.0f);
+    m_scratch_g.assign(chunk, 0.0f);
     if (wants_param_grads())
-      for (auto& v : m_gr) v.assign(n, 0.0f);
+      for (auto& v : m_gr) v.assign(chunk, 0.0f);
   }
+
+  static constexpr std::size_t k_chunk = 1024;  // backward chunk (elements): 4 KiB per buffer
 
   // ---- bookkeeping ----
   neuron_config m_cfg;
@@ -268,10 +271,11 @@ class neuron_layer::impl {
   }
 
   // ---- backward ----
-  void surrogate_at(const float* v) {
+  // Surrogate of v - θ for one chunk into m_scratch_g (chunk-sized, stays in L1).
+  void surrogate_at(const float* v, std::size_t len) {
     const float th = m_threshold;
-    for (std::size_t i = 0; i < m_n; ++i) m_scratch_u[i] = v[i] - th;
-    m_sg->grad(m_scratch_u.data(), m_scratch_g.data(), m_n);
+    for (std::size_t i = 0; i < len; ++i) m_scratch_u[i] = v[i] - th;
+    m_sg->grad(m_scratch_u.data(), m_scratch_g.data(), len);
   }
 
   // dL/du for Leaky/Synaptic from G = dL/dm (external + carry) and the spike gradient,
@@ -299,14 +303,14 @@ class neuron_layer::impl {
   }
 
   // Sum in double with independent lanes: vectorises without reassociating a single chain.
-  double lane_sum(const float* v) const {
+  static double lane_sum(const float* v, std::size_t n) {
     constexpr std::size_t lanes = 8;
     double acc[lanes] = {};
     std::size_t i = 0;
-    for (; i + lanes <= m_n; i += lanes)
+    for (; i + lanes <= n; i += lanes)
       for (std::size_t j = 0; j < lanes; ++j) acc[j] += static_cast<double>(v[i + j]);
     double total = 0.0;
-    for (; i < m_n; ++i) total += static_cast<double>(v[i]);
+    for (; i < n; ++i) total += static_cast<double>(v[i]);
     for (std::size_t j = 0; j < lanes; ++j) total += acc[j];
     return total;
   }
@@ -320,15 +324,18 @@ class neuron_layer::impl {
   // GR: accumulate parameter gradients (double reductions keep the loop scalar, so the
   // common case without learnable parameters runs without them).
   template <reset_mode R, bool RD, bool GR>
-  void leaky_bwd(std::size_t t, const float* d_spk, float* d_x) {
-    const float* pm = prev(m_tape_mem, m_state_mem, t);
-    const float* u = RD ? slot(m_tape_mem, t) : slot(m_tape_u, t);
-    surrogate_at(u);
+  void leaky_bwd(std::size_t t, std::size_t lo, std::size_t len, const float* d_spk,
+                  float* d_x) {
+    d_spk += lo;
+    d_x += lo;
+    const float* pm = prev(m_tape_mem, m_state_mem, t) + lo;
+    const float* u = RD ? (slot(m_tape_mem, t) + lo) : (slot(m_tape_u, t) + lo);
+    surrogate_at(u, len);
     const float* fp = m_scratch_g.data();
     const float th = m_threshold, g = m_g, b = clamp01(m_beta);
-    float* c = m_carry_mem.data();
+    float* c = m_carry_mem.data() + lo;
     float *gth = m_gr[0].data(), *gb = m_gr[1].data(), *gg = m_gr[2].data();
-    for (std::size_t i = 0; i < m_n; ++i) {
+    for (std::size_t i = 0; i < len; ++i) {
       const float r = step01(pm[i] > th);
       float cth = 0.0f;
       const float du = du_of<R, RD, GR>(c[i], d_spk[i], g, fp[i], u[i], r, th, cth);
@@ -343,24 +350,27 @@ class neuron_layer::impl {
       }
     }
     if constexpr (GR) {
-      m_d_threshold += static_cast<float>(lane_sum(gth));
-      m_d_beta += static_cast<float>(lane_sum(gb)) * in01(m_beta);
-      m_d_g += static_cast<float>(lane_sum(gg));
+      m_d_threshold += static_cast<float>(lane_sum(gth, len));
+      m_d_beta += static_cast<float>(lane_sum(gb, len)) * in01(m_beta);
+      m_d_g += static_cast<float>(lane_sum(gg, len));
     }
   }
 
   template <reset_mode R, bool RD, bool GR>
-  void synaptic_bwd(std::size_t t, const float* d_spk, float* d_x) {
-    const float* pm = prev(m_tape_mem, m_state_mem, t);
-    const float* ps = prev(m_tape_syn, m_state_syn, t);
-    const float* u = RD ? slot(m_tape_mem, t) : slot(m_tape_u, t);
-    surrogate_at(u);
+  void synaptic_bwd(std::size_t t, std::size_t lo, std::size_t len, const float* d_spk,
+                  float* d_x) {
+    d_spk += lo;
+    d_x += lo;
+    const float* pm = prev(m_tape_mem, m_state_mem, t) + lo;
+    const float* ps = prev(m_tape_syn, m_state_syn, t) + lo;
+    const float* u = RD ? (slot(m_tape_mem, t) + lo) : (slot(m_tape_u, t) + lo);
+    surrogate_at(u, len);
     const float* fp = m_scratch_g.data();
     const float th = m_threshold, b = clamp01(m_beta), a = clamp01(m_alpha);
-    float* cm = m_carry_mem.data();
-    float* cs = m_carry_syn.data();
+    float* cm = m_carry_mem.data() + lo;
+    float* cs = m_carry_syn.data() + lo;
     float *gth = m_gr[0].data(), *gb = m_gr[1].data(), *ga = m_gr[2].data();
-    for (std::size_t i = 0; i < m_n; ++i) {
+    for (std::size_t i = 0; i < len; ++i) {
       const float r = step01(pm[i] > th);
       float cth = 0.0f;
       const float du = du_of<R, RD, GR>(cm[i], d_spk[i], 1.0f, fp[i], u[i], r, th, cth);
@@ -377,23 +387,26 @@ class neuron_layer::impl {
       }
     }
     if constexpr (GR) {
-      m_d_threshold += static_cast<float>(lane_sum(gth));
-      m_d_beta += static_cast<float>(lane_sum(gb)) * in01(m_beta);
-      m_d_alpha += static_cast<float>(lane_sum(ga)) * in01(m_alpha);
+      m_d_threshold += static_cast<float>(lane_sum(gth, len));
+      m_d_beta += static_cast<float>(lane_sum(gb, len)) * in01(m_beta);
+      m_d_alpha += static_cast<float>(lane_sum(ga, len)) * in01(m_alpha);
     }
   }
 
   template <reset_mode R, bool GR>
-  void lapicque_bwd(std::size_t t, const float* d_spk, float* d_x) {
-    const float* pm = prev(m_tape_mem, m_state_mem, t);
-    const float* m = slot(m_tape_mem, t);
-    surrogate_at(m);
+  void lapicque_bwd(std::size_t t, std::size_t lo, std::size_t len, const float* d_spk,
+                  float* d_x) {
+    d_spk += lo;
+    d_x += lo;
+    const float* pm = prev(m_tape_mem, m_state_mem, t) + lo;
+    const float* m = (slot(m_tape_mem, t) + lo);
+    surrogate_at(m, len);
     const float* fp = m_scratch_g.data();
     const float th = m_threshold, dec = m_lap_decay;
     const float gain = m_lap_r * m_lap_inv_rc * m_lap_dt;
-    float* c = m_carry_mem.data();
+    float* c = m_carry_mem.data() + lo;
     float* gth = m_gr[0].data();
-    for (std::size_t i = 0; i < m_n; ++i) {
+    for (std::size_t i = 0; i < len; ++i) {
       const float r = step01(pm[i] > th);
       const float A = c[i] + d_spk[i] * fp[i];
       if constexpr (GR) {
@@ -404,17 +417,20 @@ class neuron_layer::impl {
       d_x[i] = gain * dbase;
       c[i] = dec * dbase;
     }
-    if constexpr (GR) m_d_threshold += static_cast<float>(lane_sum(gth));
+    if constexpr (GR) m_d_threshold += static_cast<float>(lane_sum(gth, len));
   }
 
   // m_carry_mem holds only this step's external dL/dmem (Alpha's mem has no recurrence).
   template <reset_mode R, bool GR>
-  void alpha_bwd(std::size_t t, const float* d_spk, float* d_x) {
-    const float* pm = prev(m_tape_mem, m_state_mem, t);
-    const float* pe = prev(m_tape_syn, m_state_syn, t);
-    const float* pi = prev(m_tape_inh, m_state_inh, t);
-    const float* m = slot(m_tape_mem, t);
-    surrogate_at(m);
+  void alpha_bwd(std::size_t t, std::size_t lo, std::size_t len, const float* d_spk,
+                  float* d_x) {
+    d_spk += lo;
+    d_x += lo;
+    const float* pm = prev(m_tape_mem, m_state_mem, t) + lo;
+    const float* pe = prev(m_tape_syn, m_state_syn, t) + lo;
+    const float* pi = prev(m_tape_inh, m_state_inh, t) + lo;
+    const float* m = (slot(m_tape_mem, t) + lo);
+    surrogate_at(m, len);
     const float* fp = m_scratch_g.data();
     const float a = clamp01(m_alpha), b = clamp01(m_beta), th = m_threshold;
     const float la = std::log(a), lb = std::log(b);
@@ -422,11 +438,11 @@ class neuron_layer::impl {
     const double den = (static_cast<double>(lb) - la) * (static_cast<double>(lb) - la);
     const double dtau_da = static_cast<double>(lb) / (den * a);
     const double dtau_db = -static_cast<double>(la) / (den * b);
-    float* cm = m_carry_mem.data();
-    float* ce = m_carry_syn.data();
-    float* ci = m_carry_inh.data();
+    float* cm = m_carry_mem.data() + lo;
+    float* ce = m_carry_syn.data() + lo;
+    float* ci = m_carry_inh.data() + lo;
     double dth = 0, da = 0, db = 0, dtau = 0;
-    for (std::size_t k = 0; k < m_n; ++k) {
+    for (std::size_t k = 0; k < len; ++k) {
       const float r = step01(pm[k] > th);
       const float G = cm[k] + d_spk[k] * fp[k];
       cm[k] = 0.0f;
@@ -466,22 +482,27 @@ class neuron_layer::impl {
            m_cfg.learn_graded_spikes_factor;
   }
 
+  // Backward runs in chunks so the surrogate values and parameter-gradient terms stay in
+  // L1 instead of streaming whole-layer scratch buffers through memory.
   template <bool GR>
   void backward_dispatch(std::size_t t, const float* d_spk, float* d_x) {
     const bool rd = m_cfg.reset_delay;
     dispatch_reset(m_cfg.reset, [&](auto rc) {
       constexpr reset_mode R = decltype(rc)::value;
-      switch (m_model) {
-        case neuron_model::leaky:
-          if (rd) leaky_bwd<R, true, GR>(t, d_spk, d_x);
-          else leaky_bwd<R, false, GR>(t, d_spk, d_x);
-          break;
-        case neuron_model::synaptic:
-          if (rd) synaptic_bwd<R, true, GR>(t, d_spk, d_x);
-          else synaptic_bwd<R, false, GR>(t, d_spk, d_x);
-          break;
-        case neuron_model::lapicque: lapicque_bwd<R, GR>(t, d_spk, d_x); break;
-        case neuron_model::alpha: alpha_bwd<R, GR>(t, d_spk, d_x); break;
+      for (std::size_t lo = 0; lo < m_n; lo += k_chunk) {
+        const std::size_t len = std::min(k_chunk, m_n - lo);
+        switch (m_model) {
+          case neuron_model::leaky:
+            if (rd) leaky_bwd<R, true, GR>(t, lo, len, d_spk, d_x);
+            else leaky_bwd<R, false, GR>(t, lo, len, d_spk, d_x);
+            break;
+          case neuron_model::synaptic:
+            if (rd) synaptic_bwd<R, true, GR>(t, lo, len, d_spk, d_x);
+            else synaptic_bwd<R, false, GR>(t, lo, len, d_spk, d_x);
+            break;
+          case neuron_model::lapicque: lapicque_bwd<R, GR>(t, lo, len, d_spk, d_x); break;
+          case neuron_model::alpha: alpha_bwd<R, GR>(t, lo, len, d_spk, d_x); break;
+        }
       }
     });
   }

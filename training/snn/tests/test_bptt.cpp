@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <omp.h>
+
 #include "snncosim/snn/neuron.h"
 
 using namespace snncosim::snn;
@@ -398,4 +400,56 @@ TEST_CASE("dx is the same with and without learnable parameters") {
       CHECK(with.dx == without.dx);
       CHECK(without.dth == 0.0f);
     }
+}
+
+namespace {
+struct big_result {
+  std::vector<float> spk, dx;
+  float dth, dbeta;
+};
+big_result run_big(std::size_t n, std::size_t steps, const std::vector<float>& x,
+                   const std::vector<float>& ds, int threads) {
+  omp_set_num_threads(threads);
+  case_spec cs = make("leaky", reset_mode::subtract, false, false);
+  neuron_layer layer(cs.cfg, n, steps);
+  big_result r{std::vector<float>(n * steps), std::vector<float>(n * steps), 0, 0};
+  layer.reset_state();
+  for (std::size_t t = 0; t < steps; ++t) layer.forward(t, &x[t * n], &r.spk[t * n], nullptr);
+  for (std::size_t t = steps; t-- > 0;) layer.backward(t, &ds[t * n], nullptr, &r.dx[t * n]);
+  r.dth = layer.d_threshold();
+  r.dbeta = layer.d_beta();
+  return r;
+}
+}  // namespace
+
+TEST_CASE("large layers - chunk boundaries and thread count change nothing") {
+  const std::size_t n = 8 * 1024 * 2 + 37, steps = 4;
+  std::mt19937_64 rng(77);
+  const auto xd = uniform(rng, n * steps, -0.4, 1.3);
+  const auto dd = uniform(rng, n * steps, -1.0, 1.0);
+  const std::vector<float> x(xd.begin(), xd.end()), ds(dd.begin(), dd.end());
+  const int saved = omp_get_max_threads();
+  const auto one = run_big(n, steps, x, ds, 1);
+  const auto two = run_big(n, steps, x, ds, 2);
+  omp_set_num_threads(saved);
+  CHECK(one.spk == two.spk);
+  CHECK(one.dx == two.dx);
+  CHECK(one.dth == two.dth);
+  CHECK(one.dbeta == two.dbeta);
+  // Every element equals the same element run alone (spot checks across chunk edges).
+  case_spec cs = make("leaky", reset_mode::subtract, false, false);
+  for (std::size_t i : {std::size_t{0}, std::size_t{1023}, std::size_t{1024}, std::size_t{8191},
+                        std::size_t{8192}, n - 1}) {
+    neuron_layer single(cs.cfg, 1, steps);
+    single.reset_state();
+    float s = 0, d = 0;
+    for (std::size_t t = 0; t < steps; ++t) {
+      single.forward(t, &x[t * n + i], &s, nullptr);
+      REQUIRE(s == one.spk[t * n + i]);
+    }
+    for (std::size_t t = steps; t-- > 0;) {
+      single.backward(t, &ds[t * n + i], nullptr, &d);
+      REQUIRE(d == one.dx[t * n + i]);
+    }
+  }
 }

@@ -86,6 +86,8 @@ TEST_CASE("triangular is a sign-flipped constant with the flip at u >= 0") {
 
 TEST_CASE("straight_through_estimator - heaviside - sfs - lso") {
   CHECK(g_at("straight_through_estimator", -7.0f) == 1.0f);
+  CHECK(g_at("disabled", 0.1f) == 0.0f);  // surrogate_disable=True
+  CHECK(g_at("disabled", -0.1f) == 0.0f);
   CHECK(g_at("heaviside", 0.0f) == 0.0f);
   CHECK(g_at("heaviside", 0.01f) == 1.0f);
   CHECK(g_at("sfs", 0.5f) == 0.0f);

@@ -1,5 +1,6 @@
 # Writes a C++ file holding each schema file's text, keyed by its base name.
 set(body "// Generated from yaml/schemas by cmake/embed_schemas.cmake. Do not edit.\n#include <map>\n#include <string>\nnamespace snncosim::config::detail {\nconst std::map<std::string, std::string>& embedded_schemas() {\n  static const std::map<std::string, std::string> schemas = {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME_WE)
   file(READ ${f} text)

@@ -70,8 +70,9 @@ void progress_bar::draw(bool final_line) {
     constexpr int width = 24;
     const double frac = std::min(1.0, static_cast<double>(m_done) / static_cast<double>(m_total));
     const int filled = static_cast<int>(frac * width);
-    bar = "|" + std::string(static_cast<std::size_t>(filled), '#') +
-          std::string(static_cast<std::size_t>(width - filled), ' ') + "| ";
+    // Built with append rather than operator+ (GCC 12 emits a false -Wrestrict on the latter).
+    bar.append(1, '|').append(static_cast<std::size_t>(filled), '#');
+    bar.append(static_cast<std::size_t>(width - filled), ' ').append("| ");
     const double eta = rate > 0 ? static_cast<double>(m_total - std::min(m_done, m_total)) / rate : -1;
     counts = fmt::format("{}/{} [{}<{}, {}]", m_done, m_total, format_duration(elapsed),
                          format_duration(eta), format_rate(rate, m_unit));

@@ -6,8 +6,8 @@
 //   1. parses the file (one level of `defaults: other.yaml` is merged underneath),
 //   2. applies --set dotted overrides,
 //   3. validates against the schema and fills defaults,
-//   4. for experiments, loads referenced network/hardware/platform files (paths relative
-//      to the experiment) and validates them too.
+//   4. for experiments, inlines the referenced network/hardware/platform files (paths
+//      relative to the experiment), so `--set hardware.clock_mhz=200` reaches into them.
 // Every error is a snncosim::bad_input whose message is
 //   "<file>:<line>:<column>: <key.path>: <problem>; expected <what>".
 #include <filesystem>
@@ -53,20 +53,34 @@ class document {
   // default or an override.
   std::string where(const std::string& path) const;
 
-  // Referenced documents of an experiment: "network", "hardware", "platform".
-  const document* reference(const std::string& key) const;
+  // The file a key came from (an experiment inlines the network, hardware and platform
+  // files it references, so keys under "network." come from the network file).
+  std::filesystem::path source_file(const std::string& path) const;
 
   // Resolved configuration, references inlined, as YAML text (written into run folders).
   std::string resolved_yaml() const;
 
+  // Used by the loader.
+  struct origin {
+    std::string location;            // "file:line:column" or "--set key=value"
+    std::filesystem::path file;      // file the key was read from (empty for --set)
+  };
+  document(std::string kind, int version, std::filesystem::path file, YAML::Node root,
+           std::map<std::string, origin> origins)
+      : m_kind(std::move(kind)),
+        m_version(version),
+        m_file(std::move(file)),
+        m_root(std::move(root)),
+        m_origins(std::move(origins)) {}
+
  private:
-  friend class loader;
+  const origin* find_origin(const std::string& path) const;
+
   std::string m_kind;
   int m_version = 0;
   std::filesystem::path m_file;
   YAML::Node m_root;
-  std::map<std::string, std::string> m_where;
-  std::map<std::string, std::shared_ptr<document>> m_refs;
+  std::map<std::string, origin> m_origins;
 };
 
 // Loads and validates any document; `expected_kind` empty means "whatever it says".

@@ -48,6 +48,7 @@ memory::desc batch_norm2d::configure(engine_context& ctx, const memory::desc& sr
   m_infer = dnnl::batch_normalization_forward(*m_infer_pd);
   dnnl::batch_normalization_backward::desc bd(dnnl::prop_kind::backward, step_md, step_md, eps,
                                               flags::use_scale | flags::use_shift);
+  // oneDNN 2.6 insists on DNNL_ARG_SHIFT in the backward call although it does not read it.
   m_bwd_pd.emplace(bd, eng, *m_train_pd);
   m_bwd = dnnl::batch_normalization_backward(*m_bwd_pd);
 
@@ -119,7 +120,8 @@ const memory& batch_norm2d::backward(engine_context& ctx, const memory& diff_dst
     m_var_mem.set_data_handle(m_var.data() + ut * c);
     m_bwd.execute(s, {{DNNL_ARG_SRC, m_src_step}, {DNNL_ARG_DIFF_DST, m_diff_dst_step},
                       {DNNL_ARG_MEAN, m_mean_mem}, {DNNL_ARG_VARIANCE, m_var_mem},
-                      {DNNL_ARG_SCALE, m_scale_mem}, {DNNL_ARG_DIFF_SRC, m_diff_src_step},
+                      {DNNL_ARG_SCALE, m_scale_mem}, {DNNL_ARG_SHIFT, m_shift_mem},
+                      {DNNL_ARG_DIFF_SRC, m_diff_src_step},
                       {DNNL_ARG_DIFF_SCALE, m_diff_scale_mem}, {DNNL_ARG_DIFF_SHIFT, m_diff_shift_mem}});
     s.wait();
     for (std::size_t k = 0; k < c; ++k) {

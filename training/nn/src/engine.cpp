@@ -3,8 +3,9 @@
 namespace snncosim::nn {
 
 std::size_t row_bytes(const dnnl::memory::desc& md) {
-  const auto rows = static_cast<std::size_t>(md.dims()[0]);
-  return md.get_size() / rows;
+  const auto dims = md.dims();
+  if (dims.empty() || dims.front() <= 0) return 0;
+  return md.get_size() / static_cast<std::size_t>(dims.front());
 }
 
 std::size_t logical_elements(const dnnl::memory::desc& md) {

@@ -81,7 +81,7 @@ void check_conv(conv2d_options o, dims4 in, tag src_tag) {
   const auto dst_md = layer.configure(ctx, src.get_desc(), {1, in.n});
   const auto& dst = layer.forward(ctx, src, true);
   dims4 out{};
-  const auto w = to_double(layer.weights()), b = to_double(layer.bias());
+  const auto w = to_double({layer.weights().begin(), layer.weights().end()}), b = to_double({layer.bias().begin(), layer.bias().end()});
   const auto ref = naive_conv(to_double(x), in, w, b, o.out_channels, o.kernel, o.stride, o.padding, out);
   CHECK(relative_error(read_plain(ctx, dst), ref) < tol);
 
@@ -128,7 +128,7 @@ TEST_CASE("linear forward and backward from 2-D and 4-D inputs") {
     const auto md = four_d ? md_of({n, c, h, w}, tag::nchw) : md_of({n, in_f}, tag::nc);
     auto src = make_memory(ctx, md, x);
     const auto dst_md = layer.configure(ctx, md, {1, n});
-    const auto wv = to_double(layer.weights()), bv = to_double(layer.bias());
+    const auto wv = to_double({layer.weights().begin(), layer.weights().end()}), bv = to_double({layer.bias().begin(), layer.bias().end()});
     auto naive = [&](const std::vector<double>& xs, const std::vector<double>& ws, const std::vector<double>& bs) {
       std::vector<double> y(static_cast<std::size_t>(n * out_f));
       for (int i = 0; i < n; ++i)

@@ -4,8 +4,10 @@
 // reordered into the primitive's preferred layout once per mini-batch.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
+#include "snncosim/nn/detail/edge.h"
 #include "snncosim/nn/layer.h"
 
 namespace snncosim::nn {
@@ -31,14 +33,14 @@ class conv2d final : public layer {
   std::vector<parameter> parameters() override;
 
   const conv2d_options& options() const { return m_options; }
-  std::vector<float>& weights() { return m_weights; }  // oihw
-  std::vector<float>& bias() { return m_bias; }
+  // Views, not vectors: the primitives hold pointers into the storage.
+  std::span<float> weights() { return m_weights; }  // oihw
+  std::span<float> bias() { return m_bias; }
 
  private:
   conv2d_options m_options;
   std::vector<float> m_weights, m_bias, m_diff_weights, m_diff_bias;
 
-  dnnl::memory::desc m_src_md;  // as given by the previous layer
   std::optional<dnnl::convolution_forward::primitive_desc> m_fwd_pd;
   std::optional<dnnl::convolution_backward_data::primitive_desc> m_bwd_data_pd;
   std::optional<dnnl::convolution_backward_weights::primitive_desc> m_bwd_weights_pd;
@@ -47,12 +49,11 @@ class conv2d final : public layer {
   dnnl::convolution_backward_weights m_bwd_weights;
 
   dnnl::memory m_user_weights, m_user_bias, m_user_diff_weights, m_user_diff_bias;
-  dnnl::memory m_prim_weights, m_prim_diff_weights;  // may alias the user memories
-  dnnl::memory m_prim_src, m_prim_diff_src;          // conv layout copies when the src layout differs
+  dnnl::memory m_prim_diff_weights, m_prim_diff_src;
+  detail::edge m_w_fwd, m_w_bwd, m_dw, m_src_fwd, m_src_bw, m_ddst_bw, m_ddst_bd, m_dsrc;
+  bool m_src_shared = false;  // backward-weights reads the forward's src copy
   dnnl::memory m_dst, m_diff_src;
-  dnnl::memory m_src;  // the src of the last forward
-  dnnl::reorder m_reorder_weights, m_reorder_diff_weights, m_reorder_src, m_reorder_diff_src;
-  bool m_weights_reordered = false, m_diff_weights_reordered = false, m_src_reordered = false;
+  dnnl::memory m_src, m_conv_src;  // the src of the last forward, as given and as convolved
 };
 
 }  // namespace snncosim::nn

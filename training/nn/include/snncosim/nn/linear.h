@@ -4,6 +4,7 @@
 // needed in front of it. Weights are plain (out, in) row-major for the optimiser.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "snncosim/nn/layer.h"
@@ -28,8 +29,9 @@ class linear final : public layer {
   std::vector<parameter> parameters() override;
 
   const linear_options& options() const { return m_options; }
-  std::vector<float>& weights() { return m_weights; }
-  std::vector<float>& bias() { return m_bias; }
+  // Views, not vectors: the primitives hold pointers into the storage.
+  std::span<float> weights() { return m_weights; }
+  std::span<float> bias() { return m_bias; }
 
  private:
   linear_options m_options;

@@ -88,10 +88,12 @@ epoch_metrics trainer::train_epoch(batch_source& train, int epoch) {
   for (std::size_t b = 0; b < batches; ++b) {
     const batch_view v = train.batch(b, batch);
     m_net.reseed(static_cast<std::uint64_t>(epoch) * 1000003ull + b + (m_options.seed << 32));
+    if (m_options.before_forward) m_options.before_forward();
     const float* out = m_net.forward(v.frames, true);
     double l = loss(out, v.labels, batch, m_d_output.data());
     l += m_net.last_regularizer_loss();
     m_net.backward(m_d_output.data());
+    if (m_options.after_backward) m_options.after_backward();
     m_optimizer.step(m.lr);
     loss_sum += l * batch;
     correct += snn::accuracy_rate(out, shape, v.labels, pop_classes(spec)) * batch;

@@ -34,6 +34,9 @@ struct trainer_options {
   std::filesystem::path run_dir;  // empty: no checkpoints or metrics files
   bool resume = true;             // continue from run_dir/checkpoint.bin when present
   bool progress = true;
+  // Training-step hooks (e.g. QAT weight fake-quantization, snncosim_export): called right
+  // before each training forward and right after its backward, before the optimiser step.
+  std::function<void()> before_forward, after_backward;
 };
 
 struct layer_rate {

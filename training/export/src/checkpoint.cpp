@@ -2,12 +2,11 @@
 
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/nn/network.h"
 
@@ -18,9 +17,7 @@ namespace snncosim::export_ {
 // (parameters, then buffers), then optimiser state (ignored here).
 void load_checkpoint_weights(nn::network& net, const std::filesystem::path& file) {
   const std::string where = file.string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw bad_input(where + ": cannot open checkpoint");
-  const std::string blob((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string blob = read_file(file);
   constexpr char magic[8] = {'S', 'N', 'N', 'C', 'K', 'P', 'T', '1'};
   if (blob.size() < 16 || std::memcmp(blob.data(), magic, sizeof magic) != 0)
     throw bad_input(where + ": byte 0: not a snncosim checkpoint");

@@ -70,7 +70,7 @@ TEST_CASE("batchnorm folding: conv + BN (eval) equals the folded conv on random 
   s.in_channels = 3;
   s.in_height = 7;
   s.in_width = 6;
-  s.num_classes = 4;
+  s.num_classes = 4 * 7 * 6;  // the network output is the neuron layer itself
   s.layers = {make(nn::layer_type::conv, 4, 3, 1), make(nn::layer_type::batchnorm), neuron(leaky(0.9f), true)};
   s.layers[1].eps = 1e-3f;
   nn::network net(s, 3);
@@ -190,8 +190,8 @@ TEST_CASE("unsupported constructs are rejected naming the layer") {
     snn::neuron_config syn = snn::default_neuron_config("synaptic");
     syn.alpha = 0.5f;
     s.layers = {make(nn::layer_type::flatten), make(nn::layer_type::linear, 2), neuron(syn, true)};
-    s.layers[1].name = "fc_syn";
-    rejects(s, "fc_syn");
+    s.layers[2].name = "syn_neuron";
+    rejects(s, "syn_neuron");
   }
   {
     auto s = base;

@@ -42,6 +42,15 @@ nn::synthetic_source data_for(const nn::network_spec& s, std::size_t samples, in
   return nn::synthetic_source(o);
 }
 
+std::vector<std::span<float>> bias_tensors(nn::network& net) {
+  std::vector<std::span<float>> out;
+  for (auto& l : net.layers()) {
+    if (auto* c = dynamic_cast<nn::conv2d*>(l.get())) out.push_back(c->bias());
+    if (auto* f = dynamic_cast<nn::linear*>(l.get())) out.push_back(f->bias());
+  }
+  return out;
+}
+
 std::vector<std::span<float>> weight_tensors(nn::network& net) {
   std::vector<std::span<float>> out;
   for (auto& l : net.layers()) {
@@ -76,6 +85,11 @@ TEST_CASE("fake-quantized weights equal the exported integer weights times their
         const double s = l.weight_scale.size() == 1 ? l.weight_scale[0] : l.weight_scale[i / per_out];
         REQUIRE(std::abs(l.weights[i]) <= 7);
         CHECK(w[t][i] == static_cast<float>(l.weights[i] * s));
+      }
+      const auto b = bias_tensors(net)[t];
+      for (std::size_t o = 0; o < b.size(); ++o) {
+        const double s = l.weight_scale.size() == 1 ? l.weight_scale[0] : l.weight_scale[o];
+        CHECK(b[o] == static_cast<float>(l.bias[o] * s));
       }
       ++t;
     }

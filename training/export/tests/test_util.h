@@ -44,8 +44,8 @@ inline nn::network_spec small_spec(float beta = 0.9f) {
   s.population_per_class = 2;
   snn::neuron_config lap;
   lap.model = "lapicque";
-  lap.beta = 0.85f;
-  lap.threshold = 0.8f;
+  lap.beta = 0.5f;  // decay 1 + ln 0.5 = 0.307, input gain ln 2
+  lap.threshold = 0.2f;
   lap.reset = snn::reset_mode::zero;
   s.layers = {make(nn::layer_type::conv, 6, 3, 1), make(nn::layer_type::batchnorm), neuron(leaky(beta, 0.5f)),
               make(nn::layer_type::maxpool, 0, 2, 0, 0), make(nn::layer_type::conv, 8, 3, 0),

@@ -11,7 +11,8 @@
 //
 // BatchNorm: training quantizes the conv weights before BN (the folded weights exported
 // later are requantized after folding, so with BN the fake-quant is an approximation).
-// Biases stay float in training (export puts them in accumulator units, far finer).
+// Biases are fake-quantized too: the integer bias is rhe(b / s) in accumulator units, one
+// weight LSB, which at 4 bits is as coarse as the weights.
 #include <span>
 #include <vector>
 
@@ -38,17 +39,20 @@ class fake_quantizer {
     std::size_t layer;  // index into net->layers(); spans are fetched per call because
                         // configure() may move parameter storage
     int out_channels;
-    std::vector<float> master;
+    std::vector<float> master, master_bias;
   };
   std::span<float> weights_of(const target& t) const;
+  std::span<float> bias_of(const target& t) const;
 
   quantization_settings m_settings;
   std::vector<target> m_targets;
   bool m_applied = false;
 };
 
-// Fake-quantizes weight values in place (the function apply() uses).
-void fake_quantize(float* weights, std::size_t size, int out_channels, int bits, numerics::scale_granularity g);
+// Fake-quantizes weights (and the bias, which the integer layer holds in accumulator units,
+// i.e. in units of the weight scale) in place: the function apply() uses. `bias` may be empty.
+void fake_quantize(std::span<float> weights, std::span<float> bias, int out_channels,
+                   const numerics::datapath_widths& widths, numerics::scale_granularity g);
 
 // Installs apply/restore as the trainer's before_forward/after_backward hooks. The
 // quantizer must outlive the trainer's use of the options.

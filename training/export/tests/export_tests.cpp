@@ -139,6 +139,27 @@ TEST_CASE("16-bit export: integer inference agrees with float inference on spike
   MESSAGE("float accuracy " << r.float_accuracy << ", integer accuracy " << r.integer_accuracy
                             << ", same prediction " << r.prediction_agreement);
   CHECK(r.prediction_agreement > 0.9);
+
+  // Negative control: the same model with the first linear layer reading its input in
+  // H,W,C instead of C,H,W order (a flatten-order bug) must fail the threshold above.
+  export_result wrong = ex;
+  numerics::quant_layer& fc = wrong.model.layers[4];
+  const numerics::tensor_shape in = {8, 2, 2};  // conv4 output after its current pool
+  REQUIRE(static_cast<std::int64_t>(fc.weights.size()) == fc.out_channels * in.size());
+  std::vector<std::int32_t> permuted(fc.weights.size());
+  for (int oc = 0; oc < fc.out_channels; ++oc)
+    for (int c = 0; c < in.channels; ++c)
+      for (int y = 0; y < in.height; ++y)
+        for (int x = 0; x < in.width; ++x) {
+          const auto chw = static_cast<std::size_t>((c * in.height + y) * in.width + x);
+          const auto hwc = static_cast<std::size_t>((y * in.width + x) * in.channels + c);
+          permuted[static_cast<std::size_t>(oc) * 32 + hwc] = fc.weights[static_cast<std::size_t>(oc) * 32 + chw];
+        }
+  fc.weights = permuted;
+  data.set_epoch(0);
+  const comparison_report bad = compare_float_integer(net, wrong, data, o);
+  MESSAGE("flatten-order bug: " << bad.layers[4].name << " agreement " << bad.layers[4].agreement);
+  CHECK(bad.layers[4].agreement < 0.99);
 }
 
 TEST_CASE("export inserts the flatten that nn::linear does implicitly") {

@@ -218,8 +218,8 @@ int int_or(const YAML::Node& n, const char* key, int fallback) { return n[key] ?
 
 }  // namespace
 
-network_spec network_spec_from_yaml(const config::document& doc) {
-  const YAML::Node& root = doc.root();
+network_spec network_spec_from_yaml(const config::document& doc, const std::string& prefix) {
+  const YAML::Node root = prefix.empty() ? doc.root() : doc.at(prefix.substr(0, prefix.size() - 1));
   network_spec s;
   s.name = root["name"].as<std::string>("network");
   s.in_channels = root["input"]["channels"].as<int>();
@@ -232,7 +232,7 @@ network_spec network_spec_from_yaml(const config::document& doc) {
   const YAML::Node layers = root["layers"];
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const YAML::Node n = layers[i];
-    const std::string path = "layers." + std::to_string(i);
+    const std::string path = prefix + "layers." + std::to_string(i);
     const auto type = n["type"].as<std::string>();
     layer_spec l;
     if (n["name"]) l.name = n["name"].as<std::string>();
@@ -276,9 +276,9 @@ network_spec network_spec_from_yaml(const config::document& doc) {
   try {
     validate(s);
   } catch (const bad_input& e) {
-    throw bad_input(doc.file().string() + ": " + e.what());
+    throw bad_input(doc.where(prefix + "layers") + ": " + e.what());
   } catch (const std::invalid_argument& e) {
-    throw bad_input(doc.file().string() + ": layers: " + e.what());
+    throw bad_input(doc.where(prefix + "layers") + ": " + prefix + "layers: " + e.what());
   }
   return s;
 }

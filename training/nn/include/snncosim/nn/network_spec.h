@@ -66,6 +66,7 @@ network_spec mlp_spec(const snn::neuron_config& neuron, int in_features, const s
 // From a validated `network` document (yaml/schemas/network.yaml). Conv channels are
 // multiplied by channel_scale (rounded, at least 1); the output linear layer must have
 // num_classes * population_per_class features. Errors: bad_input with file:line.
-network_spec network_spec_from_yaml(const config::document& doc);
+// prefix: "" for a network document, "network." for the network inlined in an experiment.
+network_spec network_spec_from_yaml(const config::document& doc, const std::string& prefix = "");
 
 }  // namespace snncosim::nn

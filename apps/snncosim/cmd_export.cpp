@@ -3,6 +3,7 @@
 // the integer spike traces of the first N test samples (docs/export.md).
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "snncosim/export/checkpoint.h"
 #include "snncosim/export/compare.h"
 #include "snncosim/export/export_model.h"
+#include "snncosim/export/fake_quant.h"
 #include "snncosim/export/provenance.h"
 #include "snncosim/export/settings.h"
 #include "snncosim/nn/benchmark.h"
@@ -81,6 +83,16 @@ void add_export_command(CLI::App& root, global_options& global) {
                                              settings.qat ? "on" : "off")));
     spdlog::info("{}: exported {} layers from {}", setup.name, exported.model.layers.size(), checkpoint.string());
     const auto report = export_::compare_float_integer(net, exported, *setup.test, co);
+    // Under QAT the network training optimised is the fake-quantized one: compare it too.
+    std::optional<export_::comparison_report> fake_report;
+    if (settings.qat) {
+      export_::fake_quantizer fq(net, settings);
+      fq.apply();
+      auto fco = co;
+      fco.trace_samples = 0;
+      fake_report = export_::compare_float_integer(net, exported, *setup.test, fco);
+      fq.restore();
+    }
 
     numerics::write_model_file(opt->model, exported.model);
     numerics::trace_metadata meta;
@@ -112,6 +124,12 @@ void add_export_command(CLI::App& root, global_options& global) {
                        {"model", opt->model},
                        {"traces", opt->traces},
                        {"trace_samples", report.traces.size()}};
+      if (fake_report) {
+        nlohmann::json fl = nlohmann::json::object();
+        for (const auto& l : fake_report->layers) fl[l.name] = l.agreement;
+        j["fake_quant_float_accuracy"] = fake_report->float_accuracy;
+        j["fake_quant_layer_agreement"] = fl;
+      }
       std::cout << j.dump(2) << "\n";
     } else {
       std::cout << fmt::format("{} test samples: float accuracy {:.2f}%, integer accuracy {:.2f}% ({}-bit weights), "
@@ -121,6 +139,12 @@ void add_export_command(CLI::App& root, global_options& global) {
       for (const auto& l : report.layers)
         std::cout << fmt::format("  {:<16} spike agreement {:.5f}  (float {} / integer {} spikes)\n", l.name,
                                  l.agreement, l.float_spikes, l.integer_spikes);
+      if (fake_report) {
+        std::cout << fmt::format("QAT: fake-quantized float accuracy {:.2f}%\n", 100 * fake_report->float_accuracy);
+        for (const auto& l : fake_report->layers)
+          std::cout << fmt::format("  {:<16} spike agreement {:.5f} with the fake-quantized float network\n", l.name,
+                                   l.agreement);
+      }
       std::cout << fmt::format("wrote {} and {} ({} samples)\n", opt->model, opt->traces, report.traces.size());
     }
   });

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <fstream>
 #include <string>
 
@@ -142,6 +143,13 @@ TEST_CASE("trace file round trip: sparse spikes, counts, membrane, labels") {
   }
   CHECK(r.samples[1].result.num_steps == 1);
   CHECK(r.samples[1].result.layers[0].total() == 0);
+  // Streaming: one sample at a time, by position.
+  const trace_reader reader(dir / "t.h5");
+  CHECK(reader.num_samples() == 2);
+  CHECK(reader.meta().model_file == "m.h5");
+  CHECK(reader.read_sample(1).sample_index == 4);
+  CHECK(reader.read_sample(0).result.layers[0].spikes == samples[0].result.layers[0].spikes);
+  CHECK_THROWS_AS(reader.read_sample(2), std::out_of_range);
   fs::remove_all(dir);
 }
 
@@ -211,6 +219,38 @@ TEST_CASE("a missing group or dataset is named in the error") {
   delete_link(dir / "t.h5", "/samples/000000/layers/001/counts");
   msg = error_of([&] { read_trace_file(dir / "t.h5"); });
   CHECK(msg.find("/samples/000000/layers/001/counts: missing dataset") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a damaged weight byte is caught by the data checksum") {
+  const fs::path dir = temp_dir("damaged");
+  write_model_file(dir / "m.h5", testing::hand_model());
+  haddr_t addr = 0;
+  {
+    const hid_t f = H5Fopen((dir / "m.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    const hid_t ds = H5Dopen2(f, "/layers/000/weights", H5P_DEFAULT);
+    REQUIRE(ds >= 0);
+    hsize_t size = 0;
+    unsigned mask = 0;
+    hsize_t offset[4] = {0, 0, 0, 0};
+    REQUIRE(H5Dget_chunk_info_by_coord(ds, offset, &mask, &addr, &size) >= 0);
+    REQUIRE(size > 0);
+    H5Dclose(ds);
+    H5Fclose(f);
+  }
+  {
+    std::fstream io(dir / "m.h5", std::ios::in | std::ios::out | std::ios::binary);
+    io.seekg(static_cast<std::streamoff>(addr));
+    char c = 0;
+    io.read(&c, 1);
+    c = static_cast<char>(c ^ 0x10);  // weight W[0][0][0][0] 1 -> 17: still a valid int8
+    io.seekp(static_cast<std::streamoff>(addr));
+    io.write(&c, 1);
+  }
+  const std::string msg = error_of([&] { read_model_file(dir / "m.h5"); });
+  CHECK(msg.find("/layers/000/weights") != std::string::npos);
+  CHECK(msg.find("checksum") != std::string::npos);
   fs::remove_all(dir);
 }
 

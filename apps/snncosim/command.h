@@ -12,6 +12,7 @@ struct global_options {
 };
 
 void add_validate_command(CLI::App& root, global_options& global);
+void add_inspect_command(CLI::App& root, global_options& global);
 void add_train_command(CLI::App& root, global_options& global);
 // Registered on the `bench` parent command.
 void add_bench_train_command(CLI::App& bench, global_options& global);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   });
 
   cli::add_validate_command(app, global);
+  cli::add_inspect_command(app, global);
   cli::add_train_command(app, global);
   auto* bench = app.add_subcommand("bench", "Performance benchmarks");
   bench->require_subcommand(1);

@@ -128,6 +128,10 @@ std::vector<builtin_surrogate> builtin_surrogates() {
       [](const param_map& p, std::uint64_t) {
         return make_pointwise("heaviside", p, [](float u) { return heaviside_strict(u); });
       });
+  add("disabled", {}, "0 (snnTorch surrogate_disable=True: no gradient through the spike)",
+      "snntorch", [](const param_map& p, std::uint64_t) {
+        return make_pointwise("disabled", p, [](float) { return 0.0f; });
+      });
   add("sfs", {{"slope", 25.0}, {"B", 1.0}}, "1/(slope*|u|+1)^2 if u > B else 0", "snntorch",
       [](const param_map& p, std::uint64_t) {
         const float k = par(p, "slope");

@@ -11,6 +11,7 @@
 //   for t in T-1..0:  layer.backward(t, d_spk_t, d_mem_t_or_null, d_x_t);
 //   layer.d_beta(), layer.d_threshold() ...    // summed over elements and time
 // Inference: reset_state(); forward_inference(x_t, spk_t, mem_t_or_null) per step (no tape).
+// Large layers run on the OpenMP threads; results are identical for any thread count.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -83,7 +84,7 @@ class neuron_layer {
 
   std::size_t capacity() const;
   std::size_t size() const;           // active elements (<= capacity), e.g. a short last batch
-  void set_size(std::size_t n);       // no allocation; throws std::invalid_argument if > capacity
+  void set_size(std::size_t n);       // no allocation, resets the state; throws std::invalid_argument if > capacity
   std::size_t max_steps() const;
   const neuron_config& config() const;
 
@@ -101,6 +102,8 @@ class neuron_layer {
   // Accumulates the gradients of the learnable parameters.
   void backward(std::size_t t, const float* d_spk, const float* d_mem, float* d_x);
 
+  // Parameter gradients are accumulated only when a learn_* flag is set (the reductions
+  // would otherwise slow the common case); then every one of them is accumulated.
   void zero_grad();  // zero the parameter gradients
   float d_beta() const;
   float d_threshold() const;

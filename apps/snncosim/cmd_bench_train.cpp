@@ -27,6 +27,7 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
     int threads = 1;
     int iterations = 10;
     int warmup = 2;
+    bool profile = false;
   };
   auto opt = std::make_shared<options>();
   cmd->add_option("--workload", opt->workload, "csnn, fc or vgg9 (issue 4)")
@@ -34,10 +35,11 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
   cmd->add_option("--threads", opt->threads, "OpenMP threads for oneDNN")->check(CLI::Range(1, 256));
   cmd->add_option("--iterations", opt->iterations, "Timed mini-batches per phase")->check(CLI::Range(1, 100000));
   cmd->add_option("--warmup", opt->warmup, "Untimed mini-batches first")->check(CLI::Range(0, 1000));
+  cmd->add_flag("--profile", opt->profile, "Also report wall time per layer of a training step");
   cmd->callback([&global, opt] {
     const auto w = nn::make_workload(opt->workload);
     const double load_before = load_average();
-    const auto r = nn::run_benchmark(w, {opt->threads, opt->iterations, opt->warmup, 1});
+    const auto r = nn::run_benchmark(w, {opt->threads, opt->iterations, opt->warmup, 1, opt->profile});
     const double load_after = load_average();
     const double target_train = w.snntorch_train * w.target_factor, target_infer = w.snntorch_infer * w.target_factor;
     if (global.json) {
@@ -62,6 +64,12 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
                        {"speedup_infer", r.infer_samples_per_s / w.snntorch_infer},
                        {"load_average_before", load_before},
                        {"load_average_after", load_after}};
+      if (opt->profile) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const auto& l : r.layers)
+          layers.push_back({{"name", l.name}, {"kind", l.kind}, {"forward_ms", 1e3 * l.forward_s}, {"backward_ms", 1e3 * l.backward_s}});
+        j["train_step_layers"] = layers;
+      }
       std::cout << j.dump(2) << "\n";
       return;
     }
@@ -73,6 +81,9 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
     std::cout << fmt::format("  infer {:9.1f} samples/s  {:6.1f} GFLOP/s dense  x{:.2f} snnTorch (target x{:.1f} = {:.0f})\n",
                              r.infer_samples_per_s, r.infer_gflops, r.infer_samples_per_s / w.snntorch_infer,
                              w.target_factor, target_infer);
+    for (const auto& l : r.layers)
+      std::cout << fmt::format("  {:<12} {:<12} fwd {:8.2f} ms  bwd {:8.2f} ms\n", l.name, l.kind, 1e3 * l.forward_s,
+                               1e3 * l.backward_s);
   });
 }
 

@@ -40,16 +40,16 @@ memory::desc batch_norm2d::configure(engine_context& ctx, const memory::desc& sr
   const auto eps = m_options.epsilon;
   dnnl::batch_normalization_forward::desc td(dnnl::prop_kind::forward_training, step_md, eps,
                                              flags::use_scale | flags::use_shift);
-  m_train_pd.emplace(td, eng);
+  m_train_pd.emplace(td, ctx.attr, eng);
   m_train = dnnl::batch_normalization_forward(*m_train_pd);
   dnnl::batch_normalization_forward::desc id(dnnl::prop_kind::forward_inference, src, eps,
                                              flags::use_scale | flags::use_shift | flags::use_global_stats);
-  m_infer_pd.emplace(id, eng);
+  m_infer_pd.emplace(id, ctx.attr, eng);
   m_infer = dnnl::batch_normalization_forward(*m_infer_pd);
   dnnl::batch_normalization_backward::desc bd(dnnl::prop_kind::backward, step_md, step_md, eps,
                                               flags::use_scale | flags::use_shift);
   // oneDNN 2.6 insists on DNNL_ARG_SHIFT in the backward call although it does not read it.
-  m_bwd_pd.emplace(bd, eng, *m_train_pd);
+  m_bwd_pd.emplace(bd, ctx.attr, eng, *m_train_pd);
   m_bwd = dnnl::batch_normalization_backward(*m_bwd_pd);
 
   const memory::desc c_md({m_options.channels}, memory::data_type::f32, memory::format_tag::x);
@@ -65,6 +65,9 @@ memory::desc batch_norm2d::configure(engine_context& ctx, const memory::desc& sr
   m_running_mean_mem = memory(c_md, eng, m_running_mean.data());
   m_running_var_mem = memory(c_md, eng, m_running_var.data());
   m_dst = memory(src, eng);
+  m_train_scratch = memory(m_train_pd->scratchpad_desc(), eng);
+  m_infer_scratch = memory(m_infer_pd->scratchpad_desc(), eng);
+  m_bwd_scratch = memory(m_bwd_pd->scratchpad_desc(), eng);
   m_diff_src = memory(src, eng);
   m_src_step = memory(step_md, eng, nullptr);
   m_dst_step = memory(step_md, eng, nullptr);
@@ -79,7 +82,7 @@ const memory& batch_norm2d::forward(engine_context& ctx, const memory& src, bool
   if (!training) {
     m_infer.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, m_dst}, {DNNL_ARG_SCALE, m_scale_mem},
                         {DNNL_ARG_SHIFT, m_shift_mem}, {DNNL_ARG_MEAN, m_running_mean_mem},
-                        {DNNL_ARG_VARIANCE, m_running_var_mem}});
+                        {DNNL_ARG_VARIANCE, m_running_var_mem}, {DNNL_ARG_SCRATCHPAD, m_infer_scratch}});
     s.wait();
     return m_dst;
   }
@@ -95,7 +98,8 @@ const memory& batch_norm2d::forward(engine_context& ctx, const memory& src, bool
     m_var_mem.set_data_handle(m_var.data() + ut * c);
     m_train.execute(s, {{DNNL_ARG_SRC, m_src_step}, {DNNL_ARG_DST, m_dst_step},
                         {DNNL_ARG_SCALE, m_scale_mem}, {DNNL_ARG_SHIFT, m_shift_mem},
-                        {DNNL_ARG_MEAN, m_mean_mem}, {DNNL_ARG_VARIANCE, m_var_mem}});
+                        {DNNL_ARG_MEAN, m_mean_mem}, {DNNL_ARG_VARIANCE, m_var_mem},
+                        {DNNL_ARG_SCRATCHPAD, m_train_scratch}});
     s.wait();
     for (std::size_t k = 0; k < c; ++k) {
       m_running_mean[k] = (1 - m) * m_running_mean[k] + m * m_mean[ut * c + k];
@@ -122,7 +126,8 @@ const memory& batch_norm2d::backward(engine_context& ctx, const memory& diff_dst
                       {DNNL_ARG_MEAN, m_mean_mem}, {DNNL_ARG_VARIANCE, m_var_mem},
                       {DNNL_ARG_SCALE, m_scale_mem}, {DNNL_ARG_SHIFT, m_shift_mem},
                       {DNNL_ARG_DIFF_SRC, m_diff_src_step},
-                      {DNNL_ARG_DIFF_SCALE, m_diff_scale_mem}, {DNNL_ARG_DIFF_SHIFT, m_diff_shift_mem}});
+                      {DNNL_ARG_DIFF_SCALE, m_diff_scale_mem}, {DNNL_ARG_DIFF_SHIFT, m_diff_shift_mem},
+                      {DNNL_ARG_SCRATCHPAD, m_bwd_scratch}});
     s.wait();
     for (std::size_t k = 0; k < c; ++k) {
       m_diff_scale[k] += m_step_diff_scale[k];

@@ -135,7 +135,17 @@ bench_result run_benchmark(const workload& w, const bench_options& o) {
   bench_result r;
   r.flops = dense_flops(w.spec, w.time_steps);
   const double samples = static_cast<double>(o.iterations) * w.batch;
+  for (int i = 0; i < o.warmup; ++i) train_step();
+  net.set_profiling(o.profile);
   r.train_samples_per_s = samples / time_it(train_step);
+  if (o.profile) {
+    r.layers = net.profile();
+    for (auto& l : r.layers) {
+      l.forward_s /= o.iterations + o.warmup;
+      l.backward_s /= o.iterations + o.warmup;
+    }
+    net.set_profiling(false);
+  }
   r.spikes_per_sample = spikes / w.batch;
   r.infer_samples_per_s = samples / time_it(infer_step);
   r.train_gflops = r.train_samples_per_s * r.flops.train * 1e-9;

@@ -49,11 +49,12 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
   // (e.g. plain src for small IC in forward: 1000x slower backward-weights).
   m_fwd_pd.emplace(dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, alg, src_any, w_any, b_md,
                                                    dst_any, strides, pad, pad),
-                   eng);
-  m_bwd_data_pd.emplace(dnnl::convolution_backward_data::desc(alg, src_any, w_any, dst_any, strides, pad, pad), eng,
+                   ctx.attr, eng);
+  m_bwd_data_pd.emplace(dnnl::convolution_backward_data::desc(alg, src_any, w_any, dst_any, strides, pad, pad), ctx.attr, eng,
                         *m_fwd_pd);
   m_bwd_weights_pd.emplace(
-      dnnl::convolution_backward_weights::desc(alg, src_any, w_any, b_md, dst_any, strides, pad, pad), eng, *m_fwd_pd);
+      dnnl::convolution_backward_weights::desc(alg, src_any, w_any, b_md, dst_any, strides, pad, pad), ctx.attr, eng,
+      *m_fwd_pd);
   m_fwd = dnnl::convolution_forward(*m_fwd_pd);
   m_bwd_data = dnnl::convolution_backward_data(*m_bwd_data_pd);
   m_bwd_weights = dnnl::convolution_backward_weights(*m_bwd_weights_pd);
@@ -82,6 +83,9 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
   m_dsrc = detail::edge(eng, m_bwd_data_pd->diff_src_desc(), src);
   m_dst = memory(m_fwd_pd->dst_desc(), eng);
   m_diff_src = memory(src, eng);
+  m_fwd_scratch = memory(m_fwd_pd->scratchpad_desc(), eng);
+  m_bwd_data_scratch = memory(m_bwd_data_pd->scratchpad_desc(), eng);
+  m_bwd_weights_scratch = memory(m_bwd_weights_pd->scratchpad_desc(), eng);
   return m_fwd_pd->dst_desc();
 }
 
@@ -91,7 +95,8 @@ const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
   m_conv_src = m_src_fwd.run(s, src);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, m_conv_src},
                                        {DNNL_ARG_WEIGHTS, m_w_fwd.run(s, m_user_weights)},
-                                       {DNNL_ARG_DST, m_dst}};
+                                       {DNNL_ARG_DST, m_dst},
+                                       {DNNL_ARG_SCRATCHPAD, m_fwd_scratch}};
   if (m_options.bias) args.emplace(DNNL_ARG_BIAS, m_user_bias);
   m_fwd.execute(s, args);
   s.wait();
@@ -103,7 +108,8 @@ const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool
   const memory bw_src = m_src_shared ? m_conv_src : m_src_bw.run(s, m_src);
   std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, bw_src},
                                         {DNNL_ARG_DIFF_DST, m_ddst_bw.run(s, diff_dst)},
-                                        {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights}};
+                                        {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights},
+                                        {DNNL_ARG_SCRATCHPAD, m_bwd_weights_scratch}};
   if (m_options.bias) wargs.emplace(DNNL_ARG_DIFF_BIAS, m_user_diff_bias);
   m_bwd_weights.execute(s, wargs);
   m_dw.run_into(s, m_prim_diff_weights, m_user_diff_weights);
@@ -111,7 +117,8 @@ const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool
     const memory out = m_dsrc.active() ? m_prim_diff_src : m_diff_src;
     m_bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, m_ddst_bd.run(s, diff_dst)},
                            {DNNL_ARG_WEIGHTS, m_w_bwd.run(s, m_user_weights)},
-                           {DNNL_ARG_DIFF_SRC, out}});
+                           {DNNL_ARG_DIFF_SRC, out},
+                           {DNNL_ARG_SCRATCHPAD, m_bwd_data_scratch}});
     m_dsrc.run_into(s, m_prim_diff_src, m_diff_src);
   }
   s.wait();

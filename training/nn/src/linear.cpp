@@ -43,13 +43,13 @@ memory::desc linear::configure(engine_context& ctx, const memory::desc& src, bat
   const memory::desc dst_md({dims[0], o.out_features}, dt::f32, tag::nc);
   auto& eng = ctx.engine;
   dnnl::inner_product_forward::desc fd(dnnl::prop_kind::forward_training, src, w_any, b_md, dst_md);
-  m_fwd_pd.emplace(fd, eng);
+  m_fwd_pd.emplace(fd, ctx.attr, eng);
   m_fwd = dnnl::inner_product_forward(*m_fwd_pd);
   dnnl::inner_product_backward_data::desc bdd(src, m_fwd_pd->weights_desc(), dst_md);
-  m_bwd_data_pd.emplace(bdd, eng, *m_fwd_pd);
+  m_bwd_data_pd.emplace(bdd, ctx.attr, eng, *m_fwd_pd);
   m_bwd_data = dnnl::inner_product_backward_data(*m_bwd_data_pd);
   dnnl::inner_product_backward_weights::desc bwd(src, w_any, b_md, dst_md);
-  m_bwd_weights_pd.emplace(bwd, eng, *m_fwd_pd);
+  m_bwd_weights_pd.emplace(bwd, ctx.attr, eng, *m_fwd_pd);
   m_bwd_weights = dnnl::inner_product_backward_weights(*m_bwd_weights_pd);
 
   m_user_weights = memory(user_w_md, eng, m_weights.data());
@@ -67,6 +67,9 @@ memory::desc linear::configure(engine_context& ctx, const memory::desc& src, bat
   if (m_diff_weights_reordered)
     m_reorder_diff_weights = dnnl::reorder(m_prim_diff_weights, m_user_diff_weights);
   m_dst = memory(dst_md, eng);
+  m_fwd_scratch = memory(m_fwd_pd->scratchpad_desc(), eng);
+  m_bwd_data_scratch = memory(m_bwd_data_pd->scratchpad_desc(), eng);
+  m_bwd_weights_scratch = memory(m_bwd_weights_pd->scratchpad_desc(), eng);
   m_diff_src = memory(src, eng);
   return dst_md;
 }
@@ -76,7 +79,7 @@ const memory& linear::forward(engine_context& ctx, const memory& src, bool) {
   m_src = src;
   if (m_weights_reordered) m_reorder_weights.execute(s, m_user_weights, m_prim_weights);
   std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, m_prim_weights}, {DNNL_ARG_DST, m_dst}};
+      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, m_prim_weights}, {DNNL_ARG_DST, m_dst}, {DNNL_ARG_SCRATCHPAD, m_fwd_scratch}};
   if (m_options.bias) args.emplace(DNNL_ARG_BIAS, m_user_bias);
   m_fwd.execute(s, args);
   s.wait();
@@ -87,14 +90,16 @@ const memory& linear::backward(engine_context& ctx, const memory& diff_dst, bool
   auto& s = ctx.stream;
   std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, m_src},
                                         {DNNL_ARG_DIFF_DST, diff_dst},
-                                        {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights}};
+                                        {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights},
+                                        {DNNL_ARG_SCRATCHPAD, m_bwd_weights_scratch}};
   if (m_options.bias) wargs.emplace(DNNL_ARG_DIFF_BIAS, m_user_diff_bias);
   m_bwd_weights.execute(s, wargs);
   if (m_diff_weights_reordered) m_reorder_diff_weights.execute(s, m_prim_diff_weights, m_user_diff_weights);
   if (need_diff_src)
     m_bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, diff_dst},
                            {DNNL_ARG_WEIGHTS, m_prim_weights},
-                           {DNNL_ARG_DIFF_SRC, m_diff_src}});
+                           {DNNL_ARG_DIFF_SRC, m_diff_src},
+                           {DNNL_ARG_SCRATCHPAD, m_bwd_data_scratch}});
   s.wait();
   return m_diff_src;
 }

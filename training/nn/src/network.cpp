@@ -1,5 +1,6 @@
 #include "snncosim/nn/network.h"
 
+#include <chrono>
 #include <stdexcept>
 
 #include "snncosim/nn/batch_norm2d.h"
@@ -85,7 +86,15 @@ std::size_t network::output_elements() const {
 const float* network::forward(const float* input, bool training) {
   m_input.set_data_handle(const_cast<float*>(input));
   const memory* x = &m_input;
-  for (auto& l : m_layers) x = &l->forward(m_ctx, *x, training);
+  if (m_profiling) {
+    for (std::size_t i = 0; i < m_layers.size(); ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      x = &m_layers[i]->forward(m_ctx, *x, training);
+      m_profile[i].forward_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+  } else {
+    for (auto& l : m_layers) x = &l->forward(m_ctx, *x, training);
+  }
   m_output = x;
   return static_cast<const float*>(x->get_data_handle());
 }
@@ -95,8 +104,17 @@ void network::backward(const float* d_output) {
   const memory* d = &m_d_output;
   for (std::size_t i = m_layers.size(); i-- > 0;) {
     // The first layer's input is data: its diff_src is never needed (saves conv bwd_data).
+    const auto start = std::chrono::steady_clock::now();
     d = &m_layers[i]->backward(m_ctx, *d, i > 0);
+    if (m_profiling)
+      m_profile[i].backward_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
+}
+
+void network::set_profiling(bool on) {
+  m_profiling = on;
+  m_profile.clear();
+  for (std::size_t i = 0; i < m_layers.size(); ++i) m_profile.push_back({m_spec.layers[i].name, m_layers[i]->kind(), 0, 0});
 }
 
 void network::reseed(std::uint64_t key) {

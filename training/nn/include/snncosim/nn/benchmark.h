@@ -5,9 +5,14 @@
 #include <cstdint>
 #include <string>
 
+#include <vector>
+
+#include "snncosim/nn/network.h"
 #include "snncosim/nn/network_spec.h"
 
 namespace snncosim::nn {
+
+using network_layer_time = network::layer_time;
 
 struct workload {
   std::string name;
@@ -33,6 +38,7 @@ struct bench_options {
   int iterations = 10;  // timed mini-batches per phase
   int warmup = 2;
   std::uint64_t seed = 1;
+  bool profile = false;  // per-layer wall time of the timed training steps
 };
 
 struct bench_result {
@@ -40,6 +46,7 @@ struct bench_result {
   double train_gflops = 0, infer_gflops = 0;
   double spikes_per_sample = 0;
   flop_count flops;
+  std::vector<network_layer_time> layers;  // when profiling: per timed training step
 };
 
 bench_result run_benchmark(const workload& w, const bench_options& options);

@@ -53,6 +53,7 @@ class conv2d final : public layer {
   detail::edge m_w_fwd, m_w_bwd, m_dw, m_src_fwd, m_src_bw, m_ddst_bw, m_ddst_bd, m_dsrc;
   bool m_src_shared = false;  // backward-weights reads the forward's src copy
   dnnl::memory m_dst, m_diff_src;
+  dnnl::memory m_fwd_scratch, m_bwd_data_scratch, m_bwd_weights_scratch;
   dnnl::memory m_src, m_conv_src;  // the src of the last forward, as given and as convolved
 };
 

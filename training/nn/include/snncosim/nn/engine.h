@@ -8,6 +8,13 @@ namespace snncosim::nn {
 struct engine_context {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};
+  // Every primitive gets its scratchpad from its layer (allocated once at configure time):
+  // the library mode allocates per call, which costs page faults on every mini-batch.
+  dnnl::primitive_attr attr = [] {
+    dnnl::primitive_attr a;
+    a.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    return a;
+  }();
 };
 
 // Bytes of one sample row (the outermost dimension) of a memory whose outermost dimension is

@@ -47,6 +47,7 @@ class linear final : public layer {
   dnnl::reorder m_reorder_weights, m_reorder_diff_weights;
   bool m_weights_reordered = false, m_diff_weights_reordered = false;
   dnnl::memory m_src, m_dst, m_diff_src;
+  dnnl::memory m_fwd_scratch, m_bwd_data_scratch, m_bwd_weights_scratch;
 };
 
 }  // namespace snncosim::nn

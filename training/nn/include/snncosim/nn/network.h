@@ -46,6 +46,14 @@ class network {
   std::vector<parameter> buffers();     // persistent non-trainable state
   std::vector<layer_activity> activity() const;  // per neuron layer, last forward
 
+  // Wall time per layer, accumulated while profiling is on (forward and backward).
+  struct layer_time {
+    std::string name, kind;
+    double forward_s = 0, backward_s = 0;
+  };
+  void set_profiling(bool on);
+  std::vector<layer_time> profile() const { return m_profile; }
+
   const network_spec& spec() const { return m_spec; }
   std::size_t input_elements() const;   // T*N*C*H*W
   std::size_t output_elements() const;  // T*N*outputs
@@ -61,6 +69,8 @@ class network {
   dnnl::memory m_input;
   dnnl::memory m_d_output;
   const dnnl::memory* m_output = nullptr;
+  bool m_profiling = false;
+  std::vector<layer_time> m_profile;
 };
 
 }  // namespace snncosim::nn

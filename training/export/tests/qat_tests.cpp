@@ -126,7 +126,7 @@ TEST_CASE("4-bit: fake-quantized float inference agrees better with integer infe
   CHECK(faked_bad < plain_bad);
 }
 
-TEST_CASE("QAT hooks: every training step runs at the quantized point, the master stays float") {
+TEST_CASE("QAT hooks: every training step runs at the quantized point - the master stays float") {
   const nn::network_spec s = plain_spec();
   nn::network net(s, 5);
   net.configure(4, 4);

@@ -153,7 +153,7 @@ TEST_CASE("linear forward and backward from 2-D and 4-D inputs") {
   }
 }
 
-TEST_CASE("max and average pooling forward and backward, plain and blocked layouts") {
+TEST_CASE("max and average pooling forward and backward - plain and blocked layouts") {
   for (const bool is_max : {true, false})
     for (const auto t : {tag::nchw, tag::nChw16c})
       for (const auto& [k, s, p] : {std::tuple{2, 2, 0}, std::tuple{3, 2, 1}}) {
@@ -246,7 +246,7 @@ TEST_CASE("batchnorm2d normalises each time step with its own statistics") {
   }
 }
 
-TEST_CASE("dropout zeroes about p of the elements, scales the rest, and replays per seed") {
+TEST_CASE("dropout zeroes about p of the elements - scales the rest - and replays per seed") {
   engine_context ctx;
   const int n = 4, f = 2500;
   dropout layer(0.25f, 99);

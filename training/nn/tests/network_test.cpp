@@ -74,7 +74,7 @@ struct leaky_ref {
 
 }  // namespace
 
-TEST_CASE("BPTT through conv, Leaky, linear, Leaky matches a double-precision reference") {
+TEST_CASE("BPTT through conv - Leaky - linear - Leaky matches a double-precision reference") {
   const int steps = 4, batch = 2, c = 2, h = 5, w = 5, oc = 3, classes = 4;
   network_spec spec;
   spec.in_channels = c;

@@ -29,7 +29,7 @@ TEST_CASE("adam with a constant gradient moves each weight by lr per step") {
   CHECK(p.value[1] == doctest::Approx(-1.8).epsilon(1e-6));
 }
 
-TEST_CASE("adam adds L2 weight decay to the gradient; adamw decays the weight directly") {
+TEST_CASE("adam adds L2 weight decay to the gradient - adamw decays the weight directly") {
   one_param a({1.0f});
   optimizer_options o{optimizer_kind::adam, 0.1};
   o.weight_decay = 0.1;
@@ -72,7 +72,7 @@ TEST_CASE("sgd with momentum and nesterov") {
   CHECK(q.value[0] == doctest::Approx(0.539));
 }
 
-TEST_CASE("gradient norm and value clipping, weight clamp") {
+TEST_CASE("gradient norm and value clipping - weight clamp") {
   optimizer_options o{optimizer_kind::sgd, 1.0};
   o.grad_clip_norm = 1.0;
   one_param p({0.0f, 0.0f});

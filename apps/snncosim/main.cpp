@@ -28,15 +28,15 @@ int main(int argc, char** argv) {
   });
 
   cli::add_validate_command(app, global);
+  cli::add_inspect_command(app, global);
+  CLI::App* inspect = app.get_subcommand("inspect");
+  inspect->description("Show what a surrogate or neuron choice does (docs/neurons.md), or summarise a model or trace file (docs/formats.md)");
+  cli::add_inspect_files_commands(*inspect, global);
   cli::add_train_command(app, global);
   cli::add_export_command(app, global);
   auto* bench = app.add_subcommand("bench", "Performance benchmarks");
   bench->require_subcommand(1);
   cli::add_bench_train_command(*bench, global);
-  cli::add_inspect_command(app, global);
-  CLI::App* inspect = app.get_subcommand("inspect");
-  inspect->description("Show what a surrogate or neuron choice does (docs/neurons.md), or summarise a model or trace file (docs/formats.md)");
-  cli::add_inspect_files_commands(*inspect, global);
 
   try {
     app.parse(argc, argv);

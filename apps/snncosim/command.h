@@ -12,5 +12,8 @@ struct global_options {
 };
 
 void add_validate_command(CLI::App& root, global_options& global);
+void add_dataset_command(CLI::App& root, global_options& global);
+// `bench dataset` is registered on the `bench` parent command.
+void add_bench_dataset_command(CLI::App& bench, global_options& global);
 
 }  // namespace snncosim::cli

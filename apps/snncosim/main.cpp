@@ -28,6 +28,13 @@ int main(int argc, char** argv) {
   });
 
   cli::add_validate_command(app, global);
+  cli::add_dataset_command(app, global);
+  {
+    // Temporary `bench` parent until the lead's bench command lands (reconcile on merge).
+    auto* bench = app.add_subcommand("bench", "Benchmarks");
+    bench->require_subcommand(1);
+    cli::add_bench_dataset_command(*bench, global);
+  }
 
   try {
     app.parse(argc, argv);

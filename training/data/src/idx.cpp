@@ -48,10 +48,11 @@ idx_array read_idx(const std::filesystem::path& file, std::size_t max_items) {
   if (max_items && out.dims[0] > max_items) out.dims[0] = static_cast<std::uint32_t>(max_items);
   for (auto d : out.dims) total *= d;
   if (total > (std::uint64_t{1} << 32)) throw bad_input(name + ": byte offset 4: dimensions too large");
-  out.data.resize(static_cast<std::size_t>(total));
+  // Grow while reading: a header that claims gigabytes must not allocate them up front.
   std::size_t done = 0;
-  while (done < out.data.size()) {
-    const std::size_t n = std::min<std::size_t>(out.data.size() - done, 1u << 24);
+  while (done < total) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(total - done, 1u << 22));
+    out.data.resize(done + n);
     read(out.data.data() + done, n, "the data");
     done += n;
   }

@@ -198,6 +198,9 @@ TEST_CASE("idx: hand-built file, truncation and bad magic") {
   CHECK(read_idx(dir / "ok.idx", 1).data.size() == 6);
   write_bytes(dir / "t.idx", bytes({0, 0, 8, 1, 0, 0, 0, 5, 1, 2}));
   CHECK_THROWS_AS(read_idx(dir / "t.idx"), snncosim::bad_input);
+  // Fuzzer finding: a header claiming ~4 GB must fail on truncation, not allocate it.
+  write_bytes(dir / "huge.idx", bytes({0, 0, 8, 3, 0, 0, 0, 1, 0, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0xFF, 1, 2}));
+  CHECK_THROWS_AS(read_idx(dir / "huge.idx"), snncosim::bad_input);
   write_bytes(dir / "m.idx", bytes({1, 0, 8, 1, 0, 0, 0, 0}));
   CHECK_THROWS_AS(read_idx(dir / "m.idx"), snncosim::bad_input);
 }

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -56,10 +57,12 @@ std::filesystem::path frame_cache::entry_path(const std::string& key) const {
 
 std::optional<frame_tensor> frame_cache::load(const std::string& key, int* label) const {
   std::string data;
-  try {
-    data = read_file(entry_path(key));
-  } catch (const bad_input&) {
-    return std::nullopt;  // no entry yet
+  {
+    std::FILE* in = std::fopen(entry_path(key).c_str(), "rb");
+    if (!in) return std::nullopt;  // no entry yet
+    char buf[1 << 16];
+    for (std::size_t got; (got = std::fread(buf, 1, sizeof buf, in)) > 0;) data.append(buf, got);
+    std::fclose(in);
   }
   const std::size_t fixed = sizeof magic + 4;
   if (data.size() < fixed || std::memcmp(data.data(), magic, sizeof magic) != 0) return std::nullopt;

@@ -280,3 +280,31 @@ TEST_CASE("png: signature, IHDR and pixels survive zlib inflate") {
   CHECK(raw == std::vector<unsigned char>{0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 1, 2, 3});
   CHECK(png.substr(png.size() - 8, 4) == "IEND");
 }
+
+TEST_CASE("dataset: CIFAR10-DVS layout, 9:1 split by sorted file name and the TEBN split") {
+  const auto dir = temp_dir("cifar");
+  static const char* classes[] = {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
+  const event_vector one = {{1, 3, 4, 1}};
+  for (const char* c : classes) {
+    // 12 files: sorted names are _0, _1, _10, _11, _2, ..., _9 -> first ceil(0.9*12) = 11 train.
+    for (int i = 0; i < 12; ++i) {
+      write_aedat2(dir / c / (std::string("cifar10_") + c + "_" + std::to_string(i) + ".aedat"), one);
+    }
+  }
+  dataset_options o;
+  o.root = dir;
+  auto train = event_dataset::open(o);
+  CHECK(train.kind() == dataset_kind::cifar10_dvs);
+  CHECK(train.size() == 110);
+  o.split = "test";
+  auto test = event_dataset::open(o);
+  REQUIRE(test.size() == 10);
+  CHECK(test.ref(0).file.filename() == "cifar10_airplane_9.aedat");  // last in lexicographic order
+  CHECK(test.label(9) == 9);
+  CHECK(test.events(0) == one);
+  // TEBN: recordings 0..99 are the test set -> all 12 per class here.
+  o.cifar_split = "tebn";
+  CHECK(event_dataset::open(o).size() == 120);
+  o.split = "train";
+  CHECK(event_dataset::open(o).size() == 0);
+}

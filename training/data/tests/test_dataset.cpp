@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -288,7 +290,7 @@ TEST_CASE("dataset: CIFAR10-DVS layout, 9:1 split by sorted file name and the TE
   for (const char* c : classes) {
     // 12 files: sorted names are _0, _1, _10, _11, _2, ..., _9 -> first ceil(0.9*12) = 11 train.
     for (int i = 0; i < 12; ++i) {
-      write_aedat2(dir / c / (std::string("cifar10_") + c + "_" + std::to_string(i) + ".aedat"), one);
+      write_bytes(dir / c / (std::string("cifar10_") + c + "_" + std::to_string(i) + ".aedat"), encode_aedat2(one));
     }
   }
   dataset_options o;
@@ -307,4 +309,33 @@ TEST_CASE("dataset: CIFAR10-DVS layout, 9:1 split by sorted file name and the TE
   CHECK(event_dataset::open(o).size() == 120);
   o.split = "train";
   CHECK(event_dataset::open(o).size() == 0);
+}
+
+TEST_CASE("frame cache: two processes filling the same entries never expose a partial file") {
+  const auto dir = temp_dir("cache2p");
+  frame_cache cache(dir);
+  frame_tensor f{50, 2, 34, 34, {}};
+  f.counts.assign(static_cast<std::size_t>(50) * f.frame_size(), 0);
+  for (std::size_t i = 0; i < f.counts.size(); i += 7) f.counts[i] = static_cast<std::uint16_t>(i % 5 + 1);
+  const std::string key = "two-process test key";
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    for (int i = 0; i < 20; ++i) cache.store(key, f, 3);
+    std::_Exit(0);
+  }
+  int bad_reads = 0;
+  for (int i = 0; i < 20; ++i) {
+    cache.store(key, f, 3);
+    const auto got = cache.load(key);
+    if (!got || got->counts != f.counts) ++bad_reads;
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(bad_reads == 0);
+  // Only the entry remains: no temporaries left behind.
+  std::size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) files += e.is_regular_file() ? 1 : 0;
+  CHECK(files == 1);
 }

@@ -67,17 +67,20 @@ std::string kinds_list() {
 // merging, so messages can name the file a key came from even after defaults, references
 // and overrides are combined into one tree.
 
-void record_origins(const YAML::Node& node, const std::string& path, const fs::path& file,
-                    const std::string& display, origin_map& out) {
-  const YAML::Mark mark = node.Mark();
+// A map entry is located at its key (where an editor should jump), a list item at the item.
+void record_origins(const YAML::Node& node, const YAML::Mark& mark, const std::string& path,
+                    const fs::path& file, const std::string& display, origin_map& out) {
   if (!path.empty()) {
     out[path] = {fmt::format("{}:{}:{}", display, mark.line + 1, mark.column + 1), file};
   }
   if (node.IsMap()) {
-    for (const auto& kv : node) record_origins(kv.second, join(path, kv.first.Scalar()), file, display, out);
+    for (const auto& kv : node) {
+      record_origins(kv.second, kv.first.Mark(), join(path, kv.first.Scalar()), file, display, out);
+    }
   } else if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i)
-      record_origins(node[i], join(path, std::to_string(i)), file, display, out);
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      record_origins(node[i], node[i].Mark(), join(path, std::to_string(i)), file, display, out);
+    }
   }
 }
 
@@ -115,7 +118,7 @@ raw_document parse_raw(const std::string& text, const fs::path& file, const std:
   if (!doc.root.IsMap()) {
     throw bad_input(fmt::format("{}: expected a YAML mapping with a 'schema:' key at the top", top_location(doc)));
   }
-  record_origins(doc.root, "", file, display, doc.origins);
+  record_origins(doc.root, doc.root.Mark(), "", file, display, doc.origins);
   return doc;
 }
 

@@ -1,0 +1,8 @@
+execute_process(COMMAND ${SNNCOSIM} validate --reference OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "snncosim validate --reference failed (${rc})")
+endif()
+file(READ ${DOC} current)
+if(NOT generated STREQUAL current)
+  message(FATAL_ERROR "docs/yaml.md is out of date with yaml/schemas; regenerate it with\n  build/release/bin/snncosim validate --reference > docs/yaml.md")
+endif()

@@ -9,6 +9,18 @@
 namespace snncosim::data {
 namespace {
 
+// Frame counts beyond this are a user error (e.g. a 1 us window over minutes), reported
+// as bad_input instead of an out-of-memory failure.
+constexpr long long max_frames = 10'000'000;
+constexpr std::size_t max_frame_elements = std::size_t{1} << 31;
+
+void check_frame_count(long long n) {
+  if (n > max_frames) {
+    throw bad_input("ToFrame: these parameters give " + std::to_string(n) + " frames (limit " +
+                    std::to_string(max_frames) + "); use a larger window or fewer bins");
+  }
+}
+
 // numpy.searchsorted(t, v, side='left'): first index with t[i] >= v. Assumes t sorted
 // (tonic's assumption); for unsorted input the result is whatever binary search gives,
 // as in numpy.
@@ -28,6 +40,7 @@ slice_list by_time(std::span<const event> ev, double tw, double ov, bool inc) {
   const double q = (duration - tw) / stride;
   long long n = static_cast<long long>(inc ? std::ceil(q) : std::floor(q)) + 1;
   n = std::max(n, 1LL);
+  check_frame_count(n);
   slice_list out;
   out.reserve(static_cast<std::size_t>(n));
   const double t0 = static_cast<double>(ev.front().t);
@@ -49,6 +62,7 @@ slice_list by_count(std::size_t n_events, double count_d, double ov_d, bool inc)
   if (stride <= 0) throw bad_input("ToFrame: event_count - overlap must be > 0");
   const double q = static_cast<double>(static_cast<long long>(n_events) - c) / static_cast<double>(stride);
   const long long n = static_cast<long long>(inc ? std::ceil(q) : std::floor(q)) + 1;
+  check_frame_count(n);
   slice_list out;
   for (long long i = 0; i < n; ++i) {
     const auto s = static_cast<std::size_t>(i * stride);
@@ -60,6 +74,7 @@ slice_list by_count(std::size_t n_events, double count_d, double ov_d, bool inc)
 
 long long bin_count(double v) {
   if (v < 1 || v != std::floor(v)) throw bad_input("ToFrame: the number of bins must be a whole number >= 1");
+  check_frame_count(static_cast<long long>(std::min(v, 1e18)));
   return static_cast<long long>(v);
 }
 
@@ -117,6 +132,14 @@ slice_list slice_events(std::span<const event> events, const to_frame_params& pr
 frame_tensor to_frame(std::span<const event> events, const sensor_size& sensor,
                       const to_frame_params& params) {
   const slice_list slices = slice_events(events, params);
+  if (sensor.width <= 0 || sensor.height <= 0 || sensor.polarities <= 0) {
+    throw bad_input("ToFrame: sensor size must be positive");
+  }
+  const std::size_t per_frame = static_cast<std::size_t>(sensor.polarities) * sensor.height * sensor.width;
+  if (slices.size() * per_frame > max_frame_elements) {
+    throw bad_input("ToFrame: " + std::to_string(slices.size()) + " frames of " + std::to_string(per_frame) +
+                    " pixels exceed the 2^31-element limit; use a larger window, fewer bins or --downsample");
+  }
   frame_tensor f;
   f.t = static_cast<int>(slices.size());
   f.p = sensor.polarities;

@@ -61,6 +61,11 @@ TEST_CASE("to_frame n_time_bins: floor-divided window, last event always dropped
   CHECK(slice_events(at_times({5, 6}), {slice_mode::n_time_bins, 3, 0, false}) ==
         sl{{0, 0}, {0, 0}, {0, 0}});
   CHECK_THROWS_AS(slice_events(ev, {slice_mode::n_time_bins, 3, 1.0, false}), snncosim::bad_input);
+  // Absurd frame counts are bad input, not an out-of-memory crash.
+  CHECK_THROWS_AS(slice_events(ev, {slice_mode::n_time_bins, 1e12, 0, false}), snncosim::bad_input);
+  CHECK_THROWS_AS(slice_events(at_times({0, INT64_C(1) << 40}), tw(1)), snncosim::bad_input);
+  CHECK_THROWS_AS(to_frame(ev, sensor_size{128, 128, 2}, {slice_mode::n_time_bins, 200000, 0, false}),
+                  snncosim::bad_input);
 }
 
 TEST_CASE("to_frame n_event_bins: remainder dropped, overlap as a fraction") {

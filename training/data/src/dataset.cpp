@@ -130,9 +130,10 @@ event_dataset event_dataset::open(const dataset_options& o) {
         max_label = std::max(max_label, row.label);
       }
     }
-    // Class names from gesture_mapping.csv when present (real: 11, synthetic: 8).
-    std::ifstream map(o.root / "gesture_mapping.csv");
+    // Class names from gesture_mapping.csv (`action,label`, label 1-based) when present;
+    // real set: 11 classes, synthetic set: 8.
     std::vector<std::string> names;
+    std::ifstream map(o.root / "gesture_mapping.csv");
     if (map) {
       std::getline(map, line);
       while (std::getline(map, line)) {
@@ -140,12 +141,16 @@ event_dataset event_dataset::open(const dataset_options& o) {
         if (c == std::string::npos) continue;
         std::string n = line.substr(0, c);
         while (!n.empty() && n.back() == ' ') n.pop_back();
-        names.push_back(n);
+        int label = 0;
+        try { label = std::stoi(line.substr(c + 1)); } catch (...) { continue; }
+        if (label < 1 || label > 64) continue;
+        if (names.size() < static_cast<std::size_t>(label)) names.resize(static_cast<std::size_t>(label));
+        names[static_cast<std::size_t>(label - 1)] = n;
       }
     }
-    if (static_cast<int>(names.size()) < max_label) {
-      names.clear();
-      for (int c = 1; c <= 11; ++c) names.push_back("class" + std::to_string(c));
+    if (static_cast<int>(names.size()) < max_label) names.resize(static_cast<std::size_t>(std::max(max_label, 11)));
+    for (std::size_t c = 0; c < names.size(); ++c) {
+      if (names[c].empty()) names[c] = "class" + std::to_string(c + 1);
     }
     ds.m_class_names = names;
   } else {

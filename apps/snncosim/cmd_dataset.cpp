@@ -1,5 +1,6 @@
 // `snncosim dataset generate|stats|preview|inspect|frames`: event datasets (docs/datasets.md).
 #include <cmath>
+#include <functional>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -123,29 +124,28 @@ void add_stats(CLI::App* parent, global_options& global) {
       double duration_sum = 0;
       std::vector<std::string> skipped_messages;
       progress_bar bar("stats " + s, ds.size(), "samples");
-      for (std::size_t i = 0; i < ds.size(); ++i) {
+      auto visit = [&](std::size_t i, const data::event_vector& ev) {
         bar.advance();
-        data::read_report r;
-        data::event_vector ev;
-        try {
-          ev = ds.events(i, &r);
-        } catch (const bad_input& e) {
-          if (!a->skip_bad) throw;
-          ++skipped;
-          skipped_messages.emplace_back(e.what());
-          continue;
-        }
         if (static_cast<std::size_t>(ds.label(i)) < per_class.size()) ++per_class[static_cast<std::size_t>(ds.label(i))];
         events += ev.size();
-        for (const auto& e : ev) on += e.p;
         std::int64_t prev = INT64_MIN;
         for (const auto& e : ev) {
+          on += e.p;
           backwards += e.t < prev ? 1 : 0;
           prev = e.t;
         }
         if (ev.empty()) ++empty;
         else duration_sum += static_cast<double>(ev.back().t - ev.front().t);
+      };
+      std::function<void(std::size_t, const std::string&)> on_bad;
+      if (a->skip_bad) {
+        on_bad = [&](std::size_t, const std::string& message) {
+          bar.advance();
+          ++skipped;
+          skipped_messages.push_back(message);
+        };
       }
+      ds.for_each_sample(visit, on_bad);
       bar.finish();
       const double n = static_cast<double>(ds.size() - skipped);
       const double mean_dur_us = n > 0 ? duration_sum / n : 0;

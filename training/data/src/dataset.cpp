@@ -195,6 +195,40 @@ event_vector event_dataset::events(std::size_t i, read_report* report) const {
   return read_all_events(r.file, m_format, ro, report);
 }
 
+void event_dataset::for_each_sample(const std::function<void(std::size_t, const event_vector&)>& fn,
+                                    const std::function<void(std::size_t, const std::string&)>& on_bad) const {
+  std::size_t i = 0;
+  while (i < m_samples.size()) {
+    // Samples of one recording are consecutive (one trial's CSV rows).
+    std::size_t j = i + 1;
+    if (m_kind == dataset_kind::dvs_gesture) {
+      while (j < m_samples.size() && m_samples[j].file == m_samples[i].file) ++j;
+    }
+    std::vector<event_vector> cuts(j - i);
+    try {
+      if (j - i == 1) {
+        cuts[0] = events(i);
+      } else {
+        aedat3_options ao{m_sensor, m_reader.honour_valid_bit};
+        read_aedat3(m_samples[i].file, [&](std::span<const event> chunk) {
+          for (const event& e : chunk) {
+            for (std::size_t k = i; k < j; ++k) {
+              if (e.t >= m_samples[k].t_begin && e.t < m_samples[k].t_end) cuts[k - i].push_back(e);
+            }
+          }
+        }, ao);
+      }
+    } catch (const bad_input& e) {
+      if (!on_bad) throw;
+      for (std::size_t k = i; k < j; ++k) on_bad(k, e.what());
+      i = j;
+      continue;
+    }
+    for (std::size_t k = i; k < j; ++k) fn(k, cuts[k - i]);
+    i = j;
+  }
+}
+
 std::vector<std::size_t> shuffled_indices(std::size_t n, std::uint64_t seed) {
   std::vector<std::size_t> idx(n);
   for (std::size_t i = 0; i < n; ++i) idx[i] = i;

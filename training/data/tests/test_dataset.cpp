@@ -261,6 +261,13 @@ TEST_CASE("gesture generator: AEDAT 3.1 + CSV cut into labelled samples") {
     }
   }
   CHECK(labels.size() == static_cast<std::size_t>(gesture_synth_classes));
+  // One pass per recording gives the same cuts as reading each sample on its own.
+  std::size_t visited = 0;
+  ds.for_each_sample([&](std::size_t i, const event_vector& ev) {
+    CHECK(ev == ds.events(i));
+    ++visited;
+  });
+  CHECK(visited == ds.size());
 }
 
 TEST_CASE("png: signature, IHDR and pixels survive zlib inflate") {

@@ -18,6 +18,7 @@
 // Events are read per sample (streaming); a dataset is never loaded whole into memory.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,13 @@ class event_dataset {
 
   // Events of sample i (throws bad_input for a bad file).
   event_vector events(std::size_t i, read_report* report = nullptr) const;
+
+  // Visits every sample once in index order, reading each file once: the labelled cuts of a
+  // DVS128-Gesture recording come from a single pass over it (only that recording's cut
+  // events are held). A bad file calls `on_bad(i, message)` for each of its samples when
+  // given, else throws.
+  void for_each_sample(const std::function<void(std::size_t, const event_vector&)>& fn,
+                       const std::function<void(std::size_t, const std::string&)>& on_bad = {}) const;
 
  private:
   dataset_kind m_kind = dataset_kind::nmnist;

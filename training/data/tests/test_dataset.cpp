@@ -40,7 +40,7 @@ fs::path tiny_nmnist(const std::string& tag, int per_class = 2, int classes = 3)
 }
 }  // namespace
 
-TEST_CASE("dataset: N-MNIST layout, labels from folder names, sorted files") {
+TEST_CASE("dataset: N-MNIST layout + labels from folder names + sorted files") {
   const auto dir = tiny_nmnist("ds1");
   dataset_options o;
   o.root = dir;
@@ -55,7 +55,7 @@ TEST_CASE("dataset: N-MNIST layout, labels from folder names, sorted files") {
   CHECK_THROWS_AS(event_dataset::open(o), snncosim::bad_input);
 }
 
-TEST_CASE("collate pads time with zeros to the longest sample, time-major") {
+TEST_CASE("collate pads time with zeros to the longest sample + time-major") {
   frame_sample a, b;
   a.frames = {1, 1, 1, 2, {1, 2}};
   a.label = 3;
@@ -70,7 +70,7 @@ TEST_CASE("collate pads time with zeros to the longest sample, time-major") {
   CHECK(batch.lengths == std::vector<int>{1, 3});
 }
 
-TEST_CASE("loader: deterministic shuffling per (seed, epoch), all samples once") {
+TEST_CASE("loader: deterministic shuffling per (seed + epoch) + all samples once") {
   const auto dir = tiny_nmnist("ds2", 4, 3);
   dataset_options o;
   o.root = dir;
@@ -100,7 +100,7 @@ TEST_CASE("loader: deterministic shuffling per (seed, epoch), all samples once")
   CHECK(s->frames.t == 8);
 }
 
-TEST_CASE("frame cache: hit returns identical frames, stale or corrupt entries are misses") {
+TEST_CASE("frame cache: hit returns identical frames + stale or corrupt entries are misses") {
   const auto dir = tiny_nmnist("ds3");
   const auto cache_dir = dir / "cache";
   dataset_options o;
@@ -163,7 +163,7 @@ TEST_CASE("loader --skip-bad counts bad files instead of failing") {
   CHECK(lenient.skipped_messages()[0].find("00009.bin: byte offset 0") != std::string::npos);
 }
 
-TEST_CASE("emulator: deterministic per seed, sorted, on the 34x34 sensor") {
+TEST_CASE("emulator: deterministic per seed + sorted + on the 34x34 sensor") {
   std::vector<std::uint8_t> img(784, 0);
   for (int y = 8; y < 20; ++y) for (int x = 8; x < 20; ++x) img[static_cast<std::size_t>(y * 28 + x)] = 255;
   const auto a = emulate_saccades(img.data(), 1, 7);
@@ -191,7 +191,7 @@ TEST_CASE("emulator: deterministic per seed, sorted, on the 34x34 sensor") {
   CHECK(emulate_saccades(blank.data(), 1, 7, quiet).empty());
 }
 
-TEST_CASE("idx: hand-built file, truncation and bad magic") {
+TEST_CASE("idx: hand-built file + truncation and bad magic") {
   const auto dir = temp_dir("idx");
   write_bytes(dir / "ok.idx", bytes({0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
   const auto a = read_idx(dir / "ok.idx");
@@ -270,7 +270,7 @@ TEST_CASE("gesture generator: AEDAT 3.1 + CSV cut into labelled samples") {
   CHECK(visited == ds.size());
 }
 
-TEST_CASE("png: signature, IHDR and pixels survive zlib inflate") {
+TEST_CASE("png: signature + IHDR and pixels survive zlib inflate") {
   const std::vector<std::uint8_t> rgb = {255, 0, 0, 0, 255, 0, 0, 0, 255, 1, 2, 3};
   const std::string png = encode_png(2, 2, rgb);
   CHECK(png.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
@@ -290,7 +290,7 @@ TEST_CASE("png: signature, IHDR and pixels survive zlib inflate") {
   CHECK(png.substr(png.size() - 8, 4) == "IEND");
 }
 
-TEST_CASE("dataset: CIFAR10-DVS layout, 9:1 split by sorted file name and the TEBN split") {
+TEST_CASE("dataset: CIFAR10-DVS layout + 9:1 split by sorted file name and the TEBN split") {
   const auto dir = temp_dir("cifar");
   static const char* classes[] = {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
   const event_vector one = {{1, 3, 4, 1}};

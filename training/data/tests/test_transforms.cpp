@@ -22,7 +22,7 @@ to_frame_params ec(double c, double ov = 0, bool inc = false) {
 using sl = slice_list;
 }  // namespace
 
-TEST_CASE("to_frame time_window: half-open windows, tail dropped even with include_incomplete") {
+TEST_CASE("to_frame time_window: half-open windows + tail dropped even with include_incomplete") {
   const auto ev = at_times({0, 50, 100, 150, 200, 250, 300});
   // D=300, tw=100: floor((300-100)/100)+1 = 3 windows; t=300 falls in none of them.
   CHECK(slice_events(ev, tw(100)) == sl{{0, 2}, {2, 4}, {4, 6}});
@@ -32,7 +32,7 @@ TEST_CASE("to_frame time_window: half-open windows, tail dropped even with inclu
   CHECK(slice_events(ev, tw(120, 0, true)) == sl{{0, 3}, {3, 5}, {5, 7}});
 }
 
-TEST_CASE("to_frame time_window: overlap, short recordings and a non-zero start") {
+TEST_CASE("to_frame time_window: overlap + short recordings and a non-zero start") {
   const auto ev = at_times({1000, 1050, 1100, 1150, 1200, 1250, 1300});
   // stride 50: floor(200/50)+1 = 5 windows starting at 1000, 1050, ...
   CHECK(slice_events(ev, tw(100, 50)) == sl{{0, 2}, {1, 3}, {2, 4}, {3, 5}, {4, 6}});
@@ -41,7 +41,7 @@ TEST_CASE("to_frame time_window: overlap, short recordings and a non-zero start"
   CHECK(slice_events(at_times({10, 20, 40}), tw(100)) == sl{{0, 3}});
 }
 
-TEST_CASE("to_frame event_count: clipping, overlap, include_incomplete") {
+TEST_CASE("to_frame event_count: clipping + overlap + include_incomplete") {
   const auto ev = at_times({0, 1, 2, 3, 4, 5, 6});
   CHECK(slice_events(ev, ec(3)) == sl{{0, 3}, {3, 6}});
   CHECK(slice_events(ev, ec(3, 0, true)) == sl{{0, 3}, {3, 6}, {6, 7}});
@@ -51,7 +51,7 @@ TEST_CASE("to_frame event_count: clipping, overlap, include_incomplete") {
   CHECK_THROWS_AS(slice_events(ev, ec(3, 3)), snncosim::bad_input);
 }
 
-TEST_CASE("to_frame n_time_bins: floor-divided window, last event always dropped") {
+TEST_CASE("to_frame n_time_bins: floor-divided window + last event always dropped") {
   const auto ev = at_times({0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100});
   // D//3 = 33: [0,33) [33,66) [66,99); t=90 is in the last, t=100 in none.
   CHECK(slice_events(ev, {slice_mode::n_time_bins, 3, 0, false}) == sl{{0, 4}, {4, 7}, {7, 10}});
@@ -68,7 +68,7 @@ TEST_CASE("to_frame n_time_bins: floor-divided window, last event always dropped
                   snncosim::bad_input);
 }
 
-TEST_CASE("to_frame n_event_bins: remainder dropped, overlap as a fraction") {
+TEST_CASE("to_frame n_event_bins: remainder dropped + overlap as a fraction") {
   const auto ev = at_times({0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
   CHECK(slice_events(ev, {slice_mode::n_event_bins, 3, 0, false}) == sl{{0, 3}, {3, 6}, {6, 9}});
   // k = int(3*1.5) = 4, stride = int(4*0.5) = 2
@@ -89,7 +89,7 @@ TEST_CASE("to_frame: empty input gives 1 or B zero frames") {
   CHECK(f.t == 1);
 }
 
-TEST_CASE("to_frame: counts land at [t, p, y, x]") {
+TEST_CASE("to_frame: counts land at [t][p][y][x]") {
   const sensor_size s{5, 4, 2};
   const event_vector ev = {{0, 2, 1, 1}, {1, 2, 1, 1}, {2, 4, 3, 0}, {150, 0, 0, 1}};
   const auto f = to_frame(ev, s, tw(100, 0, true));
@@ -111,7 +111,7 @@ TEST_CASE("to_frame: counts land at [t, p, y, x]") {
   CHECK(m.counts[1 * 5 + 2] == 2);
 }
 
-TEST_CASE("denoise: 4-neighbourhood, strict >, memory starts at filter_time") {
+TEST_CASE("denoise: 4-neighbourhood + strict > + memory starts at filter_time") {
   // Grid from the sample: W=3, H=2.
   const event_vector ev = {{2, 1, 0, 0},     // t < filter_time: neighbour memory 10 > 2 -> kept
                            {100, 1, 1, 1},   // neighbours all 10 or 12 -> dropped

@@ -16,7 +16,7 @@ const std::filesystem::path experiment_file =
     std::filesystem::path(SNNCOSIM_SOURCE_DIR) / "yaml" / "experiments" / "train_csnn_synthetic.yaml";
 }
 
-TEST_CASE("train_csnn_synthetic.yaml gives the CSNN, Adam with a cosine schedule and synthetic bars") {
+TEST_CASE("train_csnn_synthetic.yaml gives the CSNN and Adam with a cosine schedule and synthetic bars") {
   const auto doc = config::load(experiment_file, {config::parse_override("dataset.train_samples=64"),
                                                   config::parse_override("dataset.test_samples=40")},
                                 "experiment");

@@ -20,6 +20,8 @@ void add_train_command(CLI::App& root, global_options& global);
 void add_bench_train_command(CLI::App& bench, global_options& global);
 // Export of a trained network to the integer model and trace files (cmd_export.cpp).
 void add_export_command(CLI::App& root, global_options& global);
+// Float vs integer accuracy and spike statistics of a trained network (cmd_infer.cpp).
+void add_infer_command(CLI::App& root, global_options& global);
 void add_dataset_command(CLI::App& root, global_options& global);
 // `bench dataset` is registered on the `bench` parent command.
 void add_bench_dataset_command(CLI::App& bench, global_options& global);

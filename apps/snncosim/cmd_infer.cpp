@@ -1,0 +1,42 @@
+// `snncosim infer EXPERIMENT.yaml --integer`: accuracy and spike statistics of the trained
+// network in float and in the integer (hardware) numerics, with the per-layer spike
+// agreement; writes nothing (`export` writes the files).
+#include <iostream>
+
+#include "command.h"
+#include "snncosim/common/error.h"
+#include "trained_model.h"
+
+namespace snncosim::cli {
+
+void add_infer_command(CLI::App& root, global_options& global) {
+  auto* cmd = root.add_subcommand(
+      "infer", "Accuracy and spikes per layer of a trained network, float beside integer numerics (--integer)");
+  struct options {
+    trained_model_options trained;
+    bool integer = false;
+  };
+  auto opt = std::make_shared<options>();
+  cmd->add_option("experiment", opt->trained.experiment, "Experiment YAML (schema snncosim.experiment/1)")->required();
+  cmd->add_flag("--integer", opt->integer,
+                "Run the integer inference (docs/numerics.md) beside the float network and compare them");
+  cmd->add_option("--set", opt->trained.sets, "Override a key by dotted path, e.g. --set quantization.weight_bits=4");
+  cmd->add_option("--checkpoint", opt->trained.checkpoint,
+                  "Training checkpoint (default: <output_dir>/<name>/best.bin, else checkpoint.bin)");
+  cmd->add_option("--samples", opt->trained.eval_samples, "Test samples to run (0: the whole split)");
+  cmd->callback([&global, opt] {
+    if (!opt->integer) {
+      throw bad_input("infer: only the float-vs-integer comparison exists; pass --integer "
+                      "(float-only evaluation is part of `snncosim train`)");
+    }
+    opt->trained.progress = !global.json;
+    const auto c = compare_trained_model(opt->trained);
+    if (global.json) {
+      std::cout << comparison_json(opt->trained, c).dump(2) << "\n";
+    } else {
+      std::cout << comparison_text(c);
+    }
+  });
+}
+
+}  // namespace snncosim::cli

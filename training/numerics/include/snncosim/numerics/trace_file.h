@@ -1,0 +1,42 @@
+#pragma once
+// The HDF5 spike-trace file (docs/formats.md §3): per sample, per layer and time step the
+// sparse spikes (t, channel, y, x) with per-step counts, the input spikes, and optionally the
+// membrane traces. Written atomically.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "snncosim/numerics/integer_inference.h"
+
+namespace snncosim::numerics {
+
+inline constexpr int trace_format_version = 1;
+inline constexpr const char* trace_format_name = "snncosim.trace";
+
+struct trace_sample {
+  std::int64_t sample_index = 0;  // index in the dataset split
+  std::int64_t label = -1;        // -1: unknown
+  inference_result result;
+};
+
+struct trace_metadata {
+  std::string source;      // "integer" (golden model) or "float" (training engine)
+  std::string model_file;  // path of the model file the traces came from, if any
+  std::string split;       // dataset split, e.g. "test"
+  std::string created_by;
+};
+
+struct trace_contents {
+  trace_metadata meta;
+  std::vector<trace_sample> samples;
+};
+
+void write_trace_file(const std::filesystem::path& path, const trace_metadata& meta,
+                      const std::vector<trace_sample>& samples);
+
+// Reads the whole file back (spikes are re-densified). bad_input on any problem, naming
+// the file and the HDF5 object.
+trace_contents read_trace_file(const std::filesystem::path& path);
+
+}  // namespace snncosim::numerics

@@ -1,0 +1,156 @@
+// HDF5 spike-trace file; the layout is documented in docs/formats.md §3.
+#include "snncosim/numerics/trace_file.h"
+
+#include <fmt/format.h>
+
+#include "h5_util.h"
+#include "snncosim/common/atomic_file.h"
+#include "snncosim/common/error.h"
+
+namespace snncosim::numerics {
+namespace {
+
+using i64 = std::int64_t;
+
+void write_record(hid_t parent, const std::string& gname, const spike_record& r, int num_steps) {
+  h5::handle g = h5::create_group(parent, gname);
+  h5::write_attr(g.id(), "name", r.name);
+  h5::write_attr(g.id(), "shape", std::vector<i64>{r.shape.channels, r.shape.height, r.shape.width});
+  const auto frame = static_cast<std::size_t>(r.shape.size());
+  std::vector<std::int32_t> events;
+  std::vector<i64> offsets{0};
+  for (int t = 0; t < num_steps; ++t) {
+    for (int c = 0; c < r.shape.channels; ++c)
+      for (int y = 0; y < r.shape.height; ++y)
+        for (int x = 0; x < r.shape.width; ++x)
+          if (r.spike(t, c, y, x)) events.insert(events.end(), {t, c, y, x});
+    offsets.push_back(static_cast<i64>(events.size() / 4));
+  }
+  h5::write_dataset(g.id(), "events", events, {static_cast<hsize_t>(events.size() / 4), 4});
+  h5::write_dataset(g.id(), "counts", r.counts, {static_cast<hsize_t>(num_steps)});
+  h5::write_dataset(g.id(), "step_offsets", offsets, {static_cast<hsize_t>(num_steps) + 1});
+  if (!r.membrane.empty()) {
+    if (r.membrane.size() != frame * static_cast<std::size_t>(num_steps))
+      throw std::logic_error("write_trace_file: membrane trace size does not match the shape");
+    h5::write_dataset(g.id(), "membrane", r.membrane,
+                      {static_cast<hsize_t>(num_steps), static_cast<hsize_t>(r.shape.channels),
+                       static_cast<hsize_t>(r.shape.height), static_cast<hsize_t>(r.shape.width)});
+  }
+}
+
+spike_record read_record(const h5::location& parent, const std::string& gname, int num_steps) {
+  h5::handle g = h5::open_group(parent, gname);
+  const h5::location at{parent.file, g.id(), parent.child(gname)};
+  auto fail = [&](const std::string& msg) { throw bad_input(fmt::format("{}: {}: {}", at.file, at.path, msg)); };
+  spike_record r;
+  r.name = h5::read_attr_string(at, "name");
+  const auto s = h5::read_attr_ints(at, "shape");
+  if (s.size() != 3 || s[0] < 1 || s[1] < 1 || s[2] < 1 || s[0] > (1 << 30) || s[1] > 65536 || s[2] > 65536)
+    fail("attribute 'shape' must be 3 positive sizes");
+  r.shape = {static_cast<int>(s[0]), static_cast<int>(s[1]), static_cast<int>(s[2])};
+  const auto frame = static_cast<std::size_t>(r.shape.size());
+  const auto steps = static_cast<std::size_t>(num_steps);
+  if (frame * steps > (std::size_t{1} << 34)) fail("implausibly large trace");
+  std::vector<hsize_t> dims;
+  const std::vector<std::int32_t> events = h5::read_i32(at, "events", dims);
+  if (dims.size() != 2 || dims[1] != 4) fail("dataset 'events' must have shape [N,4]");
+  r.counts = h5::read_i64(at, "counts", dims);
+  if (dims != std::vector<hsize_t>{steps}) fail(fmt::format("dataset 'counts' must have {} entries", steps));
+  r.spikes.assign(frame * steps, 0);
+  std::vector<i64> seen(steps, 0);
+  for (std::size_t e = 0; e + 3 < events.size(); e += 4) {
+    const int t = events[e], c = events[e + 1], y = events[e + 2], x = events[e + 3];
+    if (t < 0 || t >= num_steps || c < 0 || c >= r.shape.channels || y < 0 || y >= r.shape.height || x < 0 ||
+        x >= r.shape.width)
+      fail(fmt::format("event {} = ({},{},{},{}) is outside T={} x {}x{}x{}", e / 4, t, c, y, x, num_steps,
+                       r.shape.channels, r.shape.height, r.shape.width));
+    r.spikes[static_cast<std::size_t>(t) * frame + static_cast<std::size_t>((i64{c} * r.shape.height + y) * r.shape.width + x)] = 1;
+    ++seen[static_cast<std::size_t>(t)];
+  }
+  for (std::size_t t = 0; t < steps; ++t)
+    if (seen[t] != r.counts[t]) fail(fmt::format("step {}: counts says {} spikes, events hold {}", t, r.counts[t], seen[t]));
+  if (h5::has_child(at, "membrane")) {
+    r.membrane = h5::read_i32(at, "membrane", dims);
+    const std::vector<hsize_t> want{steps, static_cast<hsize_t>(r.shape.channels), static_cast<hsize_t>(r.shape.height),
+                                    static_cast<hsize_t>(r.shape.width)};
+    if (dims != want) fail("dataset 'membrane' must have shape [T,C,H,W]");
+  }
+  return r;
+}
+
+}  // namespace
+
+void write_trace_file(const std::filesystem::path& path, const trace_metadata& meta,
+                      const std::vector<trace_sample>& samples) {
+  produce_file_atomic(path, [&](const std::filesystem::path& tmp) {
+    h5::handle file = h5::create_file(tmp);
+    const hid_t root = file.id();
+    h5::write_attr(root, "format", std::string(trace_format_name));
+    h5::write_attr(root, "format_version", i64{trace_format_version});
+    h5::write_attr(root, "numerics_version", i64{numerics_version});
+    h5::write_attr(root, "source", meta.source);
+    h5::write_attr(root, "model_file", meta.model_file);
+    h5::write_attr(root, "split", meta.split);
+    h5::write_attr(root, "created_by", meta.created_by);
+    h5::handle sg = h5::create_group(root, "samples");
+    h5::write_attr(sg.id(), "num_samples", static_cast<i64>(samples.size()));
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      const trace_sample& s = samples[i];
+      const int steps = s.result.num_steps;
+      h5::handle g = h5::create_group(sg.id(), h5::index_name(i, 6));
+      h5::write_attr(g.id(), "sample_index", s.sample_index);
+      h5::write_attr(g.id(), "label", s.label);
+      h5::write_attr(g.id(), "num_steps", i64{steps});
+      h5::write_attr(g.id(), "predicted_class", i64{s.result.predicted_class});
+      if (!s.result.class_counts.empty())
+        h5::write_dataset(g.id(), "class_counts", s.result.class_counts,
+                          {static_cast<hsize_t>(s.result.class_counts.size())});
+      write_record(g.id(), "input", s.result.input, steps);
+      h5::handle lg = h5::create_group(g.id(), "layers");
+      h5::write_attr(lg.id(), "num_layers", static_cast<i64>(s.result.layers.size()));
+      for (std::size_t li = 0; li < s.result.layers.size(); ++li)
+        write_record(lg.id(), h5::index_name(li, 3), s.result.layers[li], steps);
+    }
+  });
+}
+
+trace_contents read_trace_file(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  h5::handle f = h5::open_file(path);
+  const h5::location root{file, f.id(), "/"};
+  h5::check_format(root, trace_format_name, trace_format_version);
+  trace_contents out;
+  out.meta.source = h5::read_attr_string(root, "source");
+  out.meta.model_file = h5::read_attr_string(root, "model_file");
+  out.meta.split = h5::read_attr_string(root, "split");
+  out.meta.created_by = h5::read_attr_string(root, "created_by");
+  h5::handle sg = h5::open_group(root, "samples");
+  const h5::location sa{file, sg.id(), "/samples"};
+  const i64 n = h5::read_attr_int(sa, "num_samples");
+  if (n < 0 || n > 100000000) throw bad_input(fmt::format("{}: /samples: num_samples = {} is out of range", file, n));
+  for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+    const std::string gname = h5::index_name(i, 6);
+    h5::handle g = h5::open_group(sa, gname);
+    const h5::location ga{file, g.id(), sa.child(gname)};
+    trace_sample s;
+    s.sample_index = h5::read_attr_int(ga, "sample_index");
+    s.label = h5::read_attr_int(ga, "label");
+    const i64 steps = h5::read_attr_int(ga, "num_steps");
+    if (steps < 0 || steps > 1000000) throw bad_input(fmt::format("{}: {}: num_steps = {} is out of range", file, ga.path, steps));
+    s.result.num_steps = static_cast<int>(steps);
+    s.result.predicted_class = static_cast<int>(h5::read_attr_int(ga, "predicted_class"));
+    std::vector<hsize_t> dims;
+    if (h5::has_child(ga, "class_counts")) s.result.class_counts = h5::read_i64(ga, "class_counts", dims);
+    s.result.input = read_record(ga, "input", s.result.num_steps);
+    h5::handle lg = h5::open_group(ga, "layers");
+    const h5::location la{file, lg.id(), ga.child("layers")};
+    const i64 nl = h5::read_attr_int(la, "num_layers");
+    if (nl < 0 || nl > 10000) throw bad_input(fmt::format("{}: {}: num_layers = {} is out of range", file, la.path, nl));
+    for (std::size_t li = 0; li < static_cast<std::size_t>(nl); ++li)
+      s.result.layers.push_back(read_record(la, h5::index_name(li, 3), s.result.num_steps));
+    out.samples.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace snncosim::numerics

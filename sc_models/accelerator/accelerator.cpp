@@ -29,6 +29,7 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const numerics::qu
                          const hardware_config& hw, int max_steps, const simulation_options& options)
     : sc_core::sc_module(name),
       host("host"),
+      output_reader("output_reader"),
       m_model(model),
       m_hw(hw),
       m_options(options),
@@ -110,6 +111,7 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const numerics::qu
   m_loader = std::make_unique<spike_router>("input_loader", 1, 1, stages_between(0, first), nullptr, model.input,
                                             model.layers[first].kind == numerics::layer_kind::linear);
   host.bind(m_loader->in);
+  output_reader.bind(m_output->read_port);
   m_loader->out.bind(m_engines[0]->input.in);
   m_loader->attach(m_engines[0]->input);
   m_packet.set_command(tlm::TLM_WRITE_COMMAND);

@@ -39,7 +39,7 @@ layer_engine::layer_engine(const sc_core::sc_module_name& name, int index, const
       m_compress(new compress_extension),
       m_core(new core_extension) {
   ec_out.bind(ec.in);
-  ec.spikes.bind(input.in);
+  ec.spikes.bind(input.read_port);
   ec.attach(input);
   core_out.bind(cores.in);
   cores.weights.bind(weights.in);

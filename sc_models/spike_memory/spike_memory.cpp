@@ -8,6 +8,7 @@ spike_memory::spike_memory(const sc_core::sc_module_name& name, int slots, int f
                            int read_latency_cycles, sc_core::sc_time clock_period)
     : sc_core::sc_module(name),
       in("in"),
+      read_port("read_port"),
       m_slots(slots),
       m_frames(frames),
       m_frame_bits(frame_bits),
@@ -17,6 +18,8 @@ spike_memory::spike_memory(const sc_core::sc_module_name& name, int slots, int f
       m_bits(static_cast<std::size_t>(slots) * static_cast<std::size_t>(frames) * m_frame_words, 0) {
   in.register_b_transport(this, &spike_memory::b_transport);
   in.register_get_direct_mem_ptr(this, &spike_memory::get_direct_mem_ptr);
+  read_port.register_b_transport(this, &spike_memory::b_transport);
+  read_port.register_get_direct_mem_ptr(this, &spike_memory::get_direct_mem_ptr);
 }
 
 void spike_memory::clear() { std::fill(m_bits.begin(), m_bits.end(), 0); }

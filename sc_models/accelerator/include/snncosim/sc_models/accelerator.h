@@ -78,7 +78,8 @@ struct simulation_result {
 class accelerator : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(accelerator);
-  tlm_utils::simple_initiator_socket<accelerator> host;
+  tlm_utils::simple_initiator_socket<accelerator> host;           // input preload
+  tlm_utils::simple_initiator_socket<accelerator> output_reader;  // result spikes
 
   accelerator(const sc_core::sc_module_name& name, const numerics::quant_model& model, const hardware_config& hw,
                int max_steps, const simulation_options& options);

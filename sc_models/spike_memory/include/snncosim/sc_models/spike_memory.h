@@ -19,7 +19,8 @@ namespace snncosim::sc_models {
 
 class spike_memory : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<spike_memory> in;
+  tlm_utils::simple_target_socket<spike_memory> in;         // router writes
+  tlm_utils::simple_target_socket<spike_memory> read_port;  // event control (DMI)
 
   spike_memory(const sc_core::sc_module_name& name, int slots, int frames, int frame_bits, int read_latency_cycles,
                sc_core::sc_time clock_period);

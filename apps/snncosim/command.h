@@ -12,5 +12,8 @@ struct global_options {
 };
 
 void add_validate_command(CLI::App& root, global_options& global);
+void add_simulate_command(CLI::App& root, global_options& global);
+// Registered under a `bench` command group (not on main yet; see snncosim_bench_simulate).
+void add_bench_simulate_command(CLI::App& bench, global_options& global);
 
 }  // namespace snncosim::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   });
 
   cli::add_validate_command(app, global);
+  cli::add_simulate_command(app, global);
 
   try {
     app.parse(argc, argv);

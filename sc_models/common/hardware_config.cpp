@@ -115,7 +115,8 @@ hardware_config resolve_hardware(const config::document& hw, const numerics::qua
       if (c.membrane_memory.kind == memory_kind::offchip)
         throw bad_input(fmt::format("{}: membrane memory cannot be off-chip",
                                     hw.where(look.path("membrane_memory.kind"))));
-      const std::int64_t wbits = weight_storage_bits(l, in.size());
+      const std::int64_t wbits =
+          weight_storage_bits(l, l.kind == numerics::layer_kind::conv ? std::int64_t{in.channels} : in.size());
       const double wcap = c.weight_memory.capacity_kib * 8192.0;
       if (static_cast<double>(wbits) > wcap)
         throw bad_input(fmt::format(

@@ -62,7 +62,8 @@ hardware_config resolve_hardware(const config::document& hw, const config::docum
 // Same without a platform document: clock from hardware.clock_mhz (must be > 0), no energy.
 hardware_config resolve_hardware(const config::document& hw, const numerics::quant_model& model);
 
-// Storage each layer needs, in bits (docs/hardware.md §3): weights, and per neuron core the
+// Storage each layer needs, in bits (docs/hardware.md §3): weights (`in_size`: input channels
+// of a conv, input features of a linear layer), and per neuron core the
 // membrane + accumulator words of the output channels it owns.
 std::int64_t weight_storage_bits(const numerics::quant_layer& l, std::int64_t in_size);
 std::int64_t membrane_storage_bits_per_core(const numerics::quant_layer& l, const numerics::tensor_shape& out,

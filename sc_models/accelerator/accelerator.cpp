@@ -271,15 +271,25 @@ simulation_result simulate(const numerics::quant_model& model, const hardware_co
   const auto t0 = std::chrono::steady_clock::now();
   auto acc = std::make_unique<accelerator>("accelerator", model, hw, max_steps, options);
   acc->set_samples(&samples);
+  // SystemC prints info reports (VCD timescale, ...) on stdout, which is reserved for results.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_trace_file* vcd = nullptr;
   // SystemC appends ".vcd"; write under a temporary name and rename when complete.
   const std::string vcd_base = options.vcd_path + ".partial";
   if (!options.vcd_path.empty()) {
     vcd = sc_core::sc_create_vcd_trace_file(vcd_base.c_str());
-    vcd->set_time_unit(1.0e6 / hw.clock_mhz, sc_core::SC_PS);
+    vcd->set_time_unit(1, sc_core::SC_PS);  // VCD time units must be powers of ten
     acc->trace(vcd);
   }
-  sc_core::sc_start();
+  try {
+    sc_core::sc_start();
+  } catch (...) {
+    if (vcd != nullptr) {
+      sc_core::sc_close_vcd_trace_file(vcd);
+      std::filesystem::remove(vcd_base + ".vcd");
+    }
+    throw;
+  }
   if (vcd != nullptr) {
     sc_core::sc_close_vcd_trace_file(vcd);
     std::filesystem::rename(vcd_base + ".vcd", options.vcd_path);

@@ -151,8 +151,8 @@ void layer_engine::run_step(int t, std::vector<std::uint32_t>& addresses) {
     m_core_free = a + acc;
     buffer = m_core_free;
     if (m_log != nullptr)
-      *m_log += fmt::format("{} {} step {} frame {} compress [{}, {}) spikes {} accumulate [{}, {})\n", now_cycle(),
-                            m_layer_name, t, f, c, e, addresses.size(), a, m_core_free);
+      *m_log += fmt::format("{} {} step {} frame {} compress [{}, {}) spikes {} accumulate [{}, {})\n", c, m_layer_name,
+                            t, f, c, e, addresses.size(), a, m_core_free);
   }
   std::uint64_t act = std::max(m_core_free, m_ec_free);
   st.idle += act - m_core_free;

@@ -37,7 +37,7 @@ void check_equivalence(const std::string& mode) {
   const hardware_config hw = resolve_hardware(doc, m);
   std::mt19937_64 rng(7);
   std::vector<sample_input> samples;
-  for (int s = 0; s < 8; ++s) {
+  for (int s = 0; s < 20; ++s) {
     const int steps = 3 + s % 4;
     samples.push_back({testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * steps), 0.3), steps});
   }

@@ -10,22 +10,28 @@ import h5py
 import numpy as np
 
 
+def text(v):
+    """snncosim stores fixed-length UTF-8 strings; h5py returns them as bytes."""
+    return v.decode("utf-8")
+
+
+
 def describe_model(path):
     with h5py.File(path, "r") as f:
-        assert f.attrs["format"] == "snncosim.model", "not a model file"
+        assert text(f.attrs["format"]) == "snncosim.model", "not a model file"
         print(f"model {path}: format v{f.attrs['format_version']}, numerics v{f.attrs['numerics_version']}")
-        print(f"  git {f['provenance'].attrs['git_sha']}, seed {f['provenance'].attrs['seed']}")
+        print(f"  git {text(f['provenance'].attrs['git_sha'])}, seed {f['provenance'].attrs['seed']}")
         print(f"  input shape {list(f['input'].attrs['shape'])}")
         layers = f["layers"]
         for i in range(layers.attrs["num_layers"]):
             g = layers[f"{i:03d}"]
-            line = f"  {i}: {g.attrs['name']} {g.attrs['kind']} -> {list(g.attrs['out_shape'])}"
+            line = f"  {i}: {text(g.attrs['name'])} {text(g.attrs['kind'])} -> {list(g.attrs['out_shape'])}"
             if "weights" in g:
                 w = g["weights"][()]
                 n = g["neuron"].attrs
                 scale = g["weight_scale"][()]
                 line += (f", weights {w.shape} int{n['weight_bits']} (scale {scale[0]:.3g}),"
-                         f" threshold {n['threshold']}, decay {n['decay']}/2^{n['frac_bits']}, reset {n['reset_kind']}")
+                         f" threshold {n['threshold']}, decay {n['decay']}/2^{n['frac_bits']}, reset {text(n['reset_kind'])}")
                 # Real-valued weights as the hardware sees them:
                 real = w * (scale.reshape(-1, *([1] * (w.ndim - 1))) if scale.size > 1 else scale[0])
                 line += f", |w|max {np.abs(real).max():.3g}"
@@ -34,7 +40,7 @@ def describe_model(path):
 
 def describe_trace(path):
     with h5py.File(path, "r") as f:
-        assert f.attrs["format"] == "snncosim.trace", "not a trace file"
+        assert text(f.attrs["format"]) == "snncosim.trace", "not a trace file"
         samples = f["samples"]
         for s in range(samples.attrs["num_samples"]):
             g = samples[f"{s:06d}"]
@@ -52,7 +58,7 @@ def describe_trace(path):
                 assert (dense.reshape(T, -1).sum(axis=1) == l["counts"][()]).all()
                 assert all(off[t + 1] - off[t] == l["counts"][t] for t in range(T))
                 extra = " (+membrane)" if "membrane" in l else ""
-                print(f"  {l.attrs['name']}: counts per step {l['counts'][()].tolist()}{extra}")
+                print(f"  {text(l.attrs['name'])}: counts per step {l['counts'][()].tolist()}{extra}")
 
 
 if __name__ == "__main__":

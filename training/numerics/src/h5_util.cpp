@@ -1,6 +1,7 @@
 // HDF5 C API wrappers; see h5_util.h.
 #include "h5_util.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -29,11 +30,45 @@ hid_t check_id_w(hid_t id, const std::string& what) {
 
 handle scalar_space() { return {check_id_w(H5Screate(H5S_SCALAR), "dataspace"), handle::kind::dataspace}; }
 
-handle vlen_string_type() {
+// Strings are fixed-length (size = byte length, NUL-padded), never variable-length: those
+// live in the global heap, which HDF5 1.10 reads without bounds checks, so a damaged file
+// could crash the reader instead of raising an error.
+handle string_type(std::size_t bytes) {
   handle t{check_id_w(H5Tcopy(H5T_C_S1), "string type"), handle::kind::datatype};
-  check_w(H5Tset_size(t.id(), H5T_VARIABLE), "string type size");
+  check_w(H5Tset_size(t.id(), bytes == 0 ? 1 : bytes), "string type size");
+  check_w(H5Tset_strpad(t.id(), H5T_STR_NULLPAD), "string type padding");
   check_w(H5Tset_cset(t.id(), H5T_CSET_UTF8), "string type charset");
   return t;
+}
+
+// Largest number of bytes a dataset may hold: our writer stores data uncompressed and
+// contiguous, so nothing valid is larger than the file.
+hsize_t file_size_of(const location& at) {
+  const hid_t f = H5Iget_file_id(at.obj);
+  if (f < 0) fail_r(at, at.path, "cannot determine the file of this object");
+  hsize_t size = 0;
+  const herr_t rc = H5Fget_filesize(f, &size);
+  H5Fclose(f);
+  if (rc < 0) fail_r(at, at.path, "cannot determine the file size");
+  return size;
+}
+
+std::string read_fixed_string(const location& at, const std::string& object, hid_t obj, hid_t ftype, bool attribute) {
+  if (H5Tget_class(ftype) != H5T_STRING) fail_r(at, object, "expected a string");
+  if (H5Tis_variable_str(ftype) != 0) fail_r(at, object, "expected a fixed-length string (this writer never uses variable-length strings)");
+  const std::size_t size = H5Tget_size(ftype);
+  if (size == 0 || size > file_size_of(at)) fail_r(at, object, "string larger than the file (corrupt file?)");
+  std::string out(size, '\0');
+  handle mtype{H5Tcopy(H5T_C_S1), handle::kind::datatype};
+  H5Tset_size(mtype.id(), size);
+  H5Tset_strpad(mtype.id(), H5T_STR_NULLPAD);
+  H5Tset_cset(mtype.id(), H5Tget_cset(ftype));  // HDF5 converts no character sets
+  const herr_t rc = attribute ? H5Aread(obj, mtype.id(), out.data())
+                              : H5Dread(obj, mtype.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
+  if (rc < 0) fail_r(at, object, "read failed (truncated or corrupt file)");
+  const auto end = out.find('\0');
+  if (end != std::string::npos) out.resize(end);
+  return out;
 }
 
 template <class T>
@@ -44,7 +79,18 @@ void write_numeric(hid_t parent, const std::string& name, hid_t file_type, hid_t
   if (n != v.size()) throw std::logic_error(fmt::format("dataset {}: {} values for shape of {}", name, v.size(), n));
   handle space{check_id_w(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), name),
                handle::kind::dataspace};
-  handle ds{check_id_w(H5Dcreate2(parent, name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  // Non-empty datasets are chunked with a Fletcher-32 checksum per chunk, so damaged data
+  // is an error on read rather than a silently different weight or spike. Chunks split
+  // only the first dimension and stay below 1 GiB.
+  handle dcpl{check_id_w(H5Pcreate(H5P_DATASET_CREATE), name), handle::kind::plist};
+  if (n > 0) {
+    std::vector<hsize_t> chunk = dims;
+    const hsize_t row_bytes = n / dims[0] * sizeof(T);
+    chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(dims[0], (hsize_t{1} << 30) / row_bytes));
+    check_w(H5Pset_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data()), name);
+    check_w(H5Pset_fletcher32(dcpl.id()), name);
+  }
+  handle ds{check_id_w(H5Dcreate2(parent, name.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
                        name),
             handle::kind::dataset};
   if (n > 0) check_w(H5Dwrite(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name);
@@ -68,10 +114,11 @@ std::vector<T> read_numeric(const location& at, const std::string& name, hid_t m
   if (rank > 0) H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
   hsize_t n = 1;
   for (auto d : dims) n *= d;
-  if (n > (hsize_t{1} << 34)) fail_r(at, obj, "implausibly large dataset");
+  if (n * H5Tget_size(type.id()) > file_size_of(at) || n > (hsize_t{1} << 40))
+    fail_r(at, obj, "dataset larger than the file (corrupt file?)");
   std::vector<T> v(static_cast<std::size_t>(n));
   if (n > 0 && H5Dread(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
-    fail_r(at, obj, "read failed (truncated or corrupt file, or a value out of range)");
+    fail_r(at, obj, "read failed (truncated or corrupt file: checksum mismatch, or a value out of range)");
   return v;
 }
 
@@ -110,7 +157,12 @@ handle::~handle() {
 
 handle create_file(const std::filesystem::path& p) {
   silence_hdf5();
-  return {check_id_w(H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create " + p.string()),
+  // The 1.10 file format checksums the superblock, object headers and heaps (damaged
+  // metadata becomes an error, not a parse of garbage) and indexes a single-chunk dataset
+  // without a B-tree (small files with many small datasets).
+  handle fapl{check_id_w(H5Pcreate(H5P_FILE_ACCESS), "file access list"), handle::kind::plist};
+  check_w(H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V110, H5F_LIBVER_V110), "library version bounds");
+  return {check_id_w(H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "create " + p.string()),
           handle::kind::file};
 }
 
@@ -120,12 +172,13 @@ handle create_group(hid_t parent, const std::string& name) {
 }
 
 void write_attr(hid_t obj, const std::string& name, const std::string& value) {
-  handle type = vlen_string_type();
+  handle type = string_type(value.size());
   handle space = scalar_space();
   handle a{check_id_w(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), name),
            handle::kind::attribute};
-  const char* s = value.c_str();
-  check_w(H5Awrite(a.id(), type.id(), &s), name);
+  std::string padded = value;
+  padded.resize(value.empty() ? 1 : value.size(), '\0');
+  check_w(H5Awrite(a.id(), type.id(), padded.data()), name);
 }
 
 void write_attr(hid_t obj, const std::string& name, std::int64_t value) {
@@ -158,13 +211,14 @@ void write_attr(hid_t obj, const std::string& name, const std::vector<std::int64
 }
 
 void write_string_dataset(hid_t parent, const std::string& name, const std::string& value) {
-  handle type = vlen_string_type();
+  handle type = string_type(value.size());
   handle space = scalar_space();
   handle ds{check_id_w(H5Dcreate2(parent, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                        name),
             handle::kind::dataset};
-  const char* s = value.c_str();
-  check_w(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &s), name);
+  std::string padded = value;
+  padded.resize(value.empty() ? 1 : value.size(), '\0');
+  check_w(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()), name);
 }
 
 void write_dataset(hid_t parent, const std::string& name, const std::vector<std::int32_t>& v,
@@ -220,23 +274,7 @@ handle open_group(const location& at, const std::string& name) {
 std::string read_attr_string(const location& at, const std::string& name) {
   handle a = open_attr(at, name);
   handle ftype{H5Aget_type(a.id()), handle::kind::datatype};
-  if (H5Tget_class(ftype.id()) != H5T_STRING) fail_r(at, at.path, fmt::format("attribute '{}' is not a string", name));
-  if (H5Tis_variable_str(ftype.id()) > 0) {
-    handle mtype = vlen_string_type();
-    char* s = nullptr;
-    if (H5Aread(a.id(), mtype.id(), &s) < 0 || s == nullptr)
-      fail_r(at, at.path, fmt::format("cannot read attribute '{}'", name));
-    std::string out(s);
-    H5free_memory(s);
-    return out;
-  }
-  const std::size_t size = H5Tget_size(ftype.id());
-  std::string out(size, '\0');
-  handle mtype{H5Tcopy(H5T_C_S1), handle::kind::datatype};
-  H5Tset_size(mtype.id(), size);
-  if (H5Aread(a.id(), mtype.id(), out.data()) < 0) fail_r(at, at.path, fmt::format("cannot read attribute '{}'", name));
-  out.resize(out.find('\0') == std::string::npos ? out.size() : out.find('\0'));
-  return out;
+  return read_fixed_string(at, fmt::format("{} attribute '{}'", at.path, name), a.id(), ftype.id(), true);
 }
 
 std::vector<std::int64_t> read_attr_ints(const location& at, const std::string& name) {
@@ -288,15 +326,7 @@ std::string read_string_dataset(const location& at, const std::string& name) {
   handle ds{H5Dopen2(at.obj, name.c_str(), H5P_DEFAULT), handle::kind::dataset};
   if (!ds.valid()) fail_r(at, obj, "cannot open dataset");
   handle ftype{H5Dget_type(ds.id()), handle::kind::datatype};
-  if (H5Tget_class(ftype.id()) != H5T_STRING || H5Tis_variable_str(ftype.id()) <= 0)
-    fail_r(at, obj, "expected a variable-length string");
-  handle mtype = vlen_string_type();
-  char* s = nullptr;
-  if (H5Dread(ds.id(), mtype.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) < 0 || s == nullptr)
-    fail_r(at, obj, "read failed (truncated or corrupt file)");
-  std::string out(s);
-  H5free_memory(s);
-  return out;
+  return read_fixed_string(at, obj, ds.id(), ftype.id(), false);
 }
 
 std::vector<std::int32_t> read_i32(const location& at, const std::string& name, std::vector<hsize_t>& dims) {

@@ -50,7 +50,7 @@ spike_record read_record(const h5::location& parent, const std::string& gname, i
   r.shape = {static_cast<int>(s[0]), static_cast<int>(s[1]), static_cast<int>(s[2])};
   const auto frame = static_cast<std::size_t>(r.shape.size());
   const auto steps = static_cast<std::size_t>(num_steps);
-  if (frame * steps > (std::size_t{1} << 34)) fail("implausibly large trace");
+  if (frame * steps > (std::size_t{1} << 31)) fail("implausibly large trace (more than 2^31 neuron-steps)");
   std::vector<hsize_t> dims;
   const std::vector<std::int32_t> events = h5::read_i32(at, "events", dims);
   if (dims.size() != 2 || dims[1] != 4) fail("dataset 'events' must have shape [N,4]");

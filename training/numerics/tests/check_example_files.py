@@ -6,28 +6,34 @@ import sys
 import h5py
 import numpy as np
 
+
+def text(v):
+    """Strings are fixed-length (docs/formats.md): h5py returns bytes."""
+    return v.decode("utf-8")
+
+
 d = sys.argv[1]
 with h5py.File(f"{d}/model.h5", "r") as f:
-    assert f.attrs["format"] == "snncosim.model"
+    assert text(f.attrs["format"]) == "snncosim.model"
     assert f.attrs["format_version"] == 1 and f.attrs["numerics_version"] == 1
-    assert f["provenance/config_text"][()].decode().startswith("schema: snncosim.network/1")
+    assert text(f["provenance/config_text"][()]).startswith("schema: snncosim.network/1")
     assert f["provenance"].attrs["seed"] == 18446744073709551557
     assert list(f["input"].attrs["shape"]) == [1, 3, 3]
     assert f["layers"].attrs["num_layers"] == 4
     conv = f["layers/000"]
-    assert conv.attrs["kind"] == "conv" and conv.attrs["name"] == "conv1"
+    assert text(conv.attrs["kind"]) == "conv" and text(conv.attrs["name"]) == "conv1"
     w = conv["weights"][()]
     assert w.shape == (2, 1, 2, 2) and w.dtype == np.int32
     assert w[0, 0].tolist() == [[1, 2], [3, 4]] and w[1, 0].tolist() == [[-1, 2], [0, 1]]
     assert conv["bias"][()].tolist() == [0, 1]
     assert conv["neuron"].attrs["threshold"] == 3 and conv["neuron"].attrs["decay"] == 32768
-    assert conv["neuron"].attrs["reset_kind"] == "subtract"
-    assert f["layers/001"].attrs["kind"] == "maxpool"
+    assert text(conv["neuron"].attrs["reset_kind"]) == "subtract"
+    assert text(f["layers/001"].attrs["kind"]) == "maxpool"
     assert list(f["layers/002"].attrs["out_shape"]) == [2, 1, 1]
     assert f["layers/003/weights"][()].tolist() == [[2, 3]]
 
 with h5py.File(f"{d}/trace.h5", "r") as f:
-    assert f.attrs["format"] == "snncosim.trace" and f.attrs["source"] == "integer"
+    assert text(f.attrs["format"]) == "snncosim.trace" and text(f.attrs["source"]) == "integer"
     s = f["samples/000000"]
     assert s.attrs["sample_index"] == 5 and s.attrs["label"] == 0 and s.attrs["num_steps"] == 3
     assert s["input/counts"][()].tolist() == [2, 0, 3]

@@ -214,6 +214,38 @@ TEST_CASE("a missing group or dataset is named in the error") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("a damaged weight byte is caught by the data checksum") {
+  const fs::path dir = temp_dir("damaged");
+  write_model_file(dir / "m.h5", testing::hand_model());
+  haddr_t addr = 0;
+  {
+    const hid_t f = H5Fopen((dir / "m.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    const hid_t ds = H5Dopen2(f, "/layers/000/weights", H5P_DEFAULT);
+    REQUIRE(ds >= 0);
+    hsize_t size = 0;
+    unsigned mask = 0;
+    hsize_t offset[4] = {0, 0, 0, 0};
+    REQUIRE(H5Dget_chunk_info_by_coord(ds, offset, &mask, &addr, &size) >= 0);
+    REQUIRE(size > 0);
+    H5Dclose(ds);
+    H5Fclose(f);
+  }
+  {
+    std::fstream io(dir / "m.h5", std::ios::in | std::ios::out | std::ios::binary);
+    io.seekg(static_cast<std::streamoff>(addr));
+    char c = 0;
+    io.read(&c, 1);
+    c = static_cast<char>(c ^ 0x10);  // weight W[0][0][0][0] 1 -> 17: still a valid int8
+    io.seekp(static_cast<std::streamoff>(addr));
+    io.write(&c, 1);
+  }
+  const std::string msg = error_of([&] { read_model_file(dir / "m.h5"); });
+  CHECK(msg.find("/layers/000/weights") != std::string::npos);
+  CHECK(msg.find("checksum") != std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("an invalid model is not written and leaves no file") {
   const fs::path dir = temp_dir("invalid");
   quant_model m = testing::hand_model();

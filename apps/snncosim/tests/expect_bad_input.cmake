@@ -1,0 +1,13 @@
+# The probe must exit 2 (bad input) with one message naming the file.
+execute_process(COMMAND ${PROBE} inspect model ${FILE} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 2)
+  message(FATAL_ERROR "expected exit 2, got ${rc}: ${err}")
+endif()
+string(FIND "${err}" "${FILE}" pos)
+if(pos EQUAL -1 OR NOT err MATCHES "truncated")
+  message(FATAL_ERROR "message does not name the file or the problem: ${err}")
+endif()
+if(NOT out STREQUAL "")
+  message(FATAL_ERROR "nothing may be printed on stdout on error: ${out}")
+endif()
+message(STATUS "ok: ${err}")

@@ -5,6 +5,7 @@
 
 #include "snncosim/sc_models/event_control.h"
 #include "snncosim/sc_models/spike_memory.h"
+#include "snncosim/sc_models/spike_router.h"
 #include "snncosim/sc_models/word_memory.h"
 
 using namespace snncosim::sc_models;
@@ -76,4 +77,43 @@ TEST_CASE("block/word_memory_latency_and_dmi") {
   p.set_command(tlm::TLM_READ_COMMAND);
   host.out->b_transport(p, delay);
   CHECK(p.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+TEST_CASE("block/spike_router_fifo_back_pressure") {
+  // Depth 2, 1 event per cycle, four packets that all want to enter at cycle 10:
+  // entered 10, 10, 11, 12; departed 11, 12, 13, 14.
+  snncosim::numerics::spike_record rec;
+  rec.shape = {1, 1, 4};
+  rec.spikes.assign(4, 0);
+  rec.counts.assign(1, 0);
+  spike_memory next("next", 1, 1, 4, 1, clk);
+  spike_router router("router", 2, 1, {}, &rec, rec.shape, false);
+  initiator cores("cores");
+  initiator reader("reader");
+  cores.out.bind(router.in);
+  router.out.bind(next.in);
+  router.attach(next);
+  reader.out.bind(next.read_port);
+  tlm::tlm_generic_payload p;
+  aer_packet pkt;
+  auto* timing = new packet_timing_extension;
+  p.set_extension(timing);
+  p.set_command(tlm::TLM_WRITE_COMMAND);
+  p.set_data_ptr(reinterpret_cast<unsigned char*>(&pkt));
+  p.set_data_length(sizeof(pkt));
+  std::vector<std::uint64_t> entered;
+  for (int x = 0; x < 4; ++x) {
+    pkt = {0, 0, 0, x};
+    timing->desired_cycle = 10;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    cores.out->b_transport(p, delay);
+    CHECK(p.get_response_status() == tlm::TLM_OK_RESPONSE);
+    entered.push_back(timing->entered_cycle);
+  }
+  CHECK(entered == std::vector<std::uint64_t>{10, 10, 11, 12});
+  CHECK(router.last_departure() == 14);
+  CHECK(router.stats().stall_cycles == 3);
+  CHECK(router.stats().max_occupancy == 2);
+  CHECK(rec.counts[0] == 4);
+  CHECK(next.frame(0, 0)[0] == 0xFu);
 }

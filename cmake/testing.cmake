@@ -27,3 +27,6 @@ function(snncosim_add_sc_test name)
   doctest_discover_tests(${name} TEST_PREFIX "${name}/" PROPERTIES LABELS "systemc;${arg_LABELS}"
                          ENVIRONMENT "OMP_NUM_THREADS=1;SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1")
 endfunction()
+
+add_test(NAME meta/test_names_are_filterable COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-test-names)
+set_tests_properties(meta/test_names_are_filterable PROPERTIES LABELS "unit")

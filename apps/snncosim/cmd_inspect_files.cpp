@@ -82,21 +82,23 @@ json model_summary(const std::string& path, const nm::quant_model& m) {
   return j;
 }
 
-json trace_summary(const std::string& path, const nm::trace_contents& t) {
+json trace_summary(const std::string& path, const nm::trace_reader& t) {
   json j;
   j["file"] = path;
   j["format"] = nm::trace_format_name;
   j["format_version"] = nm::trace_format_version;
-  j["source"] = t.meta.source;
-  j["model_file"] = t.meta.model_file;
-  j["split"] = t.meta.split;
-  j["created_by"] = t.meta.created_by;
-  j["num_samples"] = t.samples.size();
+  j["source"] = t.meta().source;
+  j["model_file"] = t.meta().model_file;
+  j["split"] = t.meta().split;
+  j["created_by"] = t.meta().created_by;
+  j["num_samples"] = t.num_samples();
   json samples = json::array();
   std::vector<std::int64_t> layer_totals;
   std::vector<std::string> layer_names;
   std::int64_t input_total = 0;
-  for (const auto& s : t.samples) {
+  // One sample in memory at a time: traces of many samples can be large.
+  for (std::size_t si = 0; si < t.num_samples(); ++si) {
+    const nm::trace_sample s = t.read_sample(si);
     json sj{{"sample_index", s.sample_index},
             {"label", s.label},
             {"predicted_class", s.result.predicted_class},
@@ -175,7 +177,8 @@ void add_inspect_files_commands(CLI::App& inspect, global_options& global) {
   auto* trace = inspect.add_subcommand("trace", "Per-layer spike counts of a spike-trace file (HDF5)");
   trace->add_option("file", *trace_file, "Spike-trace file")->required();
   trace->callback([&global, trace_file] {
-    const json j = trace_summary(*trace_file, nm::read_trace_file(*trace_file));
+    const nm::trace_reader reader(*trace_file);
+    const json j = trace_summary(*trace_file, reader);
     if (global.json)
       std::cout << j.dump(2) << "\n";
     else

@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
 
   cli::add_validate_command(app, global);
   cli::add_simulate_command(app, global);
+  cli::add_inspect_command(app, global);
+  CLI::App* inspect = app.get_subcommand("inspect");
+  inspect->description("Show what a surrogate or neuron choice does (docs/neurons.md), or summarise a model or trace file (docs/formats.md)");
+  cli::add_inspect_files_commands(*inspect, global);
 
   try {
     app.parse(argc, argv);

@@ -44,7 +44,7 @@ TEST_CASE("a valid document gets its defaults filled in") {
   CHECK(doc.where("layer_defaults.neuron_cores") == "hw.yaml:4:3");
 }
 
-TEST_CASE("unknown key names file, line, column, the key path and the valid keys") {
+TEST_CASE("unknown key names file and line and column and the key path and the valid keys") {
   const auto msg = error_of([] {
     load_text("schema: snncosim.hardware/1\nlayer_defaults:\n  neuron_core: 3\n", "hw.yaml");
   });

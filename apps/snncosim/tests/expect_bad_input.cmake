@@ -1,5 +1,5 @@
-# The probe must exit 2 (bad input) with one message naming the file.
-execute_process(COMMAND ${PROBE} inspect model ${FILE} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
+# snncosim must exit 2 (bad input) with one message naming the file.
+execute_process(COMMAND ${SNNCOSIM} inspect model ${FILE} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 2)
   message(FATAL_ERROR "expected exit 2, got ${rc}: ${err}")
 endif()

@@ -2,6 +2,7 @@
 #include "snncosim/numerics/integer_inference.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,21 @@ std::int64_t spike_record::total() const {
   std::int64_t n = 0;
   for (auto c : counts) n += c;
   return n;
+}
+
+spike_agreement compare_spikes(const spike_record& a, const spike_record& b) {
+  if (!(a.shape == b.shape) || a.spikes.size() != b.spikes.size())
+    throw std::invalid_argument(fmt::format("compare_spikes: '{}' and '{}' differ in shape or steps", a.name, b.name));
+  spike_agreement r;
+  r.positions = static_cast<std::int64_t>(a.spikes.size());
+  for (std::size_t i = 0; i < a.spikes.size(); ++i) {
+    const bool x = a.spikes[i] != 0;
+    const bool y = b.spikes[i] != 0;
+    r.equal += x == y ? 1 : 0;
+    r.spikes_a += x ? 1 : 0;
+    r.spikes_b += y ? 1 : 0;
+  }
+  return r;
 }
 
 std::vector<std::uint8_t> encode_input(std::span<const float> frames, double input_threshold) {

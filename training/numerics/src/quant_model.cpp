@@ -138,6 +138,12 @@ std::vector<tensor_shape> validate(const quant_model& m, const std::string& what
   return shapes;
 }
 
+int lossless_acc_bits(int weight_bits, std::int64_t fan_in) {
+  int bits = 0;
+  while ((std::int64_t{1} << bits) < fan_in + 1) ++bits;
+  return weight_bits + bits;
+}
+
 quant_layer make_neuron_layer(std::string name, layer_kind kind, int out_channels, int kernel, int stride,
                               int padding, const std::vector<float>& weights, const std::vector<float>& bias,
                               const float_neuron& neuron, const datapath_widths& widths, bool per_channel_scale) {

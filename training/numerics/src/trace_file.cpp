@@ -1,6 +1,8 @@
 // HDF5 spike-trace file; the layout is documented in docs/formats.md §3.
 #include "snncosim/numerics/trace_file.h"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "h5_util.h"
@@ -114,42 +116,70 @@ void write_trace_file(const std::filesystem::path& path, const trace_metadata& m
   });
 }
 
-trace_contents read_trace_file(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  h5::handle f = h5::open_file(path);
-  const h5::location root{file, f.id(), "/"};
-  h5::check_format(root, trace_format_name, trace_format_version);
-  trace_contents out;
-  out.meta.source = h5::read_attr_string(root, "source");
-  out.meta.model_file = h5::read_attr_string(root, "model_file");
-  out.meta.split = h5::read_attr_string(root, "split");
-  out.meta.created_by = h5::read_attr_string(root, "created_by");
-  h5::handle sg = h5::open_group(root, "samples");
-  const h5::location sa{file, sg.id(), "/samples"};
-  const i64 n = h5::read_attr_int(sa, "num_samples");
-  if (n < 0 || n > 100000000) throw bad_input(fmt::format("{}: /samples: num_samples = {} is out of range", file, n));
-  for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+class trace_reader::impl {
+ public:
+  explicit impl(const std::filesystem::path& path)
+      : m_name(path.string()), m_file(h5::open_file(path)) {
+    const h5::location root{m_name, m_file.id(), "/"};
+    h5::check_format(root, trace_format_name, trace_format_version);
+    m_meta.source = h5::read_attr_string(root, "source");
+    m_meta.model_file = h5::read_attr_string(root, "model_file");
+    m_meta.split = h5::read_attr_string(root, "split");
+    m_meta.created_by = h5::read_attr_string(root, "created_by");
+    m_samples = h5::open_group(root, "samples");
+    const i64 n = h5::read_attr_int(samples(), "num_samples");
+    if (n < 0 || n > 100000000)
+      throw bad_input(fmt::format("{}: /samples: num_samples = {} is out of range", m_name, n));
+    m_num_samples = static_cast<std::size_t>(n);
+  }
+
+  h5::location samples() const { return {m_name, m_samples.id(), "/samples"}; }
+
+  trace_sample read(std::size_t i) const {
+    if (i >= m_num_samples) throw std::out_of_range(fmt::format("{}: no sample {}", m_name, i));
+    const h5::location sa = samples();
     const std::string gname = h5::index_name(i, 6);
     h5::handle g = h5::open_group(sa, gname);
-    const h5::location ga{file, g.id(), sa.child(gname)};
+    const h5::location ga{m_name, g.id(), sa.child(gname)};
     trace_sample s;
     s.sample_index = h5::read_attr_int(ga, "sample_index");
     s.label = h5::read_attr_int(ga, "label");
     const i64 steps = h5::read_attr_int(ga, "num_steps");
-    if (steps < 0 || steps > 1000000) throw bad_input(fmt::format("{}: {}: num_steps = {} is out of range", file, ga.path, steps));
+    if (steps < 0 || steps > 1000000)
+      throw bad_input(fmt::format("{}: {}: num_steps = {} is out of range", m_name, ga.path, steps));
     s.result.num_steps = static_cast<int>(steps);
     s.result.predicted_class = static_cast<int>(h5::read_attr_int(ga, "predicted_class"));
     std::vector<hsize_t> dims;
     if (h5::has_child(ga, "class_counts")) s.result.class_counts = h5::read_i64(ga, "class_counts", dims);
     s.result.input = read_record(ga, "input", s.result.num_steps);
     h5::handle lg = h5::open_group(ga, "layers");
-    const h5::location la{file, lg.id(), ga.child("layers")};
+    const h5::location la{m_name, lg.id(), ga.child("layers")};
     const i64 nl = h5::read_attr_int(la, "num_layers");
-    if (nl < 0 || nl > 10000) throw bad_input(fmt::format("{}: {}: num_layers = {} is out of range", file, la.path, nl));
+    if (nl < 0 || nl > 10000)
+      throw bad_input(fmt::format("{}: {}: num_layers = {} is out of range", m_name, la.path, nl));
     for (std::size_t li = 0; li < static_cast<std::size_t>(nl); ++li)
       s.result.layers.push_back(read_record(la, h5::index_name(li, 3), s.result.num_steps));
-    out.samples.push_back(std::move(s));
+    return s;
   }
+
+  std::string m_name;
+  h5::handle m_file;
+  h5::handle m_samples;
+  trace_metadata m_meta;
+  std::size_t m_num_samples = 0;
+};
+
+trace_reader::trace_reader(const std::filesystem::path& path) : m_impl(std::make_unique<impl>(path)) {}
+trace_reader::~trace_reader() = default;
+const trace_metadata& trace_reader::meta() const { return m_impl->m_meta; }
+std::size_t trace_reader::num_samples() const { return m_impl->m_num_samples; }
+trace_sample trace_reader::read_sample(std::size_t i) const { return m_impl->read(i); }
+
+trace_contents read_trace_file(const std::filesystem::path& path) {
+  const trace_reader reader(path);
+  trace_contents out;
+  out.meta = reader.meta();
+  for (std::size_t i = 0; i < reader.num_samples(); ++i) out.samples.push_back(reader.read_sample(i));
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <fstream>
 #include <string>
 
@@ -142,6 +143,13 @@ TEST_CASE("trace file round trip: sparse spikes, counts, membrane, labels") {
   }
   CHECK(r.samples[1].result.num_steps == 1);
   CHECK(r.samples[1].result.layers[0].total() == 0);
+  // Streaming: one sample at a time, by position.
+  const trace_reader reader(dir / "t.h5");
+  CHECK(reader.num_samples() == 2);
+  CHECK(reader.meta().model_file == "m.h5");
+  CHECK(reader.read_sample(1).sample_index == 4);
+  CHECK(reader.read_sample(0).result.layers[0].spikes == samples[0].result.layers[0].spikes);
+  CHECK_THROWS_AS(reader.read_sample(2), std::out_of_range);
   fs::remove_all(dir);
 }
 

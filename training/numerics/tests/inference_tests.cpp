@@ -80,6 +80,23 @@ TEST_CASE("conv with current max-pool takes the largest accumulator of each wind
   CHECK(r.layers[0].spikes == std::vector<std::uint8_t>{1});
 }
 
+TEST_CASE("compare_spikes counts equal positions and totals") {
+  spike_record a;
+  a.name = "a";
+  a.shape = {1, 2, 2};
+  a.spikes = {1, 0, 0, 1, 0, 0, 0, 0};  // T = 2
+  spike_record b = a;
+  b.spikes = {1, 1, 0, 1, 0, 0, 0, 1};
+  const spike_agreement r = compare_spikes(a, b);
+  CHECK(r.positions == 8);
+  CHECK(r.equal == 6);
+  CHECK(r.spikes_a == 2);
+  CHECK(r.spikes_b == 4);
+  CHECK(r.fraction() == doctest::Approx(0.75));
+  b.shape = {2, 1, 2};
+  CHECK_THROWS_AS(compare_spikes(a, b), std::invalid_argument);
+}
+
 TEST_CASE("input frames become spikes where the value exceeds the input threshold") {
   const std::vector<float> frames{0.0f, 1.0f, 3.0f, 2.0f, 0.5f};
   CHECK(encode_input(frames, 0.0) == std::vector<std::uint8_t>{0, 1, 1, 1, 1});
@@ -89,6 +106,44 @@ TEST_CASE("input frames become spikes where the value exceeds the input threshol
 TEST_CASE("run_integer_inference rejects input of the wrong size") {
   const quant_model m = testing::hand_model();
   CHECK_THROWS_AS(run_integer_inference(m, std::vector<std::uint8_t>(26, 0), 3), snncosim::bad_input);
+}
+
+TEST_CASE("validate names the layer and the problem") {
+  auto msg = [](const quant_model& m) {
+    try {
+      validate(m, "net.h5");
+    } catch (const snncosim::bad_input& e) {
+      return std::string(e.what());
+    }
+    return std::string("<valid>");
+  };
+  quant_model m = testing::hand_model();
+  CHECK(msg(m) == "<valid>");
+  quant_model no_flatten = m;
+  no_flatten.layers.erase(no_flatten.layers.begin() + 1, no_flatten.layers.begin() + 3);
+  CHECK(msg(no_flatten) == "net.h5: layer 1 ('fc1', linear): input is [2,2,2]; put a flatten layer before a linear layer");
+  quant_model pooled = m;
+  pooled.layers.erase(pooled.layers.begin() + 1);  // conv [2,2,2] -> flatten [8] -> linear with 2 inputs
+  CHECK(msg(pooled).find("layer 2 ('fc1', linear): 2 integer weights, expected 8") != std::string::npos);
+  quant_model classes = m;
+  classes.num_classes = 3;
+  CHECK(msg(classes).find("num_classes x population_per_class = 3") != std::string::npos);
+  quant_model big = m;
+  big.layers[0].kernel = 4;
+  CHECK(msg(big).find("kernel 4 with padding 0 does not fit the 3x3 input") != std::string::npos);
+  quant_model wide = m;
+  wide.layers[3].bias[0] = 40000;  // acc_bits 16
+  CHECK(msg(wide).find("bias 0 = 40000 does not fit in acc_bits 16") != std::string::npos);
+}
+
+TEST_CASE("lossless_acc_bits: no saturation possible at that width") {
+  CHECK(lossless_acc_bits(8, 9) == 12);  // 9 * 127 = 1143 <= 2047
+  CHECK(lossless_acc_bits(8, 1) == 9);
+  CHECK(lossless_acc_bits(4, 15) == 8);  // 15 * 7 = 105 <= 127
+  CHECK(lossless_acc_bits(16, 1152) == 27);
+  // the bound holds: fan_in * qmax fits
+  for (std::int64_t fan : {1, 2, 3, 100, 4096, 100000})
+    CHECK(fan * 127 <= max_of_bits(lossless_acc_bits(8, fan)));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -39,6 +39,18 @@ struct inference_options {
   bool record_membrane = false;  // store m_t of every neuron layer
 };
 
+// Per-layer spike agreement of two runs (e.g. float engine vs integer golden model):
+// the fraction of (t, c, y, x) positions where both spiked or both stayed silent, and the
+// spike totals. Throws std::invalid_argument when shapes or step counts differ.
+struct spike_agreement {
+  std::int64_t positions = 0;
+  std::int64_t equal = 0;
+  std::int64_t spikes_a = 0;
+  std::int64_t spikes_b = 0;
+  double fraction() const { return positions == 0 ? 1.0 : static_cast<double>(equal) / static_cast<double>(positions); }
+};
+spike_agreement compare_spikes(const spike_record& a, const spike_record& b);
+
 // Input frames [T][C][H][W] (event counts or any real value) -> spikes value > threshold.
 std::vector<std::uint8_t> encode_input(std::span<const float> frames, double input_threshold);
 

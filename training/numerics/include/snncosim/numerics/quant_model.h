@@ -77,6 +77,11 @@ struct quant_model {
 // outside acc_bits, linear after a non-flat tensor, ...). `what` prefixes messages (file name).
 std::vector<tensor_shape> validate(const quant_model& m, const std::string& what = "model");
 
+// Accumulator width at which no sequence of `fan_in` weights of `weight_bits` bits can
+// saturate: weight_bits + ceil(log2(fan_in + 1)) (docs/numerics.md §5). With at least this
+// acc_bits the order of the accumulate phase does not matter.
+int lossless_acc_bits(int weight_bits, std::int64_t fan_in);
+
 // Builds the integer part of a conv/linear layer from float weights and a float neuron:
 // calibrates max-abs scales (per tensor or per channel), quantizes weights and bias, and
 // converts the neuron. Keeps the float weights in the layer for provenance.

@@ -4,6 +4,7 @@
 // membrane traces. Written atomically.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,26 @@ struct trace_contents {
 void write_trace_file(const std::filesystem::path& path, const trace_metadata& meta,
                       const std::vector<trace_sample>& samples);
 
-// Reads the whole file back (spikes are re-densified). bad_input on any problem, naming
-// the file and the HDF5 object.
+// Reads a trace file one sample at a time (memory: one sample's dense spikes). The
+// constructor checks the format and version; read_sample re-densifies the spikes. bad_input
+// on any problem, naming the file and the HDF5 object.
+class trace_reader {
+ public:
+  explicit trace_reader(const std::filesystem::path& path);
+  ~trace_reader();
+  trace_reader(const trace_reader&) = delete;
+  trace_reader& operator=(const trace_reader&) = delete;
+
+  const trace_metadata& meta() const;
+  std::size_t num_samples() const;
+  trace_sample read_sample(std::size_t i) const;
+
+ private:
+  class impl;
+  std::unique_ptr<impl> m_impl;
+};
+
+// Reads the whole file back (all samples in memory).
 trace_contents read_trace_file(const std::filesystem::path& path);
 
 }  // namespace snncosim::numerics

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -18,6 +19,8 @@
 #include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
 #include "snncosim/numerics/integer_inference.h"
+#include "snncosim/numerics/model_file.h"
+#include "snncosim/numerics/trace_file.h"
 #include "snncosim/sc_models/accelerator.h"
 
 namespace snncosim::cli {
@@ -35,6 +38,7 @@ struct bench_args {
   int neuron_cores = 16;
   double weight_offset = 0.0;  // mean of the uniform [-1, 1) weights, before fan-in scaling
   double weight_gain = 4.0;
+  std::string write_files;  // directory: also write the workload as model.h5 + trace.h5
 };
 
 float uniform(std::mt19937_64& rng) {
@@ -115,6 +119,20 @@ void run_bench(const bench_args& a, const global_options& global) {
     for (auto& v : in.spikes) v = rng() < cut ? 1 : 0;
     inputs.push_back(std::move(in));
   }
+  if (!a.write_files.empty()) {
+    // The workload as files, for `snncosim simulate` (traces from the golden model).
+    const std::filesystem::path dir = a.write_files;
+    nx::write_model_file(dir / "vgg9_quarter.h5", model);
+    std::vector<nx::trace_sample> samples;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      nx::trace_sample t;
+      t.sample_index = static_cast<std::int64_t>(i);
+      t.result = nx::run_integer_inference(model, inputs[i].spikes, inputs[i].num_steps);
+      samples.push_back(std::move(t));
+    }
+    nx::write_trace_file(dir / "vgg9_quarter_traces.h5", {"integer", "vgg9_quarter.h5", "synthetic", "snncosim bench simulate"},
+                         samples);
+  }
   const double load_before = load_average();
   const sc_models::simulation_result res = sc_models::simulate(model, hw, inputs, {});
   const double load_after = load_average();
@@ -169,6 +187,8 @@ void add_bench_simulate_command(CLI::App& bench, global_options& global) {
   cmd->add_option("--seed", a->seed, "Seed of weights and inputs");
   cmd->add_option("--weight-offset", a->weight_offset, "Mean of the random weights (sets the spike activity)");
   cmd->add_option("--weight-gain", a->weight_gain, "Weight scale times sqrt(fan-in)");
+  cmd->add_option("--write-files", a->write_files,
+                  "Also write the workload into this directory (vgg9_quarter.h5, vgg9_quarter_traces.h5)");
   cmd->callback([a, &global] { run_bench(*a, global); });
 }
 

@@ -30,7 +30,8 @@ struct simulate_args {
 void run_simulate(const simulate_args& a, const global_options& global) {
   namespace nx = numerics;
   const nx::quant_model model = nx::read_model_file(a.model);
-  const nx::trace_contents traces = nx::read_trace_file(a.traces);
+  // Streamed: only the input spikes of the simulated samples stay in memory.
+  const nx::trace_reader traces(a.traces);
   std::vector<config::override_entry> overrides;
   for (const auto& s : a.sets) overrides.push_back(config::parse_override(s));
   const config::document hw_doc = config::load(a.hardware, overrides, "hardware");
@@ -41,12 +42,15 @@ void run_simulate(const simulate_args& a, const global_options& global) {
     hw = sc_models::resolve_hardware(hw_doc, config::load(a.platform, {}, "platform"), model);
   }
   if (a.samples < 0) throw bad_input(fmt::format("--samples must be >= 0, got {}", a.samples));
-  std::size_t n = traces.samples.size();
+  std::size_t n = traces.num_samples();
   if (a.samples > 0) n = std::min(n, static_cast<std::size_t>(a.samples));
   if (n == 0) throw bad_input(fmt::format("{}: no samples to simulate", a.traces));
   std::vector<sc_models::sample_input> inputs;
+  std::vector<std::int64_t> indices;
   for (std::size_t i = 0; i < n; ++i) {
-    const auto& r = traces.samples[i].result;
+    const nx::trace_sample sample = traces.read_sample(i);
+    const auto& r = sample.result;
+    indices.push_back(sample.sample_index);
     if (!(r.input.shape == model.input))
       throw bad_input(fmt::format("{}: sample {}: input shape {}x{}x{} does not match the model's {}x{}x{} ({})",
                                   a.traces, i, r.input.shape.channels, r.input.shape.height, r.input.shape.width,
@@ -66,14 +70,14 @@ void run_simulate(const simulate_args& a, const global_options& global) {
   for (std::size_t i = 0; i < n; ++i) {
     const nx::inference_result gold = nx::run_integer_inference(model, inputs[i].spikes, inputs[i].num_steps);
     spike_check c = compare_spikes(res.samples[i].spikes, gold, "integer inference");
-    const auto& recorded = traces.samples[i].result;
-    if (c.match && traces.meta.source == "integer" && recorded.layers.size() == gold.layers.size())
-      c = compare_spikes(res.samples[i].spikes, recorded, "trace file");
+    if (c.match && traces.meta().source == "integer") {
+      const nx::trace_sample recorded = traces.read_sample(i);
+      if (recorded.result.layers.size() == gold.layers.size())
+        c = compare_spikes(res.samples[i].spikes, recorded.result, "trace file");
+    }
     checks.push_back(c);
   }
   report_context ctx{a.model, a.traces, hw_doc.file().string(), a.platform};
-  std::vector<std::int64_t> indices;
-  for (std::size_t i = 0; i < n; ++i) indices.push_back(traces.samples[i].sample_index);
   const nlohmann::json j = simulation_json(res, checks, indices, ctx);
   if (global.json)
     std::cout << j.dump(2) << "\n";

@@ -186,6 +186,11 @@ void accelerator::run() {
       while (!e->sample_done()) wait(e->progress());
     sample_result& r = m_results.emplace_back();
     collect(r, start);
+    if (m_options.on_sample) m_options.on_sample(s, r);
+    if (!m_options.keep_spikes) {  // keep names, shapes and per-step counts
+      r.spikes.input.spikes = {};
+      for (auto& l : r.spikes.layers) l.spikes = {};
+    }
     std::uint64_t end = start;
     for (auto& e : m_engines) end = std::max({end, e->layer_end(), e->drain_end()});
     start = end;

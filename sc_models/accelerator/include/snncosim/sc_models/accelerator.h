@@ -5,6 +5,7 @@
 // cycles and statistics. A SystemC kernel elaborates once per process, so simulate() runs
 // all samples in one sc_start and may be called once per process.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +62,11 @@ struct simulation_options {
   std::string vcd_path;        // block-level signals (sc_trace), empty: none
   bool transaction_log = false;
   bool progress = true;
+  // Called after each sample, inside the simulation (must not throw). Lets a caller check
+  // the spikes and drop them (`keep_spikes = false`: per-step counts stay) so long runs do
+  // not keep every sample's spikes in memory.
+  std::function<void(std::size_t index, const sample_result&)> on_sample;
+  bool keep_spikes = true;
 };
 
 struct simulation_result {

@@ -75,7 +75,7 @@ struct simulation_result {
   std::string transaction_log;
   std::uint64_t total_cycles = 0;        // all samples back to back
   std::uint64_t synaptic_ops = 0;
-  double wall_seconds = 0;
+  double wall_seconds = 0;  // elaboration + simulation, without on_sample callbacks
   // Steady-state initiation interval of the time-step pipeline: the slowest layer's mean
   // cycles per step (pipelined), or the whole latency / T (sequential).
   double cycles_per_step_steady = 0;
@@ -96,6 +96,7 @@ class accelerator : public sc_core::sc_module {
   std::string& log() { return m_log; }
   const std::vector<std::unique_ptr<layer_engine>>& engines() const { return m_engines; }
   void trace(sc_core::sc_trace_file* f) const;
+  double callback_seconds() const { return m_callback_seconds; }
 
  private:
   void run();
@@ -115,6 +116,7 @@ class accelerator : public sc_core::sc_module {
   const std::vector<sample_input>* m_samples = nullptr;
   std::vector<sample_result> m_results;
   std::string m_log;
+  double m_callback_seconds = 0;
   tlm::tlm_generic_payload m_packet;
   aer_packet m_packet_data;
   packet_timing_extension* m_packet_timing;

@@ -13,10 +13,18 @@ struct global_options {
 
 void add_validate_command(CLI::App& root, global_options& global);
 void add_simulate_command(CLI::App& root, global_options& global);
-// Registered under a `bench` command group (not on main yet; see snncosim_bench_simulate).
+// Registered on the `bench` parent command.
 void add_bench_simulate_command(CLI::App& bench, global_options& global);
 void add_inspect_command(CLI::App& root, global_options& global);
 // Adds `model FILE` and `trace FILE` under the `inspect` parent command (cmd_inspect_files.cpp).
 void add_inspect_files_commands(CLI::App& inspect, global_options& global);
+void add_train_command(CLI::App& root, global_options& global);
+// Registered on the `bench` parent command.
+void add_bench_train_command(CLI::App& bench, global_options& global);
+// Export of a trained network to the integer model and trace files (cmd_export.cpp).
+void add_export_command(CLI::App& root, global_options& global);
+void add_dataset_command(CLI::App& root, global_options& global);
+// `bench dataset` is registered on the `bench` parent command.
+void add_bench_dataset_command(CLI::App& bench, global_options& global);
 
 }  // namespace snncosim::cli

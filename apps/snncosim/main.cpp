@@ -33,6 +33,14 @@ int main(int argc, char** argv) {
   CLI::App* inspect = app.get_subcommand("inspect");
   inspect->description("Show what a surrogate or neuron choice does (docs/neurons.md), or summarise a model or trace file (docs/formats.md)");
   cli::add_inspect_files_commands(*inspect, global);
+  cli::add_dataset_command(app, global);
+  cli::add_train_command(app, global);
+  cli::add_export_command(app, global);
+  auto* bench = app.add_subcommand("bench", "Performance benchmarks (docs/benchmarks.md)");
+  bench->require_subcommand(1);
+  cli::add_bench_dataset_command(*bench, global);
+  cli::add_bench_train_command(*bench, global);
+  cli::add_bench_simulate_command(*bench, global);
 
   try {
     app.parse(argc, argv);

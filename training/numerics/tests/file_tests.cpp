@@ -113,7 +113,7 @@ TEST_CASE("model file round trip keeps every field") {
   fs::remove_all(dir);
 }
 
-TEST_CASE("trace file round trip: sparse spikes, counts, membrane, labels") {
+TEST_CASE("trace file round trip: sparse spikes - counts - membrane - labels") {
   const fs::path dir = temp_dir("trace_rt");
   const quant_model m = testing::hand_model();
   inference_options opt;
@@ -173,7 +173,7 @@ TEST_CASE("truncated model and trace files are rejected with a message naming th
   fs::remove_all(dir);
 }
 
-TEST_CASE("newer format or numerics versions, other formats and garbage are rejected clearly") {
+TEST_CASE("newer format or numerics versions - other formats and garbage are rejected clearly") {
   const fs::path dir = temp_dir("versions");
   write_model_file(dir / "m.h5", testing::hand_model());
   fs::copy_file(dir / "m.h5", dir / "newer.h5");

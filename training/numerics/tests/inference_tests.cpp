@@ -16,7 +16,7 @@
 
 using namespace snncosim::numerics;
 
-TEST_CASE("hand network: conv, spike OR-pool, flatten, linear match the hand-worked spikes") {
+TEST_CASE("hand network: conv - spike OR-pool - flatten - linear match the hand-worked spikes") {
   const quant_model m = testing::hand_model();
   const auto in = testing::hand_input();
   inference_options opt;
@@ -45,7 +45,7 @@ TEST_CASE("hand network: conv, spike OR-pool, flatten, linear match the hand-wor
   CHECK(r.input.counts == std::vector<std::int64_t>{2, 0, 3});
 }
 
-TEST_CASE("spike max-pool is a spatial OR over each window, stride 2") {
+TEST_CASE("spike max-pool is a spatial OR over each window - stride 2") {
   quant_model m;
   m.input = {1, 4, 4};
   quant_layer pool;

@@ -8,7 +8,7 @@
 
 using namespace snncosim::numerics;
 
-TEST_CASE("round_half_even: ties go to the even integer, others to the nearest") {
+TEST_CASE("round_half_even: ties go to the even integer - others to the nearest") {
   CHECK(round_half_even(2.5) == 2);
   CHECK(round_half_even(3.5) == 4);
   CHECK(round_half_even(-2.5) == -2);
@@ -60,7 +60,7 @@ datapath_widths small_widths() {
 }
 }  // namespace
 
-TEST_CASE("neuron_step: leaky subtract, delayed reset uses the previous membrane") {
+TEST_CASE("neuron_step: leaky subtract - delayed reset uses the previous membrane") {
   const datapath_widths w = small_widths();
   neuron_params p;
   p.reset = reset_kind::subtract;
@@ -106,7 +106,7 @@ TEST_CASE("neuron_step: saturation of x (acc+bias) and of the membrane at both e
   CHECK(neuron_step(p, w, 16, 0, -100, -500).mem == -512);
 }
 
-TEST_CASE("neuron_step: zero resets (Leaky keeps the input, Lapicque zeroes all) and none") {
+TEST_CASE("neuron_step: zero resets (Leaky keeps the input - Lapicque zeroes all) and none") {
   const datapath_widths w = small_widths();
   neuron_params p;
   p.decay = 8;

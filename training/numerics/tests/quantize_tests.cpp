@@ -8,14 +8,14 @@
 
 using namespace snncosim::numerics;
 
-TEST_CASE("weight_qmax: symmetric ranges of 4, 8 and 16 bits") {
+TEST_CASE("weight_qmax: symmetric ranges of 4 - 8 and 16 bits") {
   CHECK(weight_qmax(4) == 7);
   CHECK(weight_qmax(8) == 127);
   CHECK(weight_qmax(16) == 32767);
   CHECK_THROWS_AS(weight_qmax(12), snncosim::bad_input);
 }
 
-TEST_CASE("calibrate_scale: max-abs per tensor and per channel; all-zero gets 1") {
+TEST_CASE("calibrate_scale: max-abs per tensor and per channel - all-zero gets 1") {
   const std::vector<float> w{0.5f, -1.75f, 0.25f, 0.0f, 0.0f, 0.0f};
   auto t = calibrate_scale(w, 2, 4, scale_granularity::per_tensor);
   REQUIRE(t.size() == 1);
@@ -26,7 +26,7 @@ TEST_CASE("calibrate_scale: max-abs per tensor and per channel; all-zero gets 1"
   CHECK(c[1] == 1.0);
 }
 
-TEST_CASE("quantize_weights: round half to even on ties, clamp to +-qmax") {
+TEST_CASE("quantize_weights: round half to even on ties - clamp to +-qmax") {
   // scale 1: ties 2.5 -> 2, 3.5 -> 4, -2.5 -> -2, -0.5 -> 0; 9 -> 7 (4 bit clamp), -8 -> -7
   const std::vector<float> w{2.5f, 3.5f, -2.5f, -0.5f, 9.0f, -8.0f, 1.49f, -1.51f};
   auto q = quantize_weights(w, 1, 4, std::vector<double>{1.0});
@@ -48,7 +48,7 @@ TEST_CASE("quantize_weights: 16 bit per channel") {
   CHECK(q.scale[1] == doctest::Approx(0.5 / 32767));
 }
 
-TEST_CASE("quantize_bias: accumulator units, ties to even, saturation at acc_bits") {
+TEST_CASE("quantize_bias: accumulator units - ties to even - saturation at acc_bits") {
   const std::vector<float> b{0.375f, -0.125f, 100.0f, -100.0f};
   // scale 0.25: 1.5 -> 2, -0.5 -> 0, 400 -> 127 (8-bit accumulator), -400 -> -128
   auto q = quantize_bias(b, {0.25}, 8);

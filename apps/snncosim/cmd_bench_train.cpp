@@ -1,0 +1,90 @@
+// `snncosim bench train --workload csnn|fc|vgg9 --threads N`: training and inference
+// throughput of the issue-4 reference workloads, against the snnTorch figures.
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "command.h"
+#include "snncosim/nn/benchmark.h"
+
+namespace snncosim::cli {
+
+namespace {
+double load_average() {
+  std::ifstream in("/proc/loadavg");
+  double one = -1;
+  in >> one;
+  return one;
+}
+}  // namespace
+
+void add_bench_train_command(CLI::App& bench, global_options& global) {
+  auto* cmd = bench.add_subcommand("train", "Training/inference samples per second of a reference workload");
+  struct options {
+    std::string workload = "csnn";
+    int threads = 1;
+    int iterations = 10;
+    int warmup = 2;
+    bool profile = false;
+  };
+  auto opt = std::make_shared<options>();
+  cmd->add_option("--workload", opt->workload, "csnn, fc or vgg9 (issue 4)")
+      ->check(CLI::IsMember({"csnn", "fc", "vgg9"}));
+  cmd->add_option("--threads", opt->threads, "OpenMP threads for oneDNN")->check(CLI::Range(1, 256));
+  cmd->add_option("--iterations", opt->iterations, "Timed mini-batches per phase")->check(CLI::Range(1, 100000));
+  cmd->add_option("--warmup", opt->warmup, "Untimed mini-batches first")->check(CLI::Range(0, 1000));
+  cmd->add_flag("--profile", opt->profile, "Also report wall time per layer of a training step");
+  cmd->callback([&global, opt] {
+    const auto w = nn::make_workload(opt->workload);
+    const double load_before = load_average();
+    const auto r = nn::run_benchmark(w, {opt->threads, opt->iterations, opt->warmup, 1, opt->profile});
+    const double load_after = load_average();
+    const double target_train = w.snntorch_train * w.target_factor, target_infer = w.snntorch_infer * w.target_factor;
+    if (global.json) {
+      nlohmann::json j{{"workload", w.name},
+                       {"threads", opt->threads},
+                       {"batch", w.batch},
+                       {"time_steps", w.time_steps},
+                       {"input_density", w.input_density},
+                       {"iterations", opt->iterations},
+                       {"train_samples_per_s", r.train_samples_per_s},
+                       {"infer_samples_per_s", r.infer_samples_per_s},
+                       {"train_gflops", r.train_gflops},
+                       {"infer_gflops", r.infer_gflops},
+                       {"dense_gflop_per_sample_train", r.flops.train * 1e-9},
+                       {"dense_gflop_per_sample_infer", r.flops.forward * 1e-9},
+                       {"spikes_per_sample", r.spikes_per_sample},
+                       {"snntorch_train_samples_per_s", w.snntorch_train},
+                       {"snntorch_infer_samples_per_s", w.snntorch_infer},
+                       {"target_train_samples_per_s", target_train},
+                       {"target_infer_samples_per_s", target_infer},
+                       {"speedup_train", r.train_samples_per_s / w.snntorch_train},
+                       {"speedup_infer", r.infer_samples_per_s / w.snntorch_infer},
+                       {"load_average_before", load_before},
+                       {"load_average_after", load_after}};
+      if (opt->profile) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const auto& l : r.layers)
+          layers.push_back({{"name", l.name}, {"kind", l.kind}, {"forward_ms", 1e3 * l.forward_s}, {"backward_ms", 1e3 * l.backward_s}});
+        j["train_step_layers"] = layers;
+      }
+      std::cout << j.dump(2) << "\n";
+      return;
+    }
+    std::cout << fmt::format("workload {} (T={}, batch {}), {} thread(s), load average {:.2f} -> {:.2f}\n", w.name,
+                             w.time_steps, w.batch, opt->threads, load_before, load_after);
+    std::cout << fmt::format("  train {:9.1f} samples/s  {:6.1f} GFLOP/s dense  x{:.2f} snnTorch (target x{:.1f} = {:.0f})\n",
+                             r.train_samples_per_s, r.train_gflops, r.train_samples_per_s / w.snntorch_train,
+                             w.target_factor, target_train);
+    std::cout << fmt::format("  infer {:9.1f} samples/s  {:6.1f} GFLOP/s dense  x{:.2f} snnTorch (target x{:.1f} = {:.0f})\n",
+                             r.infer_samples_per_s, r.infer_gflops, r.infer_samples_per_s / w.snntorch_infer,
+                             w.target_factor, target_infer);
+    for (const auto& l : r.layers)
+      std::cout << fmt::format("  {:<12} {:<12} fwd {:8.2f} ms  bwd {:8.2f} ms\n", l.name, l.kind, 1e3 * l.forward_s,
+                               1e3 * l.backward_s);
+  });
+}
+
+}  // namespace snncosim::cli

@@ -1,0 +1,88 @@
+// `snncosim train EXPERIMENT.yaml`: BPTT training of the experiment's network on its data.
+// The run folder <output_dir>/<name>/ holds checkpoint.bin (after every epoch), best.bin,
+// metrics.json and config.resolved.yaml; running the same command again resumes.
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "command.h"
+#include "snncosim/common/atomic_file.h"
+#include "snncosim/common/config.h"
+#include "snncosim/export/qat.h"
+#include "snncosim/nn/benchmark.h"
+#include "snncosim/nn/experiment.h"
+#include "snncosim/nn/network.h"
+
+namespace snncosim::cli {
+
+void add_train_command(CLI::App& root, global_options& global) {
+  auto* cmd = root.add_subcommand("train", "Train the experiment's spiking network with BPTT (resumes an interrupted run)");
+  struct options {
+    std::string file;
+    std::vector<std::string> sets;
+    std::string run_dir;
+    bool fresh = false;
+  };
+  auto opt = std::make_shared<options>();
+  cmd->add_option("experiment", opt->file, "Experiment YAML (schema snncosim.experiment/1)")->required();
+  cmd->add_option("--set", opt->sets, "Override a key by dotted path, e.g. --set training.epochs=5");
+  cmd->add_option("--run-dir", opt->run_dir, "Run folder (default: <output_dir>/<name>)");
+  cmd->add_flag("--fresh", opt->fresh, "Ignore an existing checkpoint and start from epoch 0");
+  cmd->callback([&global, opt] {
+    std::vector<config::override_entry> overrides;
+    for (const auto& s : opt->sets) overrides.push_back(config::parse_override(s));
+    const config::document doc = config::load(opt->file, overrides, "experiment");
+    const std::filesystem::path run_dir =
+        !opt->run_dir.empty() ? std::filesystem::path(opt->run_dir)
+                              : std::filesystem::path(doc.root()["output_dir"].as<std::string>()) /
+                                    doc.root()["name"].as<std::string>();
+    auto setup = nn::make_experiment(doc, run_dir);
+    setup.training.resume = !opt->fresh;
+    setup.training.progress = !global.json;
+    nn::set_threads(setup.threads);
+    write_file_atomic(run_dir / "config.resolved.yaml", doc.resolved_yaml());
+
+    nn::network net(setup.network, setup.training.seed);
+    net.configure(setup.time_steps, setup.training.batch_size);
+    spdlog::info("{}: {} ({} parameters), {} train / {} test samples, T={}, batch {}, {} thread(s), run folder {}",
+                 setup.name, setup.network.name, net.parameter_count(), setup.train->size(), setup.test->size(),
+                 setup.time_steps, setup.training.batch_size, setup.threads, run_dir.string());
+    // quantization.qat: fake-quantized weights in every step (docs/export.md); null when off.
+    const auto qat = export_::enable_qat(doc, net, setup.training);
+    nn::trainer tr(net, setup.training);
+    const auto result = tr.fit(*setup.train, setup.test.get(), [&](const nn::epoch_metrics& m) {
+      spdlog::info("epoch {}/{}: lr {:.3g} loss {:.4f} acc {:.2f}% | test loss {:.4f} acc {:.2f}% | {:.0f} spikes/sample | {:.1f} samples/s",
+                   m.epoch + 1, setup.training.epochs, m.lr, m.train_loss, 100 * m.train_accuracy, m.test_loss,
+                   100 * m.test_accuracy, m.spikes_per_sample, m.train_samples_per_s);
+      std::string rates;
+      for (const auto& l : m.layers) rates += fmt::format(" {}={:.4f}", l.name, l.firing_rate);
+      spdlog::info("  firing rates (spikes/neuron/step):{}", rates);
+    });
+    if (result.start_epoch >= setup.training.epochs)
+      spdlog::info("nothing to do: the checkpoint already has {} epochs (use --fresh to restart)", result.start_epoch);
+    if (global.json) {
+      nlohmann::json j;
+      j["run_dir"] = run_dir.string();
+      j["resumed_from_epoch"] = result.start_epoch;
+      j["best_epoch"] = result.best_epoch;
+      j["best_accuracy"] = result.best_accuracy;
+      nlohmann::json epochs = nlohmann::json::array();
+      for (const auto& m : result.history) {
+        nlohmann::json layers = nlohmann::json::object();
+        for (const auto& l : m.layers) layers[l.name] = l.firing_rate;
+        epochs.push_back({{"epoch", m.epoch}, {"train_loss", m.train_loss}, {"train_accuracy", m.train_accuracy},
+                          {"test_loss", m.test_loss}, {"test_accuracy", m.test_accuracy},
+                          {"spikes_per_sample", m.spikes_per_sample}, {"firing_rates", layers}});
+      }
+      j["epochs"] = epochs;
+      std::cout << j.dump(2) << "\n";
+    } else if (!result.history.empty()) {
+      std::cout << fmt::format("best test accuracy {:.2f}% (epoch {}), run folder {}\n", 100 * result.best_accuracy,
+                               result.best_epoch + 1, run_dir.string());
+    }
+  });
+}
+
+}  // namespace snncosim::cli

@@ -1,0 +1,70 @@
+#pragma once
+// Small networks and deterministic data shared by the export tests.
+#include <cstdint>
+#include <vector>
+
+#include "snncosim/nn/network.h"
+#include "snncosim/nn/network_spec.h"
+
+namespace snncosim::export_::test {
+
+inline snn::neuron_config leaky(float beta, float threshold = 1.0f) {
+  snn::neuron_config n;
+  n.model = "leaky";
+  n.beta = beta;
+  n.threshold = threshold;
+  return n;
+}
+
+inline nn::layer_spec make(nn::layer_type t, int ch = 0, int k = 3, int pad = 0, int stride = 1) {
+  nn::layer_spec l;
+  l.type = t;
+  l.channels = ch;
+  l.kernel = k;
+  l.padding = pad;
+  l.stride = stride;
+  return l;
+}
+
+inline nn::layer_spec neuron(const snn::neuron_config& cfg, bool output = false) {
+  nn::layer_spec l = make(nn::layer_type::neuron);
+  l.neuron = cfg;
+  l.output = output;
+  return l;
+}
+
+// 2x12x12 -> conv 6 k3 p1 -> BN -> Leaky -> maxpool 2 (spike OR) -> conv 8 k3 -> maxpool 2
+// (current pool) -> Lapicque -> flatten -> dropout -> linear 16 -> Leaky -> linear 4x2 -> Leaky.
+inline nn::network_spec small_spec(float beta = 0.9f) {
+  nn::network_spec s;
+  s.name = "small";
+  s.in_channels = 2;
+  s.in_height = s.in_width = 12;
+  s.num_classes = 4;
+  s.population_per_class = 2;
+  snn::neuron_config lap;
+  lap.model = "lapicque";
+  lap.beta = 0.5f;  // decay 1 + ln 0.5 = 0.307, input gain ln 2
+  lap.threshold = 0.2f;
+  lap.reset = snn::reset_mode::zero;
+  s.layers = {make(nn::layer_type::conv, 6, 3, 1), make(nn::layer_type::batchnorm), neuron(leaky(beta, 0.5f)),
+              make(nn::layer_type::maxpool, 0, 2, 0, 0), make(nn::layer_type::conv, 8, 3, 0),
+              make(nn::layer_type::maxpool, 0, 2, 0, 0), neuron(lap), make(nn::layer_type::flatten),
+              make(nn::layer_type::dropout), make(nn::layer_type::linear, 16), neuron(leaky(beta, 0.6f)),
+              make(nn::layer_type::linear, 8), neuron(leaky(beta, 0.5f), true)};
+  return s;
+}
+
+// splitmix64: explicit and portable.
+struct prng {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+};
+
+}  // namespace snncosim::export_::test

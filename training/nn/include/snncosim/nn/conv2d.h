@@ -1,0 +1,60 @@
+#pragma once
+// 2-D convolution (PyTorch nn.Conv2d semantics, square kernel, symmetric zero padding,
+// optional bias). Weights are kept in plain oihw for the optimiser and checkpoints and
+// reordered into the primitive's preferred layout once per mini-batch.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "snncosim/nn/detail/edge.h"
+#include "snncosim/nn/layer.h"
+
+namespace snncosim::nn {
+
+struct conv2d_options {
+  int in_channels = 1;
+  int out_channels = 1;
+  int kernel = 3;
+  int stride = 1;
+  int padding = 0;
+  bool bias = true;
+};
+
+class conv2d final : public layer {
+ public:
+  conv2d(conv2d_options options, std::uint64_t seed);
+  std::string kind() const override { return "conv2d"; }
+  dnnl::memory::desc configure(engine_context& ctx, const dnnl::memory::desc& src,
+                               batch_geometry geometry) override;
+  const dnnl::memory& forward(engine_context& ctx, const dnnl::memory& src, bool training) override;
+  const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
+                               bool need_diff_src) override;
+  std::vector<parameter> parameters() override;
+
+  const conv2d_options& options() const { return m_options; }
+  // Views, not vectors: the primitives hold pointers into the storage.
+  std::span<float> weights() { return m_weights; }  // oihw
+  std::span<float> bias() { return m_bias; }
+
+ private:
+  conv2d_options m_options;
+  std::vector<float> m_weights, m_bias, m_diff_weights, m_diff_bias;
+
+  std::optional<dnnl::convolution_forward::primitive_desc> m_fwd_pd;
+  std::optional<dnnl::convolution_backward_data::primitive_desc> m_bwd_data_pd;
+  std::optional<dnnl::convolution_backward_weights::primitive_desc> m_bwd_weights_pd;
+  dnnl::convolution_forward m_fwd;
+  dnnl::convolution_backward_data m_bwd_data;
+  dnnl::convolution_backward_weights m_bwd_weights;
+
+  dnnl::memory m_user_weights, m_user_bias, m_user_diff_weights, m_user_diff_bias;
+  dnnl::memory m_prim_diff_weights, m_prim_diff_src;
+  detail::edge m_w_fwd, m_w_bwd, m_dw, m_src_fwd, m_src_bw, m_ddst_bw, m_ddst_bd, m_dsrc;
+  bool m_src_shared = false;  // backward-weights reads the forward's src copy
+  dnnl::memory m_dst, m_diff_src;
+  dnnl::memory m_fwd_scratch, m_bwd_data_scratch, m_bwd_weights_scratch;
+  dnnl::memory m_src, m_conv_src;  // the src of the last forward, as given and as convolved
+};
+
+}  // namespace snncosim::nn

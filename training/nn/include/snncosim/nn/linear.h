@@ -1,0 +1,53 @@
+#pragma once
+// Fully connected layer (PyTorch nn.Linear). A 4-D input (N, C, H, W) in any layout is
+// consumed directly, flattened in C, H, W order like torch.flatten, so no Flatten copy is
+// needed in front of it. Weights are plain (out, in) row-major for the optimiser.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "snncosim/nn/layer.h"
+
+namespace snncosim::nn {
+
+struct linear_options {
+  int in_features = 1;
+  int out_features = 1;
+  bool bias = true;
+};
+
+class linear final : public layer {
+ public:
+  linear(linear_options options, std::uint64_t seed);
+  std::string kind() const override { return "linear"; }
+  dnnl::memory::desc configure(engine_context& ctx, const dnnl::memory::desc& src,
+                               batch_geometry geometry) override;
+  const dnnl::memory& forward(engine_context& ctx, const dnnl::memory& src, bool training) override;
+  const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
+                               bool need_diff_src) override;
+  std::vector<parameter> parameters() override;
+
+  const linear_options& options() const { return m_options; }
+  // Views, not vectors: the primitives hold pointers into the storage.
+  std::span<float> weights() { return m_weights; }
+  std::span<float> bias() { return m_bias; }
+
+ private:
+  linear_options m_options;
+  std::vector<float> m_weights, m_bias, m_diff_weights, m_diff_bias;
+  std::optional<dnnl::inner_product_forward::primitive_desc> m_fwd_pd;
+  std::optional<dnnl::inner_product_backward_data::primitive_desc> m_bwd_data_pd;
+  std::optional<dnnl::inner_product_backward_weights::primitive_desc> m_bwd_weights_pd;
+  dnnl::inner_product_forward m_fwd;
+  dnnl::inner_product_backward_data m_bwd_data;
+  dnnl::inner_product_backward_weights m_bwd_weights;
+  dnnl::memory m_user_weights, m_user_bias, m_user_diff_weights, m_user_diff_bias;
+  dnnl::memory m_prim_weights, m_prim_diff_weights;
+  dnnl::reorder m_reorder_weights, m_reorder_diff_weights;
+  bool m_weights_reordered = false, m_diff_weights_reordered = false;
+  dnnl::memory m_src, m_dst, m_diff_src;
+  dnnl::memory m_fwd_scratch, m_bwd_data_scratch, m_bwd_weights_scratch;
+};
+
+}  // namespace snncosim::nn

@@ -1,0 +1,292 @@
+// Every layer: forward against a naive double-precision kernel, backward against central
+// finite differences of that kernel (loss = sum(R * dst) with a random R).
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include "snncosim/nn/batch_norm2d.h"
+#include "snncosim/nn/conv2d.h"
+#include "snncosim/nn/dropout.h"
+#include "snncosim/nn/flatten.h"
+#include "snncosim/nn/linear.h"
+#include "snncosim/nn/pool2d.h"
+#include "test_util.h"
+
+using namespace snncosim::nn;
+using namespace snncosim::nn::test;
+using tag = dnnl::memory::format_tag;
+
+namespace {
+
+constexpr double tol = 2e-5;
+
+struct dims4 {
+  int n, c, h, w;
+  std::size_t size() const { return static_cast<std::size_t>(n) * c * h * w; }
+  std::size_t at(int a, int b, int y, int x) const {
+    return ((static_cast<std::size_t>(a) * c + b) * h + y) * w + x;
+  }
+};
+
+std::vector<double> naive_conv(const std::vector<double>& x, dims4 in, const std::vector<double>& w,
+                               const std::vector<double>& b, int oc, int k, int s, int p, dims4& out) {
+  out = {in.n, oc, (in.h + 2 * p - k) / s + 1, (in.w + 2 * p - k) / s + 1};
+  std::vector<double> y(out.size());
+  for (int n = 0; n < in.n; ++n)
+    for (int o = 0; o < oc; ++o)
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = 0; ox < out.w; ++ox) {
+          double acc = b.empty() ? 0.0 : b[static_cast<std::size_t>(o)];
+          for (int i = 0; i < in.c; ++i)
+            for (int ky = 0; ky < k; ++ky)
+              for (int kx = 0; kx < k; ++kx) {
+                const int iy = oy * s - p + ky, ix = ox * s - p + kx;
+                if (iy < 0 || ix < 0 || iy >= in.h || ix >= in.w) continue;
+                acc += x[in.at(n, i, iy, ix)] *
+                       w[((static_cast<std::size_t>(o) * in.c + i) * k + ky) * k + kx];
+              }
+          y[out.at(n, o, oy, ox)] = acc;
+        }
+  return y;
+}
+
+std::vector<double> naive_pool(const std::vector<double>& x, dims4 in, bool is_max, int k, int s, int p,
+                               dims4& out) {
+  out = {in.n, in.c, (in.h + 2 * p - k) / s + 1, (in.w + 2 * p - k) / s + 1};
+  std::vector<double> y(out.size());
+  for (int n = 0; n < in.n; ++n)
+    for (int c = 0; c < in.c; ++c)
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = 0; ox < out.w; ++ox) {
+          double acc = is_max ? -1e300 : 0.0;
+          for (int ky = 0; ky < k; ++ky)
+            for (int kx = 0; kx < k; ++kx) {
+              const int iy = oy * s - p + ky, ix = ox * s - p + kx;
+              if (iy < 0 || ix < 0 || iy >= in.h || ix >= in.w) continue;
+              const double v = x[in.at(n, c, iy, ix)];
+              acc = is_max ? std::max(acc, v) : acc + v;
+            }
+          y[out.at(n, c, oy, ox)] = is_max ? acc : acc / (k * k);
+        }
+  return y;
+}
+
+void check_conv(conv2d_options o, dims4 in, tag src_tag) {
+  CAPTURE(o.kernel);
+  CAPTURE(o.stride);
+  CAPTURE(o.padding);
+  engine_context ctx;
+  conv2d layer(o, 7);
+  const auto x = random_vector(in.size(), 1);
+  auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, src_tag), x);
+  const auto dst_md = layer.configure(ctx, src.get_desc(), {1, in.n});
+  const auto& dst = layer.forward(ctx, src, true);
+  dims4 out{};
+  const auto w = to_double({layer.weights().begin(), layer.weights().end()}), b = to_double({layer.bias().begin(), layer.bias().end()});
+  const auto ref = naive_conv(to_double(x), in, w, b, o.out_channels, o.kernel, o.stride, o.padding, out);
+  CHECK(relative_error(read_plain(ctx, dst), ref) < tol);
+
+  const auto r = random_vector(out.size(), 2);
+  auto diff_dst = make_memory(ctx, dst_md, r);
+  const auto& diff_src = layer.backward(ctx, diff_dst, true);
+  auto loss_x = [&](const std::vector<double>& xv) {
+    dims4 od{};
+    return dot(naive_conv(xv, in, w, b, o.out_channels, o.kernel, o.stride, o.padding, od), r);
+  };
+  auto loss_w = [&](const std::vector<double>& wv) {
+    dims4 od{};
+    return dot(naive_conv(to_double(x), in, wv, b, o.out_channels, o.kernel, o.stride, o.padding, od), r);
+  };
+  auto loss_b = [&](const std::vector<double>& bv) {
+    dims4 od{};
+    return dot(naive_conv(to_double(x), in, w, bv, o.out_channels, o.kernel, o.stride, o.padding, od), r);
+  };
+  CHECK(relative_error(read_plain(ctx, diff_src), finite_difference(loss_x, to_double(x))) < tol);
+  const auto params = layer.parameters();
+  std::vector<float> dw(params[0].grad, params[0].grad + params[0].size);
+  std::vector<float> db(params[1].grad, params[1].grad + params[1].size);
+  CHECK(relative_error(dw, finite_difference(loss_w, w)) < tol);
+  CHECK(relative_error(db, finite_difference(loss_b, b)) < tol);
+}
+
+}  // namespace
+
+TEST_CASE("conv2d forward and backward match the naive kernel and finite differences") {
+  check_conv({3, 5, 3, 1, 0, true}, {2, 3, 7, 7}, tag::nchw);
+  check_conv({3, 5, 3, 2, 1, true}, {2, 3, 8, 8}, tag::nchw);
+  check_conv({2, 12, 5, 1, 0, true}, {3, 2, 9, 9}, tag::nchw);
+  // A blocked input layout, as a previous conv would hand over.
+  check_conv({16, 8, 3, 1, 1, true}, {2, 16, 5, 5}, tag::nChw16c);
+}
+
+TEST_CASE("linear forward and backward from 2-D and 4-D inputs") {
+  for (const bool four_d : {false, true}) {
+    CAPTURE(four_d);
+    engine_context ctx;
+    const int n = 3, c = 2, h = 3, w = 2, in_f = c * h * w, out_f = 5;
+    linear layer({in_f, out_f, true}, 3);
+    const auto x = random_vector(static_cast<std::size_t>(n * in_f), 4);
+    const auto md = four_d ? md_of({n, c, h, w}, tag::nchw) : md_of({n, in_f}, tag::nc);
+    auto src = make_memory(ctx, md, x);
+    const auto dst_md = layer.configure(ctx, md, {1, n});
+    const auto wv = to_double({layer.weights().begin(), layer.weights().end()}), bv = to_double({layer.bias().begin(), layer.bias().end()});
+    auto naive = [&](const std::vector<double>& xs, const std::vector<double>& ws, const std::vector<double>& bs) {
+      std::vector<double> y(static_cast<std::size_t>(n * out_f));
+      for (int i = 0; i < n; ++i)
+        for (int o = 0; o < out_f; ++o) {
+          double acc = bs[static_cast<std::size_t>(o)];
+          for (int f = 0; f < in_f; ++f)
+            acc += xs[static_cast<std::size_t>(i * in_f + f)] * ws[static_cast<std::size_t>(o * in_f + f)];
+          y[static_cast<std::size_t>(i * out_f + o)] = acc;
+        }
+      return y;
+    };
+    CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, true)), naive(to_double(x), wv, bv)) < tol);
+    const auto r = random_vector(static_cast<std::size_t>(n * out_f), 5);
+    auto diff_dst = make_memory(ctx, dst_md, r);
+    const auto dx = read_plain(ctx, layer.backward(ctx, diff_dst, true));
+    const auto p = layer.parameters();
+    CHECK(relative_error(dx, finite_difference([&](const auto& v) { return dot(naive(v, wv, bv), r); }, to_double(x))) < tol);
+    CHECK(relative_error(std::vector<float>(p[0].grad, p[0].grad + p[0].size),
+                         finite_difference([&](const auto& v) { return dot(naive(to_double(x), v, bv), r); }, wv)) < tol);
+    CHECK(relative_error(std::vector<float>(p[1].grad, p[1].grad + p[1].size),
+                         finite_difference([&](const auto& v) { return dot(naive(to_double(x), wv, v), r); }, bv)) < tol);
+  }
+}
+
+TEST_CASE("max and average pooling forward and backward - plain and blocked layouts") {
+  for (const bool is_max : {true, false})
+    for (const auto t : {tag::nchw, tag::nChw16c})
+      for (const auto& [k, s, p] : {std::tuple{2, 2, 0}, std::tuple{3, 2, 1}}) {
+        CAPTURE(is_max);
+        CAPTURE(k);
+        engine_context ctx;
+        const dims4 in{2, 3, 6, 6};
+        pool2d layer({is_max ? pool_kind::max : pool_kind::average, k, s, p});
+        const auto x = random_vector(in.size(), 11);
+        auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, t), x);
+        const auto dst_md = layer.configure(ctx, src.get_desc(), {1, in.n});
+        dims4 out{};
+        const auto ref = naive_pool(to_double(x), in, is_max, k, s, p, out);
+        CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, true)), ref) < tol);
+        const auto r = random_vector(out.size(), 12);
+        auto diff_dst = make_memory(ctx, dst_md, r);
+        const auto dx = read_plain(ctx, layer.backward(ctx, diff_dst, true));
+        auto loss = [&](const std::vector<double>& v) {
+          dims4 od{};
+          return dot(naive_pool(v, in, is_max, k, s, p, od), r);
+        };
+        CHECK(relative_error(dx, finite_difference(loss, to_double(x), 1e-7)) < 1e-4);
+      }
+}
+
+TEST_CASE("batchnorm2d normalises each time step with its own statistics") {
+  for (const auto t : {tag::nchw, tag::nChw16c}) {
+    engine_context ctx;
+    const int steps = 2, batch = 3;
+    const dims4 in{steps * batch, 4, 3, 3};
+    batch_norm2d layer({4, 1e-5f, 0.1f});
+    auto p = layer.parameters();
+    for (std::size_t i = 0; i < 4; ++i) {
+      p[0].value[i] = 0.5f + 0.25f * static_cast<float>(i);
+      p[1].value[i] = -0.1f * static_cast<float>(i);
+    }
+    const auto x = random_vector(in.size(), 21, -2, 3);
+    auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, t), x);
+    const auto dst_md = layer.configure(ctx, src.get_desc(), {steps, batch});
+    const auto g = to_double(std::vector<float>(p[0].value, p[0].value + 4));
+    const auto bsh = to_double(std::vector<float>(p[1].value, p[1].value + 4));
+    std::vector<double> running_mean(4, 0.0), running_var(4, 1.0);
+    auto naive = [&](const std::vector<double>& xs, const std::vector<double>& gs, const std::vector<double>& bs,
+                     bool update_running) {
+      std::vector<double> y(xs.size());
+      for (int ts = 0; ts < steps; ++ts)
+        for (int c = 0; c < 4; ++c) {
+          double mean = 0, var = 0;
+          const double count = batch * 9.0;
+          for (int n = ts * batch; n < (ts + 1) * batch; ++n)
+            for (int q = 0; q < 9; ++q) mean += xs[in.at(n, c, q / 3, q % 3)];
+          mean /= count;
+          for (int n = ts * batch; n < (ts + 1) * batch; ++n)
+            for (int q = 0; q < 9; ++q) var += std::pow(xs[in.at(n, c, q / 3, q % 3)] - mean, 2);
+          var /= count;
+          for (int n = ts * batch; n < (ts + 1) * batch; ++n)
+            for (int q = 0; q < 9; ++q) {
+              const auto i = in.at(n, c, q / 3, q % 3);
+              y[i] = (xs[i] - mean) / std::sqrt(var + 1e-5) * gs[static_cast<std::size_t>(c)] + bs[static_cast<std::size_t>(c)];
+            }
+          if (update_running) {
+            const auto uc = static_cast<std::size_t>(c);
+            running_mean[uc] = 0.9 * running_mean[uc] + 0.1 * mean;
+            running_var[uc] = 0.9 * running_var[uc] + 0.1 * var * count / (count - 1);
+          }
+        }
+      return y;
+    };
+    CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, true)), naive(to_double(x), g, bsh, true)) < tol);
+    CHECK(relative_error(layer.running_mean(), running_mean) < tol);
+    CHECK(relative_error(layer.running_var(), running_var) < tol);
+
+    const auto r = random_vector(in.size(), 22);
+    auto diff_dst = make_memory(ctx, dst_md, r);
+    const auto dx = read_plain(ctx, layer.backward(ctx, diff_dst, true));
+    CHECK(relative_error(dx, finite_difference([&](const auto& v) { return dot(naive(v, g, bsh, false), r); },
+                                               to_double(x), 1e-6)) < 1e-4);
+    CHECK(relative_error(std::vector<float>(p[0].grad, p[0].grad + 4),
+                         finite_difference([&](const auto& v) { return dot(naive(to_double(x), v, bsh, false), r); }, g)) < 1e-4);
+    CHECK(relative_error(std::vector<float>(p[1].grad, p[1].grad + 4),
+                         finite_difference([&](const auto& v) { return dot(naive(to_double(x), g, v, false), r); }, bsh)) < 1e-4);
+
+    // Evaluation uses the running statistics.
+    std::vector<double> want(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const auto c = (i / 9) % 4;
+      want[i] = (x[i] - running_mean[c]) / std::sqrt(running_var[c] + 1e-5) * g[c] + bsh[c];
+    }
+    CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, false)), want) < tol);
+  }
+}
+
+TEST_CASE("dropout zeroes about p of the elements - scales the rest - and replays per seed") {
+  engine_context ctx;
+  const int n = 4, f = 2500;
+  dropout layer(0.25f, 99);
+  const auto x = random_vector(static_cast<std::size_t>(n * f), 31, 0.5, 1.5);
+  auto src = make_memory(ctx, md_of({n, f}, tag::nc), x);
+  layer.configure(ctx, src.get_desc(), {1, n});
+  layer.reseed(5);
+  const auto y = read_plain(ctx, layer.forward(ctx, src, true));
+  std::size_t zeros = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    if (y[i] == 0.0f) {
+      ++zeros;
+    } else {
+      CHECK(y[i] == doctest::Approx(x[i] / 0.75f).epsilon(1e-6));
+    }
+  }
+  const double frac = static_cast<double>(zeros) / static_cast<double>(y.size());
+  CHECK(frac > 0.23);
+  CHECK(frac < 0.27);
+  const auto ones = std::vector<float>(y.size(), 1.0f);
+  auto diff_dst = make_memory(ctx, src.get_desc(), ones);
+  const auto dx = read_plain(ctx, layer.backward(ctx, diff_dst, true));
+  for (std::size_t i = 0; i < y.size(); i += 97) CHECK(dx[i] == (y[i] == 0.0f ? 0.0f : 1.0f / 0.75f));
+  layer.reseed(5);
+  CHECK(read_plain(ctx, layer.forward(ctx, src, true)) == y);
+  layer.reseed(6);
+  CHECK(read_plain(ctx, layer.forward(ctx, src, true)) != y);
+  CHECK(read_plain(ctx, layer.forward(ctx, src, false)) == x);
+}
+
+TEST_CASE("flatten turns a blocked 4-D tensor into torch.flatten order and back") {
+  engine_context ctx;
+  const dims4 in{2, 3, 2, 2};
+  const auto x = random_vector(in.size(), 41);
+  auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, tag::nChw16c), x);
+  flatten layer;
+  const auto md = layer.configure(ctx, src.get_desc(), {1, 2});
+  CHECK(md.dims() == dnnl::memory::dims{2, 12});
+  CHECK(read_plain(ctx, layer.forward(ctx, src, true)) == x);
+  const auto r = random_vector(in.size(), 42);
+  auto diff_dst = make_memory(ctx, md, r);
+  CHECK(read_plain(ctx, layer.backward(ctx, diff_dst, true)) == r);
+}

@@ -12,6 +12,9 @@ struct global_options {
 };
 
 void add_validate_command(CLI::App& root, global_options& global);
+void add_simulate_command(CLI::App& root, global_options& global);
+// Registered on the `bench` parent command.
+void add_bench_simulate_command(CLI::App& bench, global_options& global);
 void add_inspect_command(CLI::App& root, global_options& global);
 // Adds `model FILE` and `trace FILE` under the `inspect` parent command (cmd_inspect_files.cpp).
 void add_inspect_files_commands(CLI::App& inspect, global_options& global);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   });
 
   cli::add_validate_command(app, global);
+  cli::add_simulate_command(app, global);
   cli::add_inspect_command(app, global);
   CLI::App* inspect = app.get_subcommand("inspect");
   inspect->description("Show what a surrogate or neuron choice does (docs/neurons.md), or summarise a model or trace file (docs/formats.md)");
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   bench->require_subcommand(1);
   cli::add_bench_dataset_command(*bench, global);
   cli::add_bench_train_command(*bench, global);
+  cli::add_bench_simulate_command(*bench, global);
 
   try {
     app.parse(argc, argv);

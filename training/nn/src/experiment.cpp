@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "snncosim/common/error.h"
+#include "snncosim/nn/data_source.h"
 
 namespace snncosim::nn {
 
@@ -46,9 +47,31 @@ experiment_setup make_experiment(const config::document& doc, const std::filesys
   const YAML::Node ds = root["dataset"];
   s.time_steps = ds["time_steps"].as<int>();
   const auto dataset = ds["name"].as<std::string>();
-  if (dataset != "synthetic_bars")
-    throw bad_input(doc.where("dataset.name") + ": dataset.name: '" + dataset +
-                    "' is not wired into the trainer in this build; use synthetic_bars");
+  if (dataset != "synthetic_bars") {
+    event_source_options eo;
+    eo.dataset = dataset;
+    eo.root = ds["root"].as<std::string>();
+    eo.where = doc.where("dataset.name");
+    if (eo.root.empty()) {
+      eo.root = std::filesystem::path("data") / dataset;
+      // The built-in set is made on first use so that a new user needs no extra command.
+      if (dataset == "builtin_fashion") ensure_builtin_fashion(eo.root, o.seed);
+    }
+    eo.time_steps = s.time_steps;
+    eo.seed = o.seed;
+    eo.channels = s.network.in_channels;
+    eo.height = s.network.in_height;
+    eo.width = s.network.in_width;
+    eo.num_classes = s.network.num_classes;
+    eo.split = "train";
+    eo.max_samples = ds["train_samples"].as<std::size_t>();
+    s.train = make_event_source(eo);
+    eo.split = "test";
+    eo.max_samples = ds["test_samples"].as<std::size_t>();
+    eo.shuffle = false;
+    s.test = make_event_source(eo);
+    return s;
+  }
   synthetic_options train;
   train.samples = ds["train_samples"].as<std::size_t>();
   if (train.samples == 0) train.samples = 2048;

@@ -36,8 +36,10 @@ TEST_CASE("train_csnn_synthetic.yaml gives the CSNN and Adam with a cosine sched
   CHECK(s.train->height() == 34);
 }
 
-TEST_CASE("a dataset the trainer cannot read yet and an unsupported loss are bad input") {
-  CHECK_THROWS_AS(nn::make_experiment(config::load(experiment_file, {config::parse_override("dataset.name=nmnist")},
+TEST_CASE("a missing dataset folder and an unsupported loss are bad input") {
+  CHECK_THROWS_AS(nn::make_experiment(config::load(experiment_file,
+                                                   {config::parse_override("dataset.name=nmnist"),
+                                                    config::parse_override("dataset.root=/nonexistent/snncosim/nmnist")},
                                                    "experiment"),
                                       ""),
                   bad_input);

@@ -41,21 +41,6 @@ void randomize_batch_norm(nn::network& net, std::uint64_t seed) {
     }
 }
 
-nn::synthetic_source make_data(const nn::network_spec& s, std::size_t samples, int steps, std::uint64_t seed) {
-  nn::synthetic_options o;
-  o.samples = samples;
-  o.time_steps = steps;
-  o.channels = s.in_channels;
-  o.height = s.in_height;
-  o.width = s.in_width;
-  o.num_classes = s.num_classes;
-  o.density = 0.1;
-  o.signal = 0.6;
-  o.seed = seed;
-  o.shuffle = false;
-  return nn::synthetic_source(o);
-}
-
 quantization_settings bits(int b) {
   quantization_settings q;
   q.widths.weight_bits = b;

@@ -28,18 +28,7 @@ nn::network_spec plain_spec() {  // no BatchNorm: fake-quant equals export exact
 }
 
 nn::synthetic_source data_for(const nn::network_spec& s, std::size_t samples, int steps) {
-  nn::synthetic_options o;
-  o.samples = samples;
-  o.time_steps = steps;
-  o.channels = s.in_channels;
-  o.height = s.in_height;
-  o.width = s.in_width;
-  o.num_classes = s.num_classes;
-  o.density = 0.1;
-  o.signal = 0.6;
-  o.seed = 17;
-  o.shuffle = false;
-  return nn::synthetic_source(o);
+  return make_data(s, samples, steps, 17);
 }
 
 std::vector<std::span<float>> bias_tensors(nn::network& net) {

@@ -5,6 +5,7 @@
 
 #include "snncosim/nn/network.h"
 #include "snncosim/nn/network_spec.h"
+#include "snncosim/nn/batch_source.h"
 
 namespace snncosim::export_::test {
 
@@ -66,5 +67,22 @@ struct prng {
   }
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 };
+
+// Deterministic synthetic frames shaped for `s` (density 0.1, signal 0.6, no shuffling).
+inline nn::synthetic_source make_data(const nn::network_spec& s, std::size_t samples, int steps,
+                                      std::uint64_t seed) {
+  nn::synthetic_options o;
+  o.samples = samples;
+  o.time_steps = steps;
+  o.channels = s.in_channels;
+  o.height = s.in_height;
+  o.width = s.in_width;
+  o.num_classes = s.num_classes;
+  o.density = 0.1;
+  o.signal = 0.6;
+  o.seed = seed;
+  o.shuffle = false;
+  return nn::synthetic_source(o);
+}
 
 }  // namespace snncosim::export_::test

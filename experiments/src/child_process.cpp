@@ -21,7 +21,7 @@ pid_t spawn_child(const std::vector<std::string>& argv, const std::filesystem::p
   if (argv.empty()) throw std::runtime_error("spawn_child: empty command");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+  const int flags = O_WRONLY | O_CREAT | O_TRUNC;  // no O_CLOEXEC: these become the child's stdout/stderr
   if (!stdout_file.empty()) posix_spawn_file_actions_addopen(&actions, 1, stdout_file.c_str(), flags, 0644);
   if (!stderr_file.empty()) posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(), flags, 0644);
   std::vector<char*> args;

@@ -12,11 +12,12 @@ namespace {
 void append_canonical(const YAML::Node& node, const std::string& prefix, std::string& out) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {
-      std::vector<std::pair<std::string, YAML::Node>> entries;
-      for (const auto& kv : node) entries.emplace_back(kv.first.as<std::string>(), kv.second);
-      std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      if (entries.empty()) out += prefix + "={}\n";
-      for (const auto& [k, v] : entries) append_canonical(v, prefix.empty() ? k : prefix + "." + k, out);
+      // Keys only: assigning yaml-cpp nodes (as sorting pairs would) writes through them.
+      std::vector<std::string> keys;
+      for (const auto& kv : node) keys.push_back(kv.first.as<std::string>());
+      std::sort(keys.begin(), keys.end());
+      if (keys.empty()) out += prefix + "={}\n";
+      for (const auto& k : keys) append_canonical(node[k], prefix.empty() ? k : prefix + "." + k, out);
       break;
     }
     case YAML::NodeType::Sequence: {

@@ -47,7 +47,10 @@ TEST_CASE("report: selection finds the baseline and the Pareto front") {
   // c (0.82, 700) dominates a, b and d.
   CHECK(sel.front == std::vector<std::size_t>{2});
   REQUIRE(!sel.predictor.is_null());
-  CHECK(sel.predictor["features"] == "mean training firing rate");  // 4 points < 2 features + 2
+  CHECK(sel.predictor["features"] == "per-layer training firing rates");  // 4 points >= 2 features + 2
+  // Three points are too few for two rates + intercept with one held out: the mean rate.
+  const std::vector<ex::point_record> three(pts.begin(), pts.begin() + 3);
+  CHECK(ex::select_points(three, {}).predictor["features"] == "mean training firing rate");
 }
 
 TEST_CASE("report: summary.csv has a header and one row per point") {

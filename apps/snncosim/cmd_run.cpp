@@ -23,7 +23,9 @@ void add_run_command(CLI::App& root, global_options& global) {
   cmd->add_option("--set", opt->sets, "Override a key by dotted path, e.g. --set training.epochs=5");
   cmd->add_option("--out", opt->out, "Run folder (default: <output_dir>/<name>)");
   cmd->add_flag("--force", opt->force, "Run again even when the folder holds the results of this configuration");
-  cmd->callback([&global, opt] {
+  cmd->callback([&global, &root, opt] {
+    // cosim is built by another part of the project; use it only when this build has it.
+    opt->cosim_available = !root.get_subcommands([](CLI::App* a) { return a->get_name() == "cosim"; }).empty();
     opt->progress = !global.json && global.verbosity >= 0;
     const run_outcome r = run_point(*opt);
     if (global.json) {

@@ -65,7 +65,8 @@ json run_stage(const fs::path& dir, const stage& s, bool tolerate_failure = fals
   const fs::path log = dir / "logs" / (s.name + ".log");
   std::vector<std::string> argv = {ex::self_executable().string(), "--json"};
   argv.insert(argv.end(), s.args.begin(), s.args.end());
-  spdlog::info("run: {} ({})", s.name, fmt::join(argv, " "));
+  spdlog::info("run: {}", s.name);
+  spdlog::debug("run: {}", fmt::join(argv, " "));
   const auto t0 = std::chrono::steady_clock::now();
   const ex::child_exit e = ex::run_child(argv, part, log);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -90,11 +91,6 @@ json run_stage(const fs::path& dir, const stage& s, bool tolerate_failure = fals
   write_file_atomic(out, j.dump(2) + "\n");
   fs::remove(part);
   return j;
-}
-
-bool has_subcommand(const std::string& name) {
-  const ex::child_exit e = ex::run_child({ex::self_executable().string(), name, "--help"}, "/dev/null", "/dev/null");
-  return e.ok();
 }
 
 std::string utc_now() {
@@ -203,7 +199,7 @@ run_outcome run_point(const run_options& opt) {
     sim.insert(sim.end(), files.begin(), files.end());
     in.simulate = run_stage(r.dir, {"simulate", sim});
     bar.advance();
-    if (cosim_samples > 0 && has_subcommand("cosim")) {
+    if (cosim_samples > 0 && opt.cosim_available) {
       bar.set_postfix("cosim");
       std::vector<std::string> co = {"cosim"};
       co.insert(co.end(), files.begin(), files.end());
@@ -238,8 +234,9 @@ std::string run_summary_text(const run_outcome& r) {
                      100 * m["accuracy"].value("float", 0.0), 100 * m["accuracy"].value("integer", 0.0),
                      m["accuracy"].value("eval_samples", 0.0));
   for (const auto& l : m["layers"])
-    out += fmt::format("  {:<10} {:>10.1f} spikes/sample  sparsity {:6.2f}%  {:>10.0f} cycles\n", l.value("name", ""),
-                       l.value("spikes_per_sample", 0.0), 100 * l.value("sparsity", 0.0), l.value("cycles", 0.0));
+    out += fmt::format("  {:<10} {:>10.1f} spikes/sample  sparsity {:6.2f}%  {}\n", l.value("name", ""),
+                       l.value("spikes_per_sample", 0.0), 100 * l.value("sparsity", 0.0),
+                       l.contains("cycles") ? fmt::format("{:>10.0f} cycles", l["cycles"].get<double>()) : std::string());
   if (m.value("simulated", false))
     out += fmt::format("  latency {:.0f} cycles ({:.1f} us), {:.1f} samples/s, {:.2f} uJ/sample, spikes match: {}\n",
                        m["latency"].value("cycles", 0.0), m["latency"].value("us", 0.0),

@@ -14,6 +14,7 @@ struct run_options {
   std::string out;
   bool force = false;
   bool progress = true;
+  bool cosim_available = false;  // this build registers `snncosim cosim`
 };
 
 struct run_outcome {

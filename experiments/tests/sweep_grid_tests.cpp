@@ -45,7 +45,7 @@ TEST_CASE("grid: sweep section of a real experiment document, flow values") {
   CHECK(p.get<double>("network.neuron.surrogate.params.slope") == 5.0);
 }
 
-TEST_CASE("hash: key order and identity-free keys do not matter; values do") {
+TEST_CASE("hash: key order and identity-free keys do not matter, values do") {
   const YAML::Node a = YAML::Load("{name: a, seed: 1, training: {epochs: 2, lr: 0.1}, sweep: {seed: [1, 2]}}");
   const YAML::Node b = YAML::Load("{training: {lr: 0.1, epochs: 2}, seed: 1, name: other, output_dir: x}");
   const YAML::Node c = YAML::Load("{training: {lr: 0.1, epochs: 3}, seed: 1}");

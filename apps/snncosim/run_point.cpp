@@ -29,8 +29,8 @@ namespace ex = experiments;
 namespace {
 
 // Files of a run folder that depend on the configuration; removed when it changes.
-const char* const stage_files[] = {"metrics.json", "train.json",  "export.json",    "simulate.json", "cosim.json",
-                                   "checkpoint.bin", "best.bin", "model.h5", "traces.h5", "manifest.json"};
+const char* const stage_files[] = {"metrics.json", "train.json", "export.json", "simulate.json", "cosim.json",
+                                   "train",        "model.h5",   "traces.h5",   "manifest.json"};
 
 std::string yaml_text(const YAML::Node& node) {
   YAML::Emitter e;
@@ -123,7 +123,7 @@ run_outcome run_point(const run_options& opt) {
   const fs::path hash_file = r.dir / "config.hash";
   const bool same_config = fs::exists(hash_file) && read_file(hash_file) == hash + "\n";
   if (!same_config || opt.force) {
-    for (const char* f : stage_files) fs::remove(r.dir / f);
+    for (const char* f : stage_files) fs::remove_all(r.dir / f);
   }
   if (same_config && !opt.force && fs::exists(r.dir / "metrics.json")) {
     r.reused = true;
@@ -172,10 +172,13 @@ run_outcome run_point(const run_options& opt) {
   bar.set_postfix("train");
   ex::metrics_inputs in;
   in.time_steps = root["dataset"]["time_steps"].as<int>();
-  in.train = run_stage(r.dir, {"train", {"train", cfg.string(), "--run-dir", dir}});
+  // The trainer's own folder (checkpoints, its per-epoch metrics.json) is train/, so its
+  // files never look like this run's results.
+  const fs::path train_dir = r.dir / "train";
+  in.train = run_stage(r.dir, {"train", {"train", cfg.string(), "--run-dir", train_dir.string()}});
   bar.advance();
   bar.set_postfix("export");
-  const fs::path checkpoint = fs::exists(r.dir / "best.bin") ? r.dir / "best.bin" : r.dir / "checkpoint.bin";
+  const fs::path checkpoint = fs::exists(train_dir / "best.bin") ? train_dir / "best.bin" : train_dir / "checkpoint.bin";
   in.exported = run_stage(r.dir, {"export",
                                   {"export", cfg.string(), "--checkpoint", checkpoint.string(), "--model",
                                    dir + "/model.h5", "--traces", dir + "/traces.h5", "--samples",

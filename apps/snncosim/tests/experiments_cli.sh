@@ -10,7 +10,7 @@ mkdir -p "$work/$case"
 cd "$work/$case"
 py=/usr/bin/python3
 fail() { echo "FAIL: $*" >&2; exit 1; }
-count_done() { find "$1/points" -name metrics.json 2>/dev/null | wc -l; }
+count_done() { ls "$1"/points/*/metrics.json 2>/dev/null | wc -l; }
 
 case $case in
 run_and_reuse)
@@ -58,7 +58,7 @@ sweep_kill_resume)
   done_before=$(count_done sw)
   [[ $done_before -ge 1 && $done_before -lt 4 ]] || fail "kill did not land mid-sweep ($done_before done)"
   [[ ! -f sw/summary.csv ]] || fail "summary written before all points were done"
-  find sw/points -name metrics.json -exec md5sum {} + | sort >before.md5
+  md5sum sw/points/*/metrics.json | sort >before.md5
   "$bin" -q sweep "$exp" --out sw --workers 2 --set training.epochs=6 >resume.txt
   [[ $(count_done sw) == 4 ]] || fail "resume did not finish every point"
   # Points finished before the kill were not run again.
@@ -67,6 +67,15 @@ sweep_kill_resume)
     [[ $(wc -l <"$(dirname "$file")/history.log") == 1 ]] || fail "$file's point ran twice"
   done <before.md5
   [[ $(wc -l <sw/summary.csv) == 5 ]] || fail "summary.csv rows"
+  $py - sw <<'PY'
+import csv, json, glob, sys
+for f in glob.glob(sys.argv[1] + "/points/*/metrics.json"):
+    m = json.load(open(f))
+    assert "config_hash" in m and m["latency"]["cycles"] > 0 and m["spikes_match"], f
+for row in csv.DictReader(open(sys.argv[1] + "/summary.csv")):
+    assert row["integer_accuracy"] and float(row["latency_cycles"]) > 0, row
+print("summary ok")
+PY
   "$bin" -q sweep "$exp" --out sw --set training.epochs=6 | grep -q "0 run now" || fail "third run should do nothing"
   "$bin" -q report sw >report.txt
   for f in report.html report.md summary.csv points.json selection.json accuracy_vs_latency.png layer_spikes.png \

@@ -7,6 +7,10 @@ namespace snncosim::experiments {
 
 using nlohmann::json;
 
+std::string layer_name(const nlohmann::json& layer) {
+  return layer.is_object() ? layer.value("name", std::string()) : std::string();
+}
+
 double sparsity(double spikes_per_sample, std::int64_t neurons, int time_steps) {
   const double slots = static_cast<double>(neurons) * std::max(1, time_steps);
   if (slots <= 0) return 0.0;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "snncosim/experiments/metrics.h"
 #include "snncosim/experiments/selection.h"
 
 namespace snncosim::experiments {
@@ -56,7 +57,7 @@ std::vector<std::string> layer_names(const std::vector<point_record>& points) {
   for (const auto& p : points)
     if (p.metrics.contains("layers"))
       for (const auto& l : p.metrics["layers"]) {
-        const std::string n = l.value("name", "");
+        const std::string n = layer_name(l);
         if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
       }
   return names;
@@ -65,7 +66,7 @@ std::vector<std::string> layer_names(const std::vector<point_record>& points) {
 double layer_value(const point_record& p, const std::string& layer, const char* key) {
   if (!p.metrics.contains("layers")) return std::nan("");
   for (const auto& l : p.metrics["layers"])
-    if (l.value("name", "") == layer && l.contains(key) && l[key].is_number()) return l[key].get<double>();
+    if (layer_name(l) == layer && l.contains(key) && l[key].is_number()) return l[key].get<double>();
   return std::nan("");
 }
 
@@ -185,7 +186,10 @@ std::string summary_csv(const std::vector<point_record>& points) {
   out += "\n";
   for (const auto& p : points) {
     out += csv_cell(p.id) + "," + csv_cell(p.label);
-    for (const auto& a : axes) out += "," + csv_cell(p.settings.count(a) ? p.settings.at(a) : "");
+    for (const auto& a : axes) {
+      out += ',';
+      out += csv_cell(p.settings.count(a) ? p.settings.at(a) : "");
+    }
     out += fmt::format(",{},{},{},{:g},{},{},{},{},{},{},{},{},{},{}", csv_cell(p.dataset), p.neuron_model,
                        csv_cell(p.surrogate), p.slope, fmt_num(p.float_accuracy(), 6), fmt_num(p.accuracy(), 6),
                        fmt_num(p.latency_cycles(), 1), fmt_num(p.latency_us(), 3),

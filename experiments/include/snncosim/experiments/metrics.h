@@ -24,6 +24,10 @@ struct metrics_inputs {
 // latency.{cycles, us, phases}, throughput, memory_traffic, energy_uj, spikes_match.
 nlohmann::json assemble_metrics(const metrics_inputs& in);
 
+// The "name" of a layer entry ("" when absent). Out of line: inlined into the report code,
+// nlohmann's accessors trip GCC 12's -Wnull-dereference.
+std::string layer_name(const nlohmann::json& layer);
+
 // Sparsity of a layer: the fraction of (neuron, step) pairs without a spike.
 double sparsity(double spikes_per_sample, std::int64_t neurons, int time_steps);
 

@@ -241,6 +241,7 @@ std::vector<plot_job> plot_jobs(const std::vector<point_record>& points, const s
                             short_label(points[i]));
     j.script = plot_header(j.name, j.title) +
                "set xlabel 'mean latency (cycles per sample)'\nset ylabel 'integer accuracy (%)'\n"
+               "set format x '%.1s%c'\nset offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n"
                "plot 'accuracy_vs_latency.dat' index 0 using 1:2 with points pt 7 ps 1.5 title 'points', \\\n"
                "     '' index 0 using 1:2:3 with labels offset 0,1 font ',8' notitle, \\\n"
                "     '' index 1 using 1:2 with linespoints lw 2 lc rgb 'red' pt 6 ps 2 title 'Pareto front'\n";
@@ -253,6 +254,7 @@ std::vector<plot_job> plot_jobs(const std::vector<point_record>& points, const s
         s.data += fmt::format("{} {} \"{}\"\n", 100 * p.sparsity(), p.latency_cycles(), short_label(p));
     s.script = plot_header(s.name, s.title) +
                "set xlabel 'sparsity (% of neuron-steps without a spike)'\nset ylabel 'mean latency (cycles)'\n"
+               "set format y '%.1s%c'\nset offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n"
                "plot 'sparsity_vs_latency.dat' using 1:2 with points pt 7 ps 1.5 title 'points', \\\n"
                "     '' using 1:2:3 with labels offset 0,1 font ',8' notitle\n";
     jobs.push_back(s);
@@ -281,7 +283,7 @@ std::vector<plot_job> plot_jobs(const std::vector<point_record>& points, const s
     }
     b.script = plot_header(b.name, b.title) +
                "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.8 border -1\n"
-               "set boxwidth 0.7\nset xtics rotate by -35 font ',8'\nset ylabel 'cycles'\nplot ";
+               "set boxwidth 0.7\nset xtics rotate by -35 font ',8'\nset ylabel 'cycles'\nset format y '%.1s%c'\nplot ";
     for (std::size_t k = 0; k < engine_layers.size(); ++k)
       b.script += fmt::format("{}'latency_breakdown.dat' using {}{} title '{}'", k ? ", \\\n     " : "", k + 2,
                               k == 0 ? ":xtic(1)" : "", gp_quote(engine_layers[k]));
@@ -302,7 +304,7 @@ std::vector<plot_job> plot_jobs(const std::vector<point_record>& points, const s
     }
     ph.script = plot_header(ph.name, ph.title) +
                 "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.8 border -1\n"
-                "set boxwidth 0.7\nset xtics rotate by -35 font ',8'\nset ylabel 'cycles'\nplot ";
+                "set boxwidth 0.7\nset xtics rotate by -35 font ',8'\nset ylabel 'cycles'\nset format y '%.1s%c'\nplot ";
     for (std::size_t k = 0; k < phases.size(); ++k)
       ph.script += fmt::format("{}'latency_phases.dat' using {}{} title '{}'", k ? ", \\\n     " : "", k + 2,
                                k == 0 ? ":xtic(1)" : "", phases[k]);

@@ -136,7 +136,11 @@ void add_sweep_command(CLI::App& root, global_options& global) {
       running[ex::spawn_child(argv, "/dev/null", p->dir / "run.log")] = p;
     };
     while (next < todo.size() || !running.empty()) {
-      while (next < todo.size() && running.size() < static_cast<std::size_t>(opt->workers)) start_one();
+      // After a bad-input failure (missing data, impossible configuration) the other points
+      // would fail the same way: start no more.
+      while (!bad_input_failure && next < todo.size() && running.size() < static_cast<std::size_t>(opt->workers))
+        start_one();
+      if (running.empty()) break;
       const auto [pid, e] = ex::wait_child(-1);
       const auto it = running.find(pid);
       if (it == running.end()) continue;
@@ -147,20 +151,24 @@ void add_sweep_command(CLI::App& root, global_options& global) {
         std::string msg = ex::last_error_line(p->dir / "run.log");
         failures.push_back(fmt::format("point {} ({}): {}", p->point.index, p->point.label,
                                        msg.empty() ? fmt::format("exit {}", e.exit_code) : msg));
-        spdlog::error("sweep: {}", failures.back());
-        bad_input_failure = bad_input_failure || e.exit_code == exit_bad_input;
+        if (e.exit_code == exit_bad_input) {
+          bad_input_failure = true;
+          spdlog::debug("sweep: {}", failures.back());
+        } else {
+          spdlog::error("sweep: {}", failures.back());
+        }
       }
     }
     bar.finish();
 
     const std::size_t missing = gather_sweep(dir, plan.size());
     json result = {{"folder", dir.string()}, {"points", plan.size()}, {"rank", rank}, {"ranks", size},
-                   {"ran", todo.size()}, {"failed", failures}, {"missing", missing}};
+                   {"ran", next}, {"failed", failures}, {"missing", missing}};
     if (global.json) {
       std::cout << result.dump(2) << "\n";
     } else {
       std::cout << fmt::format("{}: {} points, {} run now by rank {}/{}, {} failed, {} not finished{}\n", dir.string(),
-                               plan.size(), todo.size(), rank, size, failures.size(), missing,
+                               plan.size(), next, rank, size, failures.size(), missing,
                                missing == 0 ? "; wrote summary.csv and points.json" : "");
     }
     if (bad_input_failure) throw bad_input(failures[0]);

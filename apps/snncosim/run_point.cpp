@@ -175,14 +175,23 @@ run_outcome run_point(const run_options& opt) {
   // The trainer's own folder (checkpoints, its per-epoch metrics.json) is train/, so its
   // files never look like this run's results.
   const fs::path train_dir = r.dir / "train";
-  in.train = run_stage(r.dir, {"train", {"train", cfg.string(), "--run-dir", train_dir.string()}});
+  // Stages load the user's file with the same overrides (the same configuration as
+  // config.resolved.yaml), so their error messages name the user's file and line.
+  std::vector<std::string> source = {opt.experiment};
+  for (const auto& s : opt.sets) source.insert(source.end(), {"--set", s});
+  std::vector<std::string> train_args = {"train"};
+  train_args.insert(train_args.end(), source.begin(), source.end());
+  train_args.insert(train_args.end(), {"--run-dir", train_dir.string()});
+  in.train = run_stage(r.dir, {"train", train_args});
   bar.advance();
   bar.set_postfix("export");
   const fs::path checkpoint = fs::exists(train_dir / "best.bin") ? train_dir / "best.bin" : train_dir / "checkpoint.bin";
-  in.exported = run_stage(r.dir, {"export",
-                                  {"export", cfg.string(), "--checkpoint", checkpoint.string(), "--model",
-                                   dir + "/model.h5", "--traces", dir + "/traces.h5", "--samples",
-                                   std::to_string(trace_samples), "--eval-samples", std::to_string(eval_samples)}});
+  std::vector<std::string> export_args = {"export"};
+  export_args.insert(export_args.end(), source.begin(), source.end());
+  export_args.insert(export_args.end(), {"--checkpoint", checkpoint.string(), "--model", dir + "/model.h5", "--traces",
+                                         dir + "/traces.h5", "--samples", std::to_string(trace_samples),
+                                         "--eval-samples", std::to_string(eval_samples)});
+  in.exported = run_stage(r.dir, {"export", export_args});
   bar.advance();
 
   // Neurons per step of each layer, for sparsity.

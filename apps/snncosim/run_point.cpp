@@ -217,7 +217,10 @@ run_outcome run_point(const run_options& opt) {
       co.insert(co.end(), files.begin(), files.end());
       co.insert(co.end(), {"--samples", std::to_string(cosim_samples)});
       in.cosim = run_stage(r.dir, {"cosim", co}, true);
+      // Success means exit 0, which `cosim` gives only without TLM/RTL mismatches.
       cosim_status = {{"available", true}, {"samples", cosim_samples}, {"ok", in.cosim.value("ok", true)}};
+      if (in.cosim.contains("events_compared")) cosim_status["events_compared"] = in.cosim["events_compared"];
+      if (in.cosim.contains("error")) cosim_status["error"] = in.cosim["error"];
     } else {
       cosim_status["note"] = cosim_samples > 0 ? "this build has no `snncosim cosim` command; not co-simulated"
                                                : "run.cosim_samples is 0";

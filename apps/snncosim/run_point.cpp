@@ -114,10 +114,13 @@ run_outcome run_point(const run_options& opt) {
                            : fs::path(root["output_dir"].as<std::string>()) / root["name"].as<std::string>();
   const std::string hash = ex::point_hash(root);
 
-  const ex::point_lock lock(r.dir);
-  if (!lock.locked())
-    throw std::runtime_error(fmt::format("{}: another process is running this point (lock {})", r.dir.string(),
-                                         (r.dir / ".lock").string()));
+  ex::point_lock lock(r.dir);
+  if (!lock.locked()) {
+    // Another process (a second sweep, a stray run) has this point: wait for it, then
+    // reuse what it finished.
+    spdlog::info("run: {}: another process is running this point; waiting for it", r.dir.string());
+    if (!lock.wait()) throw std::runtime_error(fmt::format("{}: cannot lock {}", r.dir.string(), (r.dir / ".lock").string()));
+  }
 
   // Same configuration done before: reuse. Another configuration: start the folder afresh.
   const fs::path hash_file = r.dir / "config.hash";

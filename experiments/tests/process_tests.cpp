@@ -48,7 +48,7 @@ TEST_CASE("process: a missing executable is an error") {
   CHECK_THROWS(ex::run_child({"/nonexistent/program"}, "", ""));
 }
 
-TEST_CASE("lock: exclusive while held, free again when the holder is killed") {
+TEST_CASE("lock: exclusive while held, free again when the holder is killed, waiters get it") {
   const fs::path d = temp_dir("lock");
   {
     const ex::point_lock a(d);
@@ -70,9 +70,18 @@ TEST_CASE("lock: exclusive while held, free again when the holder is killed") {
     if (!seen_held) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   CHECK(seen_held);
-  ::kill(pid, SIGKILL);
+  // A waiter blocks until the holder dies.
+  ex::point_lock waiter(d);
+  CHECK_FALSE(waiter.locked());
+  std::thread killer([pid] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::kill(pid, SIGKILL);
+  });
+  CHECK(waiter.wait());
+  CHECK(waiter.locked());
+  killer.join();
   int status = 0;
   ::waitpid(pid, &status, 0);
-  CHECK(ex::point_lock(d).locked());
+  CHECK_FALSE(ex::point_lock(d).locked());
   fs::remove_all(d);
 }

@@ -14,8 +14,11 @@ class point_lock {
   point_lock(const point_lock&) = delete;
   point_lock& operator=(const point_lock&) = delete;
   bool locked() const { return m_fd >= 0; }
+  // Blocks until the holder releases the lock (or dies); true when it was taken.
+  bool wait();
 
  private:
+  std::filesystem::path m_file;
   int m_fd = -1;
 };
 

@@ -28,5 +28,8 @@ void add_infer_command(CLI::App& root, global_options& global);
 void add_dataset_command(CLI::App& root, global_options& global);
 // `bench dataset` is registered on the `bench` parent command.
 void add_bench_dataset_command(CLI::App& bench, global_options& global);
+// Architecture search (cmd_explore.cpp) and FPGA resource estimate (cmd_estimate.cpp), docs/explore.md.
+void add_explore_command(CLI::App& root, global_options& global);
+void add_estimate_command(CLI::App& root, global_options& global);
 
 }  // namespace snncosim::cli

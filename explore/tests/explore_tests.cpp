@@ -1,5 +1,6 @@
 // Fast evaluator on the hand-computed examples of docs/hardware.md §3.6, the search against
 // brute force, budgets and the resource model's arithmetic.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include "snncosim/common/error.h"

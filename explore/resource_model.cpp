@@ -59,7 +59,7 @@ engine_params engine_parameters(const engine_shape& sh, const sm::layer_hw_confi
 const logic_coefficients& calibrated_coefficients() {
   // Least-squares fit to Yosys 0.23 synth_xilinx -family xcup on the calibration set of
   // docs/hardware.md §11 (explore/rtl_model/calibrate.sh).
-  static const logic_coefficients k{120.0, 20.0, 3.0, 4.0, 80.0, 2.0, 2.0};
+  static const logic_coefficients k{75.54, -63.53, 8.781, 2.494, 1.770, 62.99, 2.366, 0.9315, 0.8551};
   return k;
 }
 
@@ -76,23 +76,34 @@ double bram36_tiles(long depth, long width) {
   return static_cast<double>(best) / 2.0;
 }
 
-double lutram_luts(long depth, long width) { return static_cast<double>(ceil_div(depth, 64) * width); }
+double lutram_luts(long depth, long width) {
+  // Yosys maps 64-deep slices to RAM64M8 / RAM32M16; up to 128 deep it spends a quarter
+  // more on the bank multiplexers (calibration set).
+  const double luts = static_cast<double>(ceil_div(depth, 64) * width);
+  return depth <= 128 ? 1.25 * luts : luts;
+}
 
 double uram_blocks(long depth, long width) { return static_cast<double>(ceil_div(depth, 4096) * ceil_div(width, 72)); }
 
 namespace {
-// A memory on the fabric; `kind` bram falls back to LUT RAM when it is tiny, as synthesis
-// does (under 1 Kib).
-void add_memory(resources& r, sm::memory_kind kind, long depth, long width) {
+// A memory on the fabric. `bram` memories that synthesis puts into LUT RAM (Yosys 0.23
+// synth_xilinx on the calibration set): up to 128 words, and up to 256 words for the
+// read-only-per-step membrane banks (`small_ok`).
+void add_memory(resources& r, sm::memory_kind kind, long depth, long width, bool small_ok, double* fabric_bits) {
   switch (kind) {
     case sm::memory_kind::offchip: return;
     case sm::memory_kind::uram: r.uram += uram_blocks(depth, width); return;
-    case sm::memory_kind::lutram: r.lut += lutram_luts(depth, width); return;
+    case sm::memory_kind::lutram:
+      r.lut += lutram_luts(depth, width);
+      if (fabric_bits != nullptr) *fabric_bits += static_cast<double>(width);
+      return;
     case sm::memory_kind::bram:
-      if (depth * width <= 1024)
+      if (depth <= 128 || (small_ok && depth <= 256)) {
         r.lut += lutram_luts(depth, width);
-      else
+        if (fabric_bits != nullptr) *fabric_bits += static_cast<double>(width);
+      } else {
         r.bram36 += bram36_tiles(depth, width);
+      }
       return;
   }
 }
@@ -100,16 +111,17 @@ void add_memory(resources& r, sm::memory_kind kind, long depth, long width) {
 
 resources estimate_engine(const engine_params& p, const logic_coefficients& k) {
   resources r;
-  r.lut = k.lut0 + k.lut_lane * p.n + k.lut_lane_bit * p.n * p.acc + k.lut_penc * p.penc;
-  r.ff = k.ff0 + k.ff_lane_bit * p.n * (p.acc + p.mem) + k.ff_penc * p.penc;
-  r.dsp = p.n;  // the leak multiply of each lane
-  add_memory(r, sm::memory_kind::bram, p.sdepth, p.penc);
-  add_memory(r, p.weight_kind, p.wdepth, p.wwidth);
+  double fabric_bits = 0;  // lane memory bits read through fabric registers (LUT RAM)
+  add_memory(r, sm::memory_kind::bram, p.sdepth, p.penc, false, nullptr);
+  add_memory(r, p.weight_kind, p.wdepth, p.wwidth, false, nullptr);
   for (int i = 0; i < p.n; ++i) {
-    add_memory(r, p.membrane_kind, p.adepth, p.acc);
-    add_memory(r, p.membrane_kind, p.mdepth, p.mem);
+    add_memory(r, p.membrane_kind, p.adepth, p.acc, false, &fabric_bits);
+    add_memory(r, p.membrane_kind, p.mdepth, p.mem, true, &fabric_bits);
   }
   r.lut += lutram_luts(p.fdepth, p.ebits);
+  r.lut += k.lut0 + k.lut_lane * p.n + k.lut_lane_bit * p.n * p.acc + k.lut_penc * p.penc + k.lut_port_bit * p.wwidth;
+  r.ff += k.ff0 + k.ff_lane * p.n + k.ff_fabric_bit * fabric_bits + k.ff_penc * p.penc;
+  r.dsp = p.n;  // the leak multiply of each lane
   return r;
 }
 

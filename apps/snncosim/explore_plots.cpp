@@ -16,12 +16,14 @@ void write_pareto_csv(const std::filesystem::path& path, const std::vector<explo
     const auto& s = front[i];
     std::string cores, penc, wk, mk, fifo;
     for (const auto& l : s.hw.layers) {
-      const char* sep = cores.empty() ? "" : ";";
-      cores += sep + std::to_string(l.neuron_cores);
-      penc += sep + std::to_string(l.penc_width_bits);
-      wk += sep + std::string(sc_models::to_string(l.weight_memory.kind));
-      mk += sep + std::string(sc_models::to_string(l.membrane_memory.kind));
-      fifo += sep + std::to_string(l.spike_fifo_depth);
+      if (!cores.empty()) {
+        for (std::string* f : {&cores, &penc, &wk, &mk, &fifo}) f->push_back(';');
+      }
+      cores.append(std::to_string(l.neuron_cores));
+      penc.append(std::to_string(l.penc_width_bits));
+      wk.append(sc_models::to_string(l.weight_memory.kind));
+      mk.append(sc_models::to_string(l.membrane_memory.kind));
+      fifo.append(std::to_string(l.spike_fifo_depth));
     }
     csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", i + 1, sc_models::to_string(s.hw.mode),
                        s.score, s.eval.mean_latency_cycles, s.eval.samples_per_s, s.eval.mean_energy_uj,

@@ -98,6 +98,16 @@ module layer_engine_est #(
       mem_addr_q <= mem_addr_q + 1'b1;
     end
   end
+  // A row holds WWIDTH / WBITS weights; with fewer lanes, passes select their word group.
+  localparam int GROUPS = (N * WBITS < WWIDTH) ? WWIDTH / (N * WBITS) : 1;
+  localparam int GA = $clog2(GROUPS > 1 ? GROUPS : 2);
+  logic [GA-1:0] group_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) group_q <= '0;
+    else if (run_i) group_q <= (group_q == GA'(GROUPS - 1)) ? '0 : group_q + 1'b1;
+  end
+  logic [WWIDTH-1:0] wsel;
+  assign wsel = wrow_q >> (group_q * N * WBITS);
   for (genvar k = 0; k < N; k++) begin : g_lane
     localparam int WOFF = (k * WBITS) % WWIDTH;
     logic signed [ACC-1:0] acc_mem [ADEPTH];
@@ -107,7 +117,7 @@ module layer_engine_est #(
     logic signed [WBITS-1:0] w;
     logic signed [ACC:0] wide;
     logic [AA-1:0] acc_wa_q;
-    assign w = wrow_q[WOFF +: WBITS];
+    assign w = wsel[WOFF +: WBITS];
     always_ff @(posedge clk_i) begin
       acc_q <= acc_mem[acc_addr_q];
       mem_q <= mem_mem[mem_addr_q];

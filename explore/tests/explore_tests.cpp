@@ -3,6 +3,9 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "snncosim/common/error.h"
 #include "snncosim/explore/evaluator.h"
 #include "snncosim/explore/search.h"
@@ -226,4 +229,55 @@ TEST_CASE("explore_resources/block_ram_tiles_by_hand") {
   CHECK(ex::lutram_luts(65, 16) == 32.0);
   CHECK(ex::uram_blocks(4096, 72) == 1.0);
   CHECK(ex::uram_blocks(4097, 73) == 4.0);
+}
+
+namespace {
+
+struct calibration_row {
+  ex::engine_params p;
+  ex::resources yosys;
+};
+
+// explore/rtl_model/calibration_xcup.csv: Yosys 0.23 synth_xilinx -family xcup counts of the
+// engine skeleton (written by calibrate.sh, not by the code under test).
+std::vector<calibration_row> calibration_rows() {
+  std::ifstream in(std::string(SNNCOSIM_SOURCE_DIR) + "/explore/rtl_model/calibration_xcup.csv");
+  std::vector<calibration_row> rows;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::vector<double> v;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) v.push_back(std::stod(cell));
+    if (v.size() < 17) continue;
+    calibration_row r;
+    auto i = [&](std::size_t k) { return static_cast<int>(v[k]); };
+    r.p.n = i(0), r.p.penc = i(1), r.p.sdepth = i(2), r.p.wbits = i(3), r.p.wwidth = i(4), r.p.wdepth = i(5);
+    r.p.acc = i(6), r.p.mem = i(7), r.p.adepth = i(8), r.p.mdepth = i(9), r.p.fdepth = i(10), r.p.ebits = i(11);
+    r.yosys = {v[12], v[13], v[14], v[15], v[16]};
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("explore_resources/model_within_stated_error_of_yosys") {
+  // docs/hardware.md §11 states these bounds; the test holds the model to them.
+  const auto rows = calibration_rows();
+  REQUIRE(rows.size() >= 10);
+  double lut_err = 0, ff_err = 0;
+  for (const auto& r : rows) {
+    const ex::resources m = ex::estimate_engine(r.p);
+    INFO("n " << r.p.n << " penc " << r.p.penc << " wdepth " << r.p.wdepth << " adepth " << r.p.adepth);
+    CHECK(std::abs(m.lut - r.yosys.lut) / r.yosys.lut < 0.20);
+    CHECK(std::abs(m.ff - r.yosys.ff) / r.yosys.ff < 0.20);
+    CHECK(std::abs(m.bram36 - r.yosys.bram36) <= 1.0);
+    CHECK(m.dsp == r.yosys.dsp);
+    lut_err += std::abs(m.lut - r.yosys.lut) / r.yosys.lut;
+    ff_err += std::abs(m.ff - r.yosys.ff) / r.yosys.ff;
+  }
+  CHECK(lut_err / static_cast<double>(rows.size()) < 0.08);
+  CHECK(ff_err / static_cast<double>(rows.size()) < 0.08);
 }

@@ -44,7 +44,8 @@ engine_params engine_parameters(const engine_shape& sh, const sc_models::layer_h
 
 // Linear coefficients of the logic (calibrated, docs/hardware.md §11).
 struct logic_coefficients {
-  double lut0, lut_lane, lut_lane_bit, lut_penc, ff0, ff_lane_bit, ff_penc;
+  double lut0, lut_lane, lut_lane_bit, lut_penc, lut_port_bit;  // logic LUTs: 1, N, N * acc_bits, penc, weight port bits
+  double ff0, ff_lane, ff_fabric_bit, ff_penc;    // FFs: 1, N, lane-memory bits in LUT RAM, penc bits
 };
 const logic_coefficients& calibrated_coefficients();
 

@@ -225,8 +225,9 @@ TEST_CASE("explore_resources/block_ram_tiles_by_hand") {
   CHECK(ex::bram36_tiles(1024, 18) == 0.5);    // one RAMB18
   CHECK(ex::bram36_tiles(2048, 64) == 4.0);    // 128 Kib: 8 RAMB18 as 2K x 9
   CHECK(ex::bram36_tiles(4096, 1) == 0.5);
-  CHECK(ex::lutram_luts(64, 16) == 16.0);
-  CHECK(ex::lutram_luts(65, 16) == 32.0);
+  CHECK(ex::lutram_luts(64, 16) == 20.0);   // 16 LUT6 + a quarter for the multiplexers
+  CHECK(ex::lutram_luts(65, 16) == 40.0);
+  CHECK(ex::lutram_luts(256, 12) == 48.0);  // 4 x 12 LUT6, no extra above 128 words
   CHECK(ex::uram_blocks(4096, 72) == 1.0);
   CHECK(ex::uram_blocks(4097, 73) == 4.0);
 }

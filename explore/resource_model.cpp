@@ -21,6 +21,8 @@ platform_info read_platform(const config::document& platform) {
   p.capacity.bram36 = platform.get<double>("resources.bram36");
   p.capacity.uram = platform.get<double>("resources.uram");
   p.capacity.dsp = platform.get<double>("resources.dsp");
+  if (platform.has("offchip_memory.read_latency_cycles"))
+    p.offchip_read_latency_cycles = platform.get<int>("offchip_memory.read_latency_cycles");
   return p;
 }
 

@@ -55,7 +55,7 @@ search_space default_space(const std::vector<engine_shape>& shapes, const platfo
     s.cores.push_back(c);
   }
   s.penc = {8, 16, 32, 64, 128};
-  s.weight_kinds = {sm::memory_kind::bram};
+  s.weight_kinds = {sm::memory_kind::bram, sm::memory_kind::offchip};
   s.membrane_kinds = {sm::memory_kind::bram, sm::memory_kind::lutram};
   if (platform.capacity.uram > 0) {
     s.weight_kinds.push_back(sm::memory_kind::uram);
@@ -121,7 +121,11 @@ sm::hardware_config searcher::apply(const candidate& c) const {
     sm::layer_hw_config& h = hw.layers[e];
     h.neuron_cores = m_space.cores[e].at(static_cast<std::size_t>(l.cores));
     h.penc_width_bits = m_space.penc.at(static_cast<std::size_t>(l.penc));
-    h.weight_memory.kind = m_space.weight_kinds.at(static_cast<std::size_t>(l.weight_kind));
+    const sm::memory_kind wk = m_space.weight_kinds.at(static_cast<std::size_t>(l.weight_kind));
+    // Off-chip weights take the platform's DRAM latency; moving them on chip, one cycle.
+    if (wk != h.weight_memory.kind)
+      h.weight_memory.read_latency_cycles = wk == sm::memory_kind::offchip ? m_platform.offchip_read_latency_cycles : 1;
+    h.weight_memory.kind = wk;
     h.membrane_memory.kind = m_space.membrane_kinds.at(static_cast<std::size_t>(l.membrane_kind));
     h.spike_fifo_depth = m_space.fifo.at(static_cast<std::size_t>(l.fifo));
   }
@@ -329,6 +333,26 @@ search_result searcher::run() {
     }
     return out;
   };
+  // Repair: an infeasible start walks to the neighbour that shrinks its largest budget
+  // overrun most, until it fits (or nothing shrinks it).
+  auto overrun = [&](const scored& s) {
+    if (!s.why_not.empty() && s.why_not.find("capacity") != std::string::npos) return 1e30;
+    const resources& u = s.used;
+    const resources& b = m_budget.limit;
+    auto r = [](double used, double limit) { return limit > 0 ? used / limit : (used > 0 ? 1e30 : 0.0); };
+    return std::max({r(u.lut, b.lut), r(u.ff, b.ff), r(u.bram36, b.bram36), r(u.uram, b.uram), r(u.dsp, b.dsp)});
+  };
+  for (int round = 0; round < 1000 && !cur_s.fits; ++round) {
+    const scored* best = nullptr;
+    for (const candidate& n : neighbours(cur)) {
+      const scored& s = score(n);
+      if (best == nullptr || (s.fits && !best->fits) || (s.fits == best->fits && overrun(s) < overrun(*best)))
+        best = &s;
+    }
+    if (best == nullptr || (!best->fits && overrun(*best) >= overrun(cur_s))) break;
+    cur = best->cand;
+    cur_s = *best;
+  }
   for (int round = 0; round < 1000; ++round) {
     const scored* best = nullptr;
     for (const candidate& n : neighbours(cur)) {

@@ -28,6 +28,7 @@ struct platform_info {
   std::string family;      // platform YAML `family`
   std::string yosys_family;  // synth_xilinx -family: xc7 or xcup
   resources capacity;
+  int offchip_read_latency_cycles = 50;  // offchip_memory.read_latency_cycles
 };
 platform_info read_platform(const config::document& platform);
 

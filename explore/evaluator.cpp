@@ -226,6 +226,7 @@ evaluation evaluator::evaluate(const sm::hardware_config& hw, const evaluate_opt
   evaluation ev;
   const std::size_t n = m_w.samples.size();
   ev.layer_span_cycles.assign(m_w.engines.size(), 0.0);
+  ev.layer_busy_cycles.assign(m_w.engines.size(), 0.0);
   if (n == 0) return ev;
   double lat = 0, per = 0, pj = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -233,8 +234,11 @@ evaluation evaluator::evaluate(const sm::hardware_config& hw, const evaluate_opt
     lat += static_cast<double>(s.latency_cycles);
     per += static_cast<double>(s.period_cycles);
     pj += s.energy_pj;
-    for (std::size_t e = 0; e < s.layers.size(); ++e)
-      ev.layer_span_cycles[e] += static_cast<double>(s.layers[e].end - s.layers[e].start);
+    for (std::size_t e = 0; e < s.layers.size(); ++e) {
+      const layer_timing& l = s.layers[e];
+      ev.layer_span_cycles[e] += static_cast<double>(l.end - l.start);
+      ev.layer_busy_cycles[e] += static_cast<double>(l.accumulate + l.activate + l.stall);
+    }
     if (opt.keep_samples) ev.samples.push_back(std::move(s));
   }
   const auto dn = static_cast<double>(n);
@@ -242,6 +246,7 @@ evaluation evaluator::evaluate(const sm::hardware_config& hw, const evaluate_opt
   ev.mean_period_cycles = per / dn;
   ev.mean_energy_uj = pj / dn * 1e-6;
   for (auto& v : ev.layer_span_cycles) v /= dn;
+  for (auto& v : ev.layer_busy_cycles) v /= dn;
   ev.latency_us = ev.mean_latency_cycles / hw.clock_mhz;
   ev.samples_per_s = ev.mean_period_cycles > 0 ? hw.clock_mhz * 1e6 / ev.mean_period_cycles : 0;
   return ev;

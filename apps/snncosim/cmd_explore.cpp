@@ -184,6 +184,8 @@ void run_explore(const explore_args& a, const global_options& global) {
   nlohmann::json balance = nlohmann::json::array();
   for (std::size_t e = 0; e < w.engines.size(); ++e)
     balance.push_back({{"layer", w.engines[e].name},
+                       {"baseline_busy_cycles", before.layer_busy_cycles[e]},
+                       {"best_busy_cycles", after.layer_busy_cycles[e]},
                        {"baseline_span_cycles", before.layer_span_cycles[e]},
                        {"best_span_cycles", after.layer_span_cycles[e]}});
   nlohmann::json j = {{"objective", a.objective},

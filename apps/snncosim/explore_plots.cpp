@@ -40,20 +40,20 @@ nlohmann::json write_plots(const std::filesystem::path& dir, const explore::sear
     all += fmt::format("{} {}\n", 100 * s.max_utilisation, s.eval.mean_latency_cycles);
   for (const auto& s : res.pareto) front += fmt::format("{} {}\n", 100 * s.max_utilisation, s.eval.mean_latency_cycles);
   for (const auto& b : balance)
-    bal += fmt::format("{} {} {}\n", b["layer"].get<std::string>(), b["baseline_span_cycles"].get<double>(),
-                       b["best_span_cycles"].get<double>());
+    bal += fmt::format("{} {} {}\n", b["layer"].get<std::string>(), b["baseline_busy_cycles"].get<double>(),
+                       b["best_busy_cycles"].get<double>());
   write_file_atomic(dir / "plot_all.dat", all);
   write_file_atomic(dir / "plot_pareto.dat", front);
   write_file_atomic(dir / "plot_balance.dat", bal);
   const std::string script = fmt::format(
-      "set terminal pngcairo size 900,600\n"
+      "set terminal pngcairo size 900,600 noenhanced\n"
       "set output '{0}/pareto.png.partial'\n"
       "set title 'Explored configurations: latency vs resources'\n"
       "set xlabel 'max resource utilisation (%)'\nset ylabel 'mean latency (cycles)'\nset logscale y\nset grid\n"
       "plot '{0}/plot_all.dat' using 1:2 with points pt 7 ps 0.3 lc rgb '#999999' title 'feasible', "
       "'{0}/plot_pareto.dat' using 1:2 with linespoints pt 7 ps 1 lc rgb '#d62728' title 'Pareto front'\n"
       "set output '{0}/balance.png.partial'\nunset logscale y\n"
-      "set title 'Per-layer busy span (end - start), start point vs best'\n"
+      "set title 'Per-layer core busy cycles (accumulate + activate + stall), start point vs best'\n"
       "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\n"
       "set xlabel 'layer'\nset ylabel 'cycles'\nset xtics rotate by -30\n"
       "plot '{0}/plot_balance.dat' using 2:xtic(1) title 'start point', '' using 3 title 'best'\n",

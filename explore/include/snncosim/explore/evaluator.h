@@ -41,6 +41,9 @@ struct evaluation {
   double samples_per_s = 0;  // clock / mean period (samples run back to back)
   // Mean per-layer busy span (end - start) over the samples: the layer balance.
   std::vector<double> layer_span_cycles;
+  // Mean cycles the layer's cores are busy (accumulate + activate + stall): the balance
+  // measure, since spans overlap in the pipelined mode.
+  std::vector<double> layer_busy_cycles;
   std::vector<sample_timing> samples;  // only with evaluate_options::keep_samples
 };
 

@@ -51,6 +51,7 @@ void spike_router::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& /*
   ++m_count;
   m_last_departure = departed;
   timing->entered_cycle = entered;
+  timing->departed_cycle = departed;
   m_stats.num_packets += 1;
   m_stats.stall_cycles += entered - timing->desired_cycle;
   m_stats.max_occupancy = std::max(m_stats.max_occupancy, occupancy);

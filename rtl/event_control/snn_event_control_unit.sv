@@ -35,6 +35,7 @@ module snn_event_control_unit #(
     .clk_i,
     .rst_ni,
     .latency_i,
+    .en_i     (1'b1),
     .re_i     (re),
     .raddr_i  (raddr),
     .rvalid_o (rvalid),

@@ -2,7 +2,8 @@
 // The array has no reset and is read into a register, so synthesis infers block RAM;
 // latencies above one add pipeline registers behind the RAM output (docs/rtl.md §2).
 // A read and a write of the same address in one cycle return the old word (read-first),
-// which the event control relies on for clear-on-read.
+// which the event control relies on for clear-on-read. en_i low freezes the read pipeline
+// (the output-register clock enable of a block RAM): the neuron cores stall as a whole.
 module snn_ram_1r1w #(
   parameter int unsigned Width      = 32,
   parameter int unsigned Depth      = 64,
@@ -12,6 +13,7 @@ module snn_ram_1r1w #(
   input  logic                           rst_ni,
   // 1 .. MaxLatency; change only while no read is in flight
   input  logic [$clog2(MaxLatency+1)-1:0] latency_i,
+  input  logic                           en_i,
   input  logic                           re_i,
   input  logic [$clog2(Depth)-1:0]       raddr_i,
   output logic                           rvalid_o,
@@ -26,14 +28,16 @@ module snn_ram_1r1w #(
 
   always_ff @(posedge clk_i) begin
     if (we_i) mem_q[waddr_i] <= wdata_i;
-    if (re_i) data_q[0] <= mem_q[raddr_i];
-    for (int unsigned i = 1; i < MaxLatency; i++) data_q[i] <= data_q[i-1];
+    if (en_i) begin
+      if (re_i) data_q[0] <= mem_q[raddr_i];
+      for (int unsigned i = 1; i < MaxLatency; i++) data_q[i] <= data_q[i-1];
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       valid_q <= '0;
-    end else begin
+    end else if (en_i) begin
       valid_q[0] <= re_i;
       for (int unsigned i = 1; i < MaxLatency; i++) valid_q[i] <= valid_q[i-1];
     end

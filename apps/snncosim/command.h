@@ -28,5 +28,7 @@ void add_infer_command(CLI::App& root, global_options& global);
 void add_dataset_command(CLI::App& root, global_options& global);
 // `bench dataset` is registered on the `bench` parent command.
 void add_bench_dataset_command(CLI::App& bench, global_options& global);
+// TLM vs RTL co-simulation (cmd_cosim.cpp); registered only when Verilator was found.
+void add_cosim_command(CLI::App& root, global_options& global);
 
 }  // namespace snncosim::cli

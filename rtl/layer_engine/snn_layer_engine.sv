@@ -43,6 +43,9 @@ module snn_layer_engine #(
   // spikes leaving the router, {step, channel, y, x} bytes
   output logic [$clog2(MaxRate+1)-1:0]     out_count_o,
   output logic [MaxRate*32-1:0]            out_data_o,
+  // packets entering the router this cycle (observation for the scoreboard)
+  output logic [$clog2(Lanes+1)-1:0]       push_count_o,
+  output logic [Lanes*32-1:0]              push_data_o,
   // membrane write-back of one activation slot (first cycle of its emission)
   output logic                             wb_valid_o,
   output logic [Lanes-1:0]                 wb_lanes_o,
@@ -410,6 +413,8 @@ module snn_layer_engine #(
     end
   end
   assign freeze = n_push != n_offer;
+  assign push_count_o = n_push;
+  assign push_data_o  = push_data;
 
   snn_spike_router #(
     .DataW    (32),
@@ -663,7 +668,16 @@ module snn_layer_engine #(
         pend_valid_q <= 1'b0;
         pend_q       <= '0;
       end
-      if (core_q == CoreActDrain && run_en && drain_q == 16'd1 && act_t_q + 8'd1 == cfg_steps) running_q <= 1'b0;
+      // The last activation ends the sample: counters back to the state after reset, so
+      // the next start compresses in its first cycle.
+      if (core_q == CoreActDrain && run_en && drain_q == 16'd1 && act_t_q + 8'd1 == cfg_steps) begin
+        running_q          <= 1'b0;
+        ec_t_q             <= '0;
+        ec_f_q             <= '0;
+        ec_parity_q        <= 1'b0;
+        compressed_steps_q <= '0;
+        act_t_q            <= '0;
+      end
     end
   end
 

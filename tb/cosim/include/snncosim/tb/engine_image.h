@@ -1,0 +1,54 @@
+#pragma once
+// What the testbench loads into one RTL layer engine (rtl/layer_engine, register map in
+// docs/rtl.md §2): the 32 configuration registers and the per-lane memory images, derived
+// from the same quant_layer, geometry and resolved hardware YAML the TLM engine uses.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "snncosim/numerics/integer_inference.h"
+#include "snncosim/sc_models/hardware_config.h"
+#include "snncosim/sc_models/layer_engine.h"
+
+namespace snncosim::tb {
+
+// Maximum sizes of the Verilated engine build (parameters of rtl/CMakeLists.txt).
+struct engine_limits {
+  int chunk_bits = 32;
+  int spike_words = 4096;
+  int max_latency = 4;
+  int lanes = 4;
+  int weight_words = 16384;
+  int acc_words = 16384;
+  int mem_words = 16384;
+  int chan_words = 64;
+  int max_frame = 2048;
+  int fifo_depth = 16;
+  int max_rate = 4;
+  int max_steps = 255;
+  int max_coordinate = 255;  // channel, y, x of a packet are bytes
+};
+
+struct engine_image {
+  std::array<std::uint32_t, 32> regs{};
+  std::vector<std::vector<std::uint32_t>> weights;  // per lane, 16-bit two's complement in the low half
+  std::vector<std::vector<std::int32_t>> gains;     // per lane, per pass
+  std::vector<std::vector<std::int32_t>> biases;
+  int acc_words_used = 0;  // per lane
+  int mem_words_used = 0;
+  int chunks = 0;
+  int slots = 0;
+};
+
+// Throws bad_input naming the layer when it does not fit the RTL build (or uses current
+// pooling, which the RTL does not implement).
+engine_image make_engine_image(const numerics::quant_layer& layer, const sc_models::engine_geometry& geo,
+                               const sc_models::layer_hw_config& hw, int steps, const engine_limits& lim = {});
+
+// Input spike words of the engine for all steps (slot = step): frame f of step t starts at
+// word (t * frames + f) * chunks; bit b of a frame is bit b % chunk of word b / chunk.
+// `input` is the record of the layer in front of the engine ([T][C][H][W]).
+std::vector<std::uint32_t> engine_spike_words(const numerics::spike_record& input, const sc_models::engine_geometry& geo,
+                                              int steps, const engine_limits& lim = {});
+
+}  // namespace snncosim::tb

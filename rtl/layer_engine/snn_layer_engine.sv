@@ -197,11 +197,16 @@ module snn_layer_engine #(
   logic [15:0] act_p_q, act_pos_q, act_y_q, act_x_q;
 
   logic start_acc, start_act, acc_issue, acc_last_item, act_issue, act_last_slot;
+  logic acc_active, act_phase, cur_buf;
   logic full_pop;
   assign start_acc = core_q == CoreIdle && full_count_q != 2'd0 && buf_step_q[full_head] == act_t_q;
   assign start_act = core_q == CoreIdle && running_q && act_t_q < cfg_steps && compressed_steps_q > act_t_q &&
                      !(full_count_q != 2'd0 && buf_step_q[full_head] == act_t_q) && act_t_q < out_steps_free_i;
   assign full_pop  = start_acc;
+  // A phase's first cycle is the cycle it is decided in (hardware.md §3.5: a_g, start).
+  assign acc_active = core_q == CoreAcc || start_acc;
+  assign act_phase  = core_q == CoreAct || core_q == CoreActDrain || start_act;
+  assign cur_buf    = core_q == CoreIdle ? full_head : acc_buf_q;
 
   // ---- accumulate: items (spike i, tap j, pass p), R cycles each, issued on the last one
   logic [15:0] fetch_r, spike_addr, iy, ix, ny, nx, oy, ox, w_row;
@@ -210,9 +215,9 @@ module snn_layer_engine #(
   logic [WAddrW-1:0] w_addr;
   logic [AAddrW-1:0] item_acc_addr;
   assign fetch_r    = acc_p_q == cfg_passes - 16'd1 ? cfg_fetch_last : cfg_fetch_full;
-  assign acc_issue  = core_q == CoreAcc && fetch_q == fetch_r;
-  assign spike_addr = abuf_q[acc_buf_q][acc_i_q[FAddrW-1:0]];
-  assign acc_last_item = acc_issue && 32'(acc_i_q) + 1 == 32'(buf_count_q[acc_buf_q]) &&
+  assign acc_issue  = acc_active && fetch_q == fetch_r;
+  assign spike_addr = abuf_q[cur_buf][acc_i_q[FAddrW-1:0]];
+  assign acc_last_item = acc_issue && 32'(acc_i_q) + 1 == 32'(buf_count_q[cur_buf]) &&
                          acc_j_q == taps - 16'd1 && acc_p_q == cfg_passes - 16'd1;
   always_comb begin
     iy = cfg_in_w == 16'd0 ? 16'd0 : spike_addr / cfg_in_w;
@@ -224,7 +229,7 @@ module snn_layer_engine #(
     if (cfg_conv) begin
       tap_valid = iy + cfg_pad >= acc_ky_q && ix + cfg_pad >= acc_kx_q && cfg_stride != 16'd0 &&
                   ny % cfg_stride == 16'd0 && nx % cfg_stride == 16'd0 && oy < cfg_full_h && ox < cfg_full_w;
-      w_row = 16'(buf_frame_q[acc_buf_q] * taps + acc_j_q);
+      w_row = 16'(buf_frame_q[cur_buf] * taps + acc_j_q);
       item_acc_addr = AAddrW'(acc_p_q * full_pos + oy * cfg_full_w + ox);
     end else begin
       tap_valid = 1'b1;
@@ -240,7 +245,7 @@ module snn_layer_engine #(
 
   // ---- activation: one slot (pass p, position) per cycle
   logic [Lanes-1:0] slot_lanes;
-  assign act_issue     = core_q == CoreAct && run_en;
+  assign act_issue     = (core_q == CoreAct || start_act) && run_en;
   assign act_last_slot = act_pos_q == out_pos - 16'd1 && act_p_q == cfg_passes - 16'd1;
   always_comb begin
     for (int k = 0; k < Lanes; k++) begin
@@ -451,7 +456,7 @@ module snn_layer_engine #(
       acc_wdata[k] = sat_add(acc_old[k], signed'(aret_w[k*16 +: 16]), cfg_acc_bits);
       mem_wdata[k] = step_mem[k];
     end
-    if (core_q == CoreAct || core_q == CoreActDrain) begin
+    if (act_phase) begin
       acc_re    = act_issue;
       acc_raddr = AAddrW'(act_p_q * full_pos + act_pos_q);
       mem_re    = act_issue;
@@ -572,93 +577,84 @@ module snn_layer_engine #(
       end
 
       // core array
-      unique case (core_q)
-        CoreIdle: begin
-          if (start_acc) begin
-            core_q    <= CoreAcc;
-            acc_buf_q <= full_head;
-            acc_i_q   <= '0;
-            acc_j_q   <= '0;
-            acc_ky_q  <= '0;
-            acc_kx_q  <= '0;
-            acc_p_q   <= '0;
-            fetch_q   <= 16'd1;
-          end else if (start_act) begin
-            core_q    <= CoreAct;
-            act_p_q   <= '0;
-            act_pos_q <= '0;
-            act_y_q   <= '0;
-            act_x_q   <= '0;
-          end
-        end
-        CoreAcc: begin
-          if (!acc_issue) begin
-            fetch_q <= fetch_q + 16'd1;
+      if (start_acc) begin
+        core_q    <= CoreAcc;
+        acc_buf_q <= full_head;
+      end
+      if (start_act) core_q <= CoreAct;
+      // accumulate sequencer (also in the start cycle)
+      if (acc_active) begin
+        if (!acc_issue) begin
+          fetch_q <= fetch_q + 16'd1;
+        end else begin
+          fetch_q <= 16'd1;
+          if (acc_last_item) begin
+            core_q   <= CoreAccDrain;
+            drain_q  <= 16'(cfg_lat_w) + 16'(cfg_lat_m);
+            acc_i_q  <= '0;
+            acc_j_q  <= '0;
+            acc_ky_q <= '0;
+            acc_kx_q <= '0;
+            acc_p_q  <= '0;
+          end else if (acc_p_q != cfg_passes - 16'd1) begin
+            acc_p_q <= acc_p_q + 16'd1;
           end else begin
-            fetch_q <= 16'd1;
-            if (acc_last_item) begin
-              core_q  <= CoreAccDrain;
-              drain_q <= 16'(cfg_lat_w) + 16'(cfg_lat_m);
-            end else if (acc_p_q != cfg_passes - 16'd1) begin
-              acc_p_q <= acc_p_q + 16'd1;
-            end else begin
-              acc_p_q <= '0;
-              if (acc_j_q != taps - 16'd1) begin
-                acc_j_q <= acc_j_q + 16'd1;
-                if (acc_kx_q == cfg_kernel - 16'd1) begin
-                  acc_kx_q <= '0;
-                  acc_ky_q <= acc_ky_q + 16'd1;
-                end else begin
-                  acc_kx_q <= acc_kx_q + 16'd1;
-                end
-              end else begin
-                acc_j_q  <= '0;
-                acc_ky_q <= '0;
+            acc_p_q <= '0;
+            if (acc_j_q != taps - 16'd1) begin
+              acc_j_q <= acc_j_q + 16'd1;
+              if (acc_kx_q == cfg_kernel - 16'd1) begin
                 acc_kx_q <= '0;
-                acc_i_q  <= acc_i_q + 1'b1;
-              end
-            end
-          end
-        end
-        CoreAccDrain: begin
-          drain_q <= drain_q - 16'd1;
-          if (drain_q == 16'd1) begin
-            core_q                <= CoreIdle;
-            buf_busy_q[acc_buf_q] <= 1'b0;
-          end
-        end
-        CoreAct: begin
-          if (run_en) begin
-            if (act_last_slot) begin
-              core_q  <= CoreActDrain;
-              drain_q <= 16'(cfg_lat_m);
-            end else if (act_pos_q == out_pos - 16'd1) begin
-              act_pos_q <= '0;
-              act_y_q   <= '0;
-              act_x_q   <= '0;
-              act_p_q   <= act_p_q + 16'd1;
-            end else begin
-              act_pos_q <= act_pos_q + 16'd1;
-              if (act_x_q == cfg_out_w - 16'd1) begin
-                act_x_q <= '0;
-                act_y_q <= act_y_q + 16'd1;
+                acc_ky_q <= acc_ky_q + 16'd1;
               end else begin
-                act_x_q <= act_x_q + 16'd1;
+                acc_kx_q <= acc_kx_q + 16'd1;
               end
+            end else begin
+              acc_j_q  <= '0;
+              acc_ky_q <= '0;
+              acc_kx_q <= '0;
+              acc_i_q  <= acc_i_q + 1'b1;
             end
           end
         end
-        CoreActDrain: begin
-          if (run_en) begin
-            drain_q <= drain_q - 16'd1;
-            if (drain_q == 16'd1) begin
-              core_q  <= CoreIdle;
-              act_t_q <= act_t_q + 8'd1;
-            end
+      end
+      if (core_q == CoreAccDrain) begin
+        drain_q <= drain_q - 16'd1;
+        if (drain_q == 16'd1) begin
+          core_q                <= CoreIdle;
+          buf_busy_q[acc_buf_q] <= 1'b0;
+        end
+      end
+      // activation slots (also in the start cycle)
+      if (act_issue) begin
+        if (act_last_slot) begin
+          core_q    <= CoreActDrain;
+          drain_q   <= 16'(cfg_lat_m);
+          act_p_q   <= '0;
+          act_pos_q <= '0;
+          act_y_q   <= '0;
+          act_x_q   <= '0;
+        end else if (act_pos_q == out_pos - 16'd1) begin
+          act_pos_q <= '0;
+          act_y_q   <= '0;
+          act_x_q   <= '0;
+          act_p_q   <= act_p_q + 16'd1;
+        end else begin
+          act_pos_q <= act_pos_q + 16'd1;
+          if (act_x_q == cfg_out_w - 16'd1) begin
+            act_x_q <= '0;
+            act_y_q <= act_y_q + 16'd1;
+          end else begin
+            act_x_q <= act_x_q + 16'd1;
           end
         end
-        default: core_q <= CoreIdle;
-      endcase
+      end
+      if (core_q == CoreActDrain && run_en) begin
+        drain_q <= drain_q - 16'd1;
+        if (drain_q == 16'd1) begin
+          core_q  <= CoreIdle;
+          act_t_q <= act_t_q + 8'd1;
+        end
+      end
 
       // emission stage: remember what is left while the router is full
       if (freeze) begin

@@ -23,7 +23,9 @@ std::vector<frame_result> tlm_event_control::run(const event_control_case& c) {
   sc_models::spike_memory mem("tlm_spikes", 1, frames, c.frame_bits, c.read_latency, clock_period);
   sc_models::event_control ec("tlm_event_control", c.chunk_bits, clock_period);
   initiator host("tlm_host");
+  initiator writer("tlm_writer");  // the router's place; frames are set directly
   host.out.bind(ec.in);
+  writer.out.bind(mem.in);
   ec.spikes.bind(mem.read_port);
   ec.attach(mem);
   sc_core::sc_start(sc_core::SC_ZERO_TIME);

@@ -15,7 +15,7 @@ namespace {
 nx::quant_model small_csnn() {
   std::mt19937_64 rng(20261127);
   nx::quant_model m;
-  m.input = {2, 10, 10};
+  m.input = {2, 12, 12};
   const auto n1 = testing::leaky(0.9, 1.0);
   m.layers.push_back(testing::conv(rng, "conv1", 2, 5, 3, 1, 1, n1));
   m.layers.push_back(testing::mover("pool1", nx::layer_kind::maxpool, 2, 2));
@@ -42,6 +42,8 @@ tb::cosim_result run(const std::string& hw_yaml, std::uint64_t seed, int samples
 }
 
 void report(const tb::cosim_result& r) {
+  MESSAGE("events " << r.events_compared << " mismatches " << r.mismatches << " cycles tlm " << r.tlm_cycles << " rtl "
+                    << r.rtl_cycles);
   if (!r.first) return;
   const auto& d = *r.first;
   MESSAGE("first divergence: sample " << d.sample << " layer " << d.layer_name << " core " << d.core << " neuron c"

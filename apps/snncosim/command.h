@@ -30,5 +30,7 @@ void add_dataset_command(CLI::App& root, global_options& global);
 void add_bench_dataset_command(CLI::App& bench, global_options& global);
 // TLM vs RTL co-simulation (cmd_cosim.cpp); registered only when Verilator was found.
 void add_cosim_command(CLI::App& root, global_options& global);
+// The layer engine's SV package of maximum sizes (cmd_rtlgen.cpp); with the cosim command.
+void add_rtlgen_command(CLI::App& root, global_options& global);
 
 }  // namespace snncosim::cli

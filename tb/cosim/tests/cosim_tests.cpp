@@ -3,7 +3,12 @@
 // random traces. One ctest process per case (one SystemC elaboration each).
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "snncosim/tb/cosim.h"
+#include "snncosim/tb/engine_image.h"
+#include "small_csnn.h"
 #include "test_support.h"
 
 using namespace snncosim;
@@ -12,22 +17,8 @@ namespace nx = snncosim::numerics;
 
 namespace {
 
-nx::quant_model small_csnn() {
-  std::mt19937_64 rng(20261127);
-  nx::quant_model m;
-  m.input = {2, 12, 12};
-  const auto n1 = testing::leaky(0.9, 1.0);
-  m.layers.push_back(testing::conv(rng, "conv1", 2, 5, 3, 1, 1, n1));
-  m.layers.push_back(testing::mover("pool1", nx::layer_kind::maxpool, 2, 2));
-  m.layers.push_back(testing::conv(rng, "conv2", 5, 6, 3, 1, 0, n1));
-  m.layers.push_back(testing::mover("pool2", nx::layer_kind::maxpool, 2, 2));
-  m.layers.push_back(testing::mover("flatten", nx::layer_kind::flatten));
-  m.layers.push_back(testing::linear(rng, "fc1", 24, 7, testing::leaky(0.8, 0.5)));
-  return m;
-}
-
 tb::cosim_result run(const std::string& hw_yaml, std::uint64_t seed, int samples, const tb::cosim_options& opt = {}) {
-  const nx::quant_model m = small_csnn();
+  const nx::quant_model m = tb::testing::small_csnn();
   const hardware_config hw = resolve_hardware(testing::hardware(hw_yaml), m);
   std::mt19937_64 rng(seed);
   std::vector<sample_input> in;
@@ -100,4 +91,20 @@ TEST_CASE("cosim/mutation_one_membrane_bit_is_caught") {
   CHECK(r.first->field == "membrane");
   CHECK(r.first->layer == 0);
   CHECK(r.first->step == 0);
+}
+
+TEST_CASE("cosim/engine_package_agrees_with_the_testbench_limits") {
+  // The SV package the engine is built with and the limits make_engine_image enforces.
+  std::ifstream f(std::string(SNNCOSIM_SOURCE_DIR) + "/rtl/layer_engine/snn_engine_pkg.sv");
+  REQUIRE(f.good());
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const tb::engine_limits pkg = tb::parse_engine_package(text, "snn_engine_pkg.sv");
+  const tb::engine_limits build;
+  CHECK(tb::engine_package_sv(pkg) == tb::engine_package_sv(build));
+  // The test network fits the build; 5 neuron cores would not.
+  const nx::quant_model m = tb::testing::small_csnn();
+  const hardware_config hw = resolve_hardware(testing::hardware(sequential_hw), m);
+  CHECK(tb::fits(tb::required_limits(m, hw, 4), build));
+  const hardware_config wide = resolve_hardware(testing::hardware("layer_defaults: {neuron_cores: 5}\n"), m);
+  CHECK_FALSE(tb::fits(tb::required_limits(m, wide, 4), build));
 }

@@ -3,6 +3,7 @@
 // docs/rtl.md §2): the 32 configuration registers and the per-lane memory images, derived
 // from the same quant_layer, geometry and resolved hardware YAML the TLM engine uses.
 #include <array>
+#include <string>
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +29,16 @@ struct engine_limits {
   int max_steps = 255;
   int max_coordinate = 255;  // channel, y, x of a packet are bytes
 };
+
+// The limits a model needs on a hardware configuration (the maximum over its engines), and
+// the SV package text of a set of limits: the one generator of rtl/layer_engine/
+// snn_engine_pkg.sv (`snncosim rtlgen`). Fields that are not sizes keep the build's values.
+engine_limits required_limits(const numerics::quant_model& model, const sc_models::hardware_config& hw, int steps);
+std::string engine_package_sv(const engine_limits& lim);
+// Parses the localparams of a package written by engine_package_sv (bad_input otherwise).
+engine_limits parse_engine_package(const std::string& text, const std::string& file);
+// Every field of `need` fits `have`.
+bool fits(const engine_limits& need, const engine_limits& have);
 
 struct engine_image {
   std::array<std::uint32_t, 32> regs{};

@@ -73,10 +73,12 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
       trace_steps = sample.result.num_steps;
     }
   }
-  std::mt19937_64 rng(a.seed);
   const int steps = a.steps > 0 ? a.steps : (trace_steps > 0 ? trace_steps : 8);
-  for (int k = 0; k < a.random_traces; ++k)
+  // Random trace k has its own seed (seed + k), so a campaign can split a seed range.
+  for (int k = 0; k < a.random_traces; ++k) {
+    std::mt19937_64 rng(a.seed + static_cast<std::uint64_t>(k));
     inputs.push_back({random_trace(rng, static_cast<std::size_t>(model.input.size()), steps), steps});
+  }
   if (inputs.empty()) throw bad_input(fmt::format("{}: no samples", a.traces));
 
   tb::cosim_options opt;
@@ -136,8 +138,8 @@ void add_cosim_command(CLI::App& root, global_options& global) {
   cmd->add_option("--platform", a->platform, "Platform YAML (clock)")->check(CLI::ExistingFile);
   cmd->add_option("--set", a->sets, "Override a hardware key, e.g. --set pipeline_mode=timestep_pipelined");
   cmd->add_option("--samples", a->samples, "Use only the first N samples of --traces (0: all)");
-  cmd->add_option("--seed", a->seed, "Seed of the random traces");
-  cmd->add_option("--random-traces", a->random_traces, "Add K seeded random traces (bursts, empty steps)");
+  cmd->add_option("--seed", a->seed, "Seed of the first random trace (trace k uses seed + k)");
+  cmd->add_option("--random-traces", a->random_traces, "Add K seeded random traces (bursts, empty steps, dense steps)");
   cmd->add_option("--steps", a->steps, "Time steps of the random traces (default: the traces' T, else 8)");
   cmd->add_option("--vcd", a->vcd, "On a mismatch, write the engines' ports around the first divergence");
   cmd->add_option("--vcd-window", a->vcd_window, "Cycles before and after the divergence in --vcd");

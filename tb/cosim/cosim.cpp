@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "Vsnn_layer_engine.h"
+#include "Vsnn_layer_engine_c8.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/tb/engine_image.h"
@@ -53,10 +54,17 @@ struct engine_ports {
       push_count, wb_lanes, wb_spikes, wb_pass, wb_pos;
   sc_core::sc_signal<sc_dt::sc_bv<rate_max * 32>> out_data;
   sc_core::sc_signal<sc_dt::sc_bv<lanes_max * 32>> push_data, wb_mem;
-  std::unique_ptr<Vsnn_layer_engine> dut;
+  std::unique_ptr<sc_core::sc_module> model;
 
-  void bind(sc_core::sc_signal<bool>& clk, const std::string& name) {
-    dut = std::make_unique<Vsnn_layer_engine>(name.c_str());
+  // One build per priority-encoder width; the ports are the same.
+  void bind(sc_core::sc_signal<bool>& clk, const std::string& name, int penc_width_bits) {
+    if (penc_width_bits == 8)
+      bind_model(std::make_unique<Vsnn_layer_engine_c8>(name.c_str()), clk);
+    else
+      bind_model(std::make_unique<Vsnn_layer_engine>(name.c_str()), clk);
+  }
+  template <class V>
+  void bind_model(std::unique_ptr<V> dut, sc_core::sc_signal<bool>& clk) {
     dut->clk_i(clk);
     dut->rst_ni(rst_n);
     dut->load_valid_i(load_valid);
@@ -80,6 +88,7 @@ struct engine_ports {
     dut->wb_mem_o(wb_mem);
     dut->wb_pass_o(wb_pass);
     dut->wb_pos_o(wb_pos);
+    model = std::move(dut);
   }
 };
 
@@ -114,7 +123,9 @@ struct rtl_cosim : sc_core::sc_module {
     half = sc_core::sc_time(500.0 / hw.clock_mhz, sc_core::SC_NS);
     for (std::size_t e = 0; e < acc.engines().size(); ++e) {
       engines.push_back(std::make_unique<engine_ports>());
-      engines.back()->bind(clk, fmt::format("rtl_engine_{}", acc.engines()[e]->layer_name()));
+      const int penc = acc.engines()[e]->hw().penc_width_bits;
+      (void)engine_build_limits(penc);  // bad_input before anything runs
+      engines.back()->bind(clk, fmt::format("rtl_engine_{}", acc.engines()[e]->layer_name()), penc);
     }
     m_history.resize(engines.size());
     SC_THREAD(clock_gen);
@@ -150,10 +161,11 @@ struct rtl_cosim : sc_core::sc_module {
     const auto& layer = m_model.layers[li];
     engine_plan p;
     p.steps = steps;
-    const engine_image im = make_engine_image(layer, eng.geometry(), eng.hw(), steps);
+    const engine_limits lim = engine_build_limits(eng.hw().penc_width_bits);
+    const engine_image im = make_engine_image(layer, eng.geometry(), eng.hw(), steps, lim);
     for (std::uint32_t i = 0; i < 32; ++i) p.loads.push_back({tgt_cfg, 0, i, im.regs[i]});
     const numerics::spike_record& in = li == 0 ? res.spikes.input : res.spikes.layers[li - 1];
-    const auto words = engine_spike_words(in, eng.geometry(), steps);
+    const auto words = engine_spike_words(in, eng.geometry(), steps, lim);
     for (std::size_t i = 0; i < words.size(); ++i)
       if (words[i] != 0 || s > 0) p.loads.push_back({tgt_spike, 0, static_cast<std::uint32_t>(i), words[i]});
     for (std::size_t k = 0; k < im.weights.size(); ++k) {

@@ -151,6 +151,18 @@ int pow2_at_least(long v) {
 }
 }  // namespace
 
+engine_limits engine_build_limits(int penc_width_bits) {
+  engine_limits lim;
+  if (penc_width_bits == 32) return lim;
+  if (penc_width_bits == 8) {
+    lim.chunk_bits = 8;
+    lim.spike_words = 16384;
+    return lim;
+  }
+  throw bad_input(fmt::format("penc_width_bits {}: the RTL engine is built for 8 and 32 only (docs/rtl.md §2)",
+                              penc_width_bits));
+}
+
 engine_limits required_limits(const numerics::quant_model& model, const sc_models::hardware_config& hw, int steps) {
   const auto shapes = numerics::validate(model);
   engine_limits need;

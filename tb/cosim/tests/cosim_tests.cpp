@@ -51,7 +51,7 @@ const char* sequential_hw =
 const char* pipelined_hw =
     "pipeline_mode: timestep_pipelined\n"
     "layer_defaults: {neuron_cores: 1, penc_width_bits: 32, spike_fifo_depth: 1}\n"
-    "layers:\n  conv1: {neuron_cores: 3, router_events_per_cycle: 2}\n"
+    "layers:\n  conv1: {neuron_cores: 3, router_events_per_cycle: 2, penc_width_bits: 8}\n"
     "  fc1: {neuron_cores: 4, spike_fifo_depth: 4}\n";
 
 }  // namespace

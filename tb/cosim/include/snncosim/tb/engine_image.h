@@ -30,6 +30,10 @@ struct engine_limits {
   int max_coordinate = 255;  // channel, y, x of a packet are bytes
 };
 
+// The limits of the Verilated engine build for a priority-encoder width: 32 (the package
+// defaults) or 8 (a second build with 4x the spike words); bad_input for other widths.
+engine_limits engine_build_limits(int penc_width_bits);
+
 // The limits a model needs on a hardware configuration (the maximum over its engines), and
 // the SV package text of a set of limits: the one generator of rtl/layer_engine/
 // snn_engine_pkg.sv (`snncosim rtlgen`). Fields that are not sizes keep the build's values.

@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <iterator>
+#include <string>
 
 #include "snncosim/tb/cosim.h"
 #include "snncosim/tb/engine_image.h"
@@ -97,7 +97,8 @@ TEST_CASE("cosim/engine_package_agrees_with_the_testbench_limits") {
   // The SV package the engine is built with and the limits make_engine_image enforces.
   std::ifstream f(std::string(SNNCOSIM_SOURCE_DIR) + "/rtl/layer_engine/snn_engine_pkg.sv");
   REQUIRE(f.good());
-  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::string text, line;
+  while (std::getline(f, line)) text += line + "\n";
   const tb::engine_limits pkg = tb::parse_engine_package(text, "snn_engine_pkg.sv");
   const tb::engine_limits build;
   CHECK(tb::engine_package_sv(pkg) == tb::engine_package_sv(build));

@@ -63,7 +63,7 @@ module snn_layer_engine #(
   localparam int unsigned MAddrW = $clog2(MemWords);
   localparam int unsigned CAddrW = $clog2(ChanWords);
   localparam int unsigned FAddrW = $clog2(MaxFrame);
-  localparam int unsigned NumCfg = 32;
+  localparam int unsigned NumCfg = 64;
 
   localparam logic [2:0] TgtCfg = 3'd0, TgtSpike = 3'd1, TgtWeight = 3'd2, TgtGain = 3'd3, TgtBias = 3'd4,
                          TgtAcc = 3'd5, TgtMem = 3'd6;
@@ -77,7 +77,7 @@ module snn_layer_engine #(
     if (!rst_ni) begin
       for (int i = 0; i < NumCfg; i++) cfg_q[i] <= '0;
     end else if (load_valid_i && load_target_i == TgtCfg) begin
-      cfg_q[load_addr_i[4:0]] <= load_data_i;
+      cfg_q[load_addr_i[5:0]] <= load_data_i;
     end
   end
 
@@ -94,6 +94,7 @@ module snn_layer_engine #(
   logic [1:0]  cfg_reset_kind;
   logic        cfg_reset_delay;
   logic [31:0] cfg_decay, cfg_threshold, cfg_reset_amount;
+  logic [15:0] cfg_pool_k, cfg_pool_s;
   assign cfg_conv         = cfg_q[0][0];
   assign cfg_in_w         = cfg_q[1][15:0];
   assign cfg_kernel       = cfg_q[2][15:0];
@@ -126,11 +127,16 @@ module snn_layer_engine #(
   assign cfg_fetch_last   = cfg_q[29][15:0];
   assign cfg_rows         = cfg_q[30][15:0];
   assign cfg_slots        = cfg_q[31][15:0];
+  assign cfg_pool_k       = cfg_q[32][15:0];   // current pooling kernel, 0: none
+  assign cfg_pool_s       = cfg_q[33][15:0];   // its stride (= kernel: windows do not overlap)
 
-  logic [15:0] taps, full_pos, out_pos;
+  logic [15:0] taps, full_pos, out_pos, q_reads, pool_s;
   assign taps     = cfg_conv ? 16'(cfg_kernel * cfg_kernel) : 16'd1;
   assign full_pos = 16'(cfg_full_h * cfg_full_w);
   assign out_pos  = 16'(cfg_out_h * cfg_out_w);
+  // A pooled neuron reads its q = k*k accumulators, one per cycle, and takes their maximum.
+  assign q_reads  = cfg_pool_k == 16'd0 ? 16'd1 : 16'(cfg_pool_k * cfg_pool_k);
+  assign pool_s   = cfg_pool_k == 16'd0 ? 16'd1 : cfg_pool_s;
 
   // ---------------------------------------------------------------- freeze (router back-pressure)
   logic freeze, run_en;
@@ -195,7 +201,8 @@ module snn_layer_engine #(
   logic [FAddrW:0] acc_i_q;
   logic [15:0] acc_j_q, acc_ky_q, acc_kx_q, acc_p_q, fetch_q;
   logic [15:0] drain_q;
-  logic [15:0] act_p_q, act_pos_q, act_y_q, act_x_q;
+  logic [15:0] act_p_q, act_pos_q, act_y_q, act_x_q, act_r_q, act_py_q, act_px_q;
+  logic        act_last_read;
 
   logic start_acc, start_act, acc_issue, acc_last_item, act_issue, act_last_slot;
   logic acc_active, act_phase, cur_buf;
@@ -247,7 +254,11 @@ module snn_layer_engine #(
   // ---- activation: one slot (pass p, position) per cycle
   logic [Lanes-1:0] slot_lanes;
   assign act_issue     = (core_q == CoreAct || start_act) && run_en;
-  assign act_last_slot = act_pos_q == out_pos - 16'd1 && act_p_q == cfg_passes - 16'd1;
+  assign act_last_read = act_r_q == q_reads - 16'd1;
+  assign act_last_slot = act_pos_q == out_pos - 16'd1 && act_p_q == cfg_passes - 16'd1 && act_last_read;
+  logic [AAddrW-1:0] act_acc_addr;
+  assign act_acc_addr = AAddrW'(act_p_q * full_pos + (act_y_q * pool_s + act_py_q) * cfg_full_w +
+                                act_x_q * pool_s + act_px_q);
   always_comb begin
     for (int k = 0; k < Lanes; k++) begin
       slot_lanes[k] = 32'(k) < 32'(cfg_lanes) && 32'(act_p_q) * 32'(cfg_lanes) + 32'(k) < 32'(cfg_oc);
@@ -358,17 +369,38 @@ module snn_layer_engine #(
   end
 
   // ---- activation pipeline: accumulator + membrane read -> neuron step, write-back, spikes
-  localparam int unsigned ActSideW = 1 + Lanes + 16 + 16 + 8 + 8 + 8;
+  localparam int unsigned ActSideW = 1 + 1 + 1 + AAddrW + Lanes + 16 + 16 + 8 + 8 + 8;
   logic [ActSideW-1:0] side_v_d, side_v_q;
-  logic               vret_valid;
+  logic               vret_valid, vret_first, vret_last;
+  logic [AAddrW-1:0]  vret_acc_addr;
   logic [Lanes-1:0]   vret_lanes;
   logic [15:0]        vret_p, vret_pos;
   logic [7:0]         vret_y, vret_x;
   logic [7:0]         vret_t;
-  assign side_v_d = {act_issue, slot_lanes, act_p_q, act_pos_q, act_y_q[7:0], act_x_q[7:0], act_t_q};
+  assign side_v_d = {act_issue, act_r_q == 16'd0, act_last_read, act_acc_addr, slot_lanes, act_p_q, act_pos_q,
+                     act_y_q[7:0], act_x_q[7:0], act_t_q};
   snn_delay #(.Width(ActSideW), .MaxLatency(MaxLatency)) u_side_v (
     .clk_i, .rst_ni, .latency_i(cfg_lat_m), .en_i(run_en), .d_i(side_v_d), .q_o(side_v_q));
-  assign {vret_valid, vret_lanes, vret_p, vret_pos, vret_y, vret_x, vret_t} = side_v_q;
+  assign {vret_valid, vret_first, vret_last, vret_acc_addr, vret_lanes, vret_p, vret_pos, vret_y, vret_x, vret_t} =
+      side_v_q;
+
+  // Running maximum of a pooled neuron's accumulators (held while the cores are frozen).
+  logic signed [31:0] pool_max_q [Lanes];
+  logic signed [31:0] pooled [Lanes];
+  logic               emit_valid;
+  assign emit_valid = vret_valid && vret_last;
+  always_comb begin
+    for (int k = 0; k < Lanes; k++) begin
+      pooled[k] = (vret_first || acc_rdata[k] > pool_max_q[k]) ? acc_rdata[k] : pool_max_q[k];
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int k = 0; k < Lanes; k++) pool_max_q[k] <= '0;
+    end else if (vret_valid && run_en) begin
+      for (int k = 0; k < Lanes; k++) pool_max_q[k] <= pooled[k];
+    end
+  end
 
   logic signed [31:0] step_mem [Lanes];
   logic [Lanes-1:0]   step_spike;
@@ -384,7 +416,7 @@ module snn_layer_engine #(
       .frac_bits_i    (cfg_frac_bits),
       .gain_i         (gain_q[k][CAddrW'(vret_p)]),
       .bias_i         (bias_q[k][CAddrW'(vret_p)]),
-      .acc_i          (acc_rdata[k]),
+      .acc_i          (pooled[k]),
       .mem_i          (mem_rdata[k]),
       .mem_o          (step_mem[k]),
       .spike_o        (step_spike[k])
@@ -399,7 +431,7 @@ module snn_layer_engine #(
   logic [LaneW-1:0] n_offer, n_push;
   logic [Lanes*32-1:0] push_data;
   logic [Lanes-1:0] pushed_mask;
-  assign offer = !vret_valid ? '0 : (pend_valid_q ? pend_q : (step_spike & vret_lanes));
+  assign offer = !emit_valid ? '0 : (pend_valid_q ? pend_q : (step_spike & vret_lanes));
   always_comb begin
     n_offer = '0;
     for (int k = 0; k < Lanes; k++) n_offer = n_offer + LaneW'(offer[k]);
@@ -459,14 +491,14 @@ module snn_layer_engine #(
     end
     if (act_phase) begin
       acc_re    = act_issue;
-      acc_raddr = AAddrW'(act_p_q * full_pos + act_pos_q);
-      mem_re    = act_issue;
+      acc_raddr = act_acc_addr;
+      mem_re    = act_issue && act_last_read;
       mem_raddr = MAddrW'(act_p_q * out_pos + act_pos_q);
       if (vret_valid && !pend_valid_q) begin
-        mem_we = vret_lanes;
+        mem_we = emit_valid ? vret_lanes : '0;
         acc_we = vret_lanes;   // read-clear: the next step starts from 0
         for (int k = 0; k < Lanes; k++) begin
-          acc_waddr[k] = AAddrW'(vret_p * full_pos + vret_pos);
+          acc_waddr[k] = vret_acc_addr;
           acc_wdata[k] = '0;
         end
       end
@@ -528,6 +560,9 @@ module snn_layer_engine #(
       act_pos_q    <= '0;
       act_y_q      <= '0;
       act_x_q      <= '0;
+      act_r_q      <= '0;
+      act_py_q     <= '0;
+      act_px_q     <= '0;
       pend_valid_q <= 1'b0;
       pend_q       <= '0;
     end else begin
@@ -626,7 +661,18 @@ module snn_layer_engine #(
         end
       end
       // activation slots (also in the start cycle)
-      if (act_issue) begin
+      if (act_issue && !act_last_read) begin
+        act_r_q <= act_r_q + 16'd1;
+        if (act_px_q == cfg_pool_k - 16'd1) begin
+          act_px_q <= '0;
+          act_py_q <= act_py_q + 16'd1;
+        end else begin
+          act_px_q <= act_px_q + 16'd1;
+        end
+      end else if (act_issue) begin
+        act_r_q  <= '0;
+        act_py_q <= '0;
+        act_px_q <= '0;
         if (act_last_slot) begin
           core_q    <= CoreActDrain;
           drain_q   <= 16'(cfg_lat_m);
@@ -682,7 +728,7 @@ module snn_layer_engine #(
   assign step_done_o = core_q == CoreActDrain && run_en && drain_q == 16'd1;
   assign step_o      = act_t_q;
 
-  assign wb_valid_o = vret_valid && !pend_valid_q;
+  assign wb_valid_o = emit_valid && !pend_valid_q;
   assign wb_lanes_o = vret_lanes;
   assign wb_spikes_o = step_spike & vret_lanes;
   assign wb_pass_o  = vret_p;

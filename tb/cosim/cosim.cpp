@@ -123,8 +123,13 @@ struct rtl_cosim : sc_core::sc_module {
     half = sc_core::sc_time(500.0 / hw.clock_mhz, sc_core::SC_NS);
     for (std::size_t e = 0; e < acc.engines().size(); ++e) {
       engines.push_back(std::make_unique<engine_ports>());
-      const int penc = acc.engines()[e]->hw().penc_width_bits;
-      (void)engine_build_limits(penc);  // bad_input before anything runs
+      const auto& eng = *acc.engines()[e];
+      const int penc = eng.hw().penc_width_bits;
+      // bad_input before anything runs: the layer must fit the engine build
+      int max_steps = 1;
+      for (const auto& smp : samples) max_steps = std::max(max_steps, smp.num_steps);
+      (void)make_engine_image(model.layers[layer_index(e)], eng.geometry(), eng.hw(), max_steps,
+                              engine_build_limits(penc));
       engines.back()->bind(clk, fmt::format("rtl_engine_{}", acc.engines()[e]->layer_name()), penc);
     }
     m_history.resize(engines.size());
@@ -163,7 +168,7 @@ struct rtl_cosim : sc_core::sc_module {
     p.steps = steps;
     const engine_limits lim = engine_build_limits(eng.hw().penc_width_bits);
     const engine_image im = make_engine_image(layer, eng.geometry(), eng.hw(), steps, lim);
-    for (std::uint32_t i = 0; i < 32; ++i) p.loads.push_back({tgt_cfg, 0, i, im.regs[i]});
+    for (std::uint32_t i = 0; i < im.regs.size(); ++i) p.loads.push_back({tgt_cfg, 0, i, im.regs[i]});
     const numerics::spike_record& in = li == 0 ? res.spikes.input : res.spikes.layers[li - 1];
     const auto words = engine_spike_words(in, eng.geometry(), steps, lim);
     for (std::size_t i = 0; i < words.size(); ++i)

@@ -22,7 +22,9 @@ int fetch_cycles(int active, int weight_bits, const sc_models::memory_config& m)
 engine_image make_engine_image(const numerics::quant_layer& l, const sc_models::engine_geometry& geo,
                                const sc_models::layer_hw_config& hw, int steps, const engine_limits& lim) {
   const bool conv = l.kind == numerics::layer_kind::conv;
-  require(!conv || l.current_pool_kernel == 0, l, "current pooling is not implemented in the RTL");
+  const bool pooled = conv && l.current_pool_kernel > 0;
+  require(!pooled || l.current_pool_stride == l.current_pool_kernel, l,
+          "current pooling with overlapping windows (stride != kernel) is not implemented in the RTL");
   const int n = hw.neuron_cores;
   const int oc = l.out_channels;
   const int passes = (oc + n - 1) / n;
@@ -85,6 +87,8 @@ engine_image make_engine_image(const numerics::quant_layer& l, const sc_models::
   r[29] = static_cast<std::uint32_t>(fetch_cycles(oc - (passes - 1) * n, l.widths.weight_bits, hw.weight_memory));
   r[30] = static_cast<std::uint32_t>(rows);
   r[31] = static_cast<std::uint32_t>(steps);
+  r[32] = static_cast<std::uint32_t>(pooled ? l.current_pool_kernel : 0);
+  r[33] = static_cast<std::uint32_t>(pooled ? l.current_pool_stride : 0);
   im.chunks = chunks;
   im.slots = steps;
   im.acc_words_used = full_pos * passes;

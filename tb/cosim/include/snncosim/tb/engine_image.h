@@ -2,6 +2,7 @@
 // What the testbench loads into one RTL layer engine (rtl/layer_engine, register map in
 // docs/rtl.md §2): the 32 configuration registers and the per-lane memory images, derived
 // from the same quant_layer, geometry and resolved hardware YAML the TLM engine uses.
+// Registers 32/33: current pooling kernel (0: none) and stride.
 #include <array>
 #include <string>
 #include <cstdint>
@@ -45,7 +46,7 @@ engine_limits parse_engine_package(const std::string& text, const std::string& f
 bool fits(const engine_limits& need, const engine_limits& have);
 
 struct engine_image {
-  std::array<std::uint32_t, 32> regs{};
+  std::array<std::uint32_t, 34> regs{};
   std::vector<std::vector<std::uint32_t>> weights;  // per lane, 16-bit two's complement in the low half
   std::vector<std::vector<std::int32_t>> gains;     // per lane, per pass
   std::vector<std::vector<std::int32_t>> biases;
@@ -56,7 +57,7 @@ struct engine_image {
 };
 
 // Throws bad_input naming the layer when it does not fit the RTL build (or uses current
-// pooling, which the RTL does not implement).
+// pooling with overlapping windows, which the RTL does not implement).
 engine_image make_engine_image(const numerics::quant_layer& layer, const sc_models::engine_geometry& geo,
                                const sc_models::layer_hw_config& hw, int steps, const engine_limits& lim = {});
 

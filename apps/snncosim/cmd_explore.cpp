@@ -34,6 +34,7 @@ struct explore_args {
   int top_k = 3, samples = 0, iterations = 3000, steps = 0;
   double exhaustive_limit = 20000;
   bool no_confirm = false;
+  bool cosim = false;
 };
 
 nlohmann::json scored_json(const explore::scored& s) {
@@ -174,6 +175,27 @@ void run_explore(const explore_args& a, const global_options& global) {
     if (out_dir.empty()) std::filesystem::remove_all(yaml_dir);
   }
 
+  // RTL co-simulation of the winner (issue 7's `snncosim cosim`, when this build has it).
+  nlohmann::json rtl_cosim;
+  if (a.cosim) {
+    std::filesystem::create_directories(yaml_dir);
+    const std::filesystem::path y = yaml_dir / "cosim_best.yaml";
+    write_file_atomic(y, explore::to_yaml(res.ranked.front().hw, "snncosim explore: best, for cosim"));
+    const std::string cmd = fmt::format("{} -q --json cosim --model {} --traces {} --hardware {} --platform {}{}",
+                                        quoted(self), quoted(a.model), quoted(a.traces), quoted(y.string()),
+                                        quoted(a.platform), a.samples > 0 ? fmt::format(" --samples {}", a.samples) : "");
+    const child_output r = run_child(cmd);
+    const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+    rtl_cosim = {{"exit_status", r.status}};
+    if (!j.is_discarded() && j.is_object())
+      for (const char* key : {"mismatches", "events_compared", "tlm_cycles", "rtl_cycles"})
+        if (j.contains(key)) rtl_cosim[key] = j[key];
+    if (out_dir.empty()) std::filesystem::remove_all(yaml_dir);
+    if (r.status != 0 && !rtl_cosim.contains("mismatches"))
+      spdlog::warn("explore: RTL co-simulation of the best configuration did not run (exit {}); see `snncosim cosim`",
+                   r.status);
+  }
+
   nlohmann::json pareto = nlohmann::json::array();
   for (const auto& s : res.pareto) pareto.push_back(scored_json(s));
   nlohmann::json top = nlohmann::json::array();
@@ -204,6 +226,7 @@ void run_explore(const explore_args& a, const global_options& global) {
                       {"pareto", pareto},
                       {"balance", balance},
                       {"confirmed", confirmed}};
+  if (a.cosim) j["rtl_cosim"] = rtl_cosim;
   if (!out_dir.empty()) {
     write_file_atomic(out_dir / "best.yaml", explore::to_yaml(res.ranked.front().hw, "snncosim explore: best (" + a.objective + ")"));
     write_file_atomic(out_dir / "explore.json", j.dump(2));
@@ -233,6 +256,9 @@ void run_explore(const explore_args& a, const global_options& global) {
                                c.contains("tlm_latency_cycles") ? fmt::format("{:.1f}", c["tlm_latency_cycles"].get<double>())
                                                                 : c.value("tlm_error", std::string("?")));
   }
+  if (rtl_cosim.contains("mismatches") && rtl_cosim["mismatches"].get<std::int64_t>() > 0)
+    throw std::runtime_error(fmt::format("RTL co-simulation of the best configuration: {} mismatches",
+                                         rtl_cosim["mismatches"].get<std::int64_t>()));
   for (const auto& c : confirmed)
     if (c.contains("tlm_error")) throw std::runtime_error("TLM confirmation failed: " + c["tlm_error"].get<std::string>());
 }
@@ -264,6 +290,7 @@ void add_explore_command(CLI::App& root, global_options& global) {
   cmd->add_option("--out", a->out, "Write explore.json, pareto.csv, best.yaml, top<k>.yaml, plots and state.json here");
   cmd->add_option("--state", a->state, "Resumable state file (default: OUT/state.json)");
   cmd->add_flag("--no-confirm", a->no_confirm, "Skip the TLM confirmation of the top-k");
+  cmd->add_flag("--cosim", a->cosim, "Also co-simulate the best configuration against the RTL (`snncosim cosim`)");
   cmd->callback([a, &global] { run_explore(*a, global); });
 }
 

@@ -34,8 +34,6 @@ struct engine_run {
 
 }  // namespace
 
-struct evaluator::engine_state {};
-
 sample_timing evaluator::evaluate_sample(const sm::hardware_config& hw, std::size_t sample, bool detail) {
   const sample_activity& s = m_w.samples.at(sample);
   const std::size_t n_eng = m_w.engines.size();

@@ -62,9 +62,7 @@ class evaluator {
 
  private:
   const workload& m_w;
-  // Scratch per engine.
-  struct engine_state;
-  std::vector<std::uint64_t> m_ring;
+  // Scratch of the per-pass packet ordering, reused between calls.
   std::vector<std::uint32_t> m_order;
   std::vector<std::uint32_t> m_bucket;
 };

@@ -35,6 +35,8 @@ struct explore_args {
   double exhaustive_limit = 20000;
   bool no_confirm = false;
   bool cosim = false;
+  std::vector<int> penc, fifo;
+  int max_cores = 0;
 };
 
 nlohmann::json scored_json(const explore::scored& s) {
@@ -100,7 +102,20 @@ void run_explore(const explore_args& a, const global_options& global) {
   if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
   opt.state_path = !a.state.empty() ? a.state : (out_dir.empty() ? std::string{} : (out_dir / "state.json").string());
   const explore::budget limit = explore::parse_budget(a.budget, in->platform);
-  const explore::search_space space = explore::default_space(w.engines, in->platform);
+  explore::search_space space = explore::default_space(w.engines, in->platform);
+  // Restrictions, e.g. to what the RTL is built for (docs/rtl.md §2: penc 8 or 32, 4 lanes, FIFO 16).
+  for (const int v : a.penc)
+    if (v < 1) throw bad_input(fmt::format("--penc: {} is not a positive width", v));
+  for (const int v : a.fifo)
+    if (v < 1) throw bad_input(fmt::format("--fifo: {} is not a positive depth", v));
+  if (a.max_cores < 0) throw bad_input(fmt::format("--max-cores must be >= 0, got {}", a.max_cores));
+  if (!a.penc.empty()) space.penc = a.penc;
+  if (!a.fifo.empty()) space.fifo = a.fifo;
+  if (a.max_cores > 0)
+    for (auto& c : space.cores) {
+      std::erase_if(c, [&](int n) { return n > a.max_cores; });
+      if (c.empty()) c.push_back(1);
+    }
 
   std::unique_ptr<progress_bar> bar;
   std::size_t bar_done = 0;
@@ -290,6 +305,9 @@ void add_explore_command(CLI::App& root, global_options& global) {
   cmd->add_option("--out", a->out, "Write explore.json, pareto.csv, best.yaml, top<k>.yaml, plots and state.json here");
   cmd->add_option("--state", a->state, "Resumable state file (default: OUT/state.json)");
   cmd->add_flag("--no-confirm", a->no_confirm, "Skip the TLM confirmation of the top-k");
+  cmd->add_option("--penc", a->penc, "Priority-encoder widths to search (default 8,16,32,64,128)")->delimiter(',');
+  cmd->add_option("--fifo", a->fifo, "Router FIFO depths to search (default 2,4,16,64)")->delimiter(',');
+  cmd->add_option("--max-cores", a->max_cores, "At most this many neuron cores per layer (0: the layer's channels)");
   cmd->add_flag("--cosim", a->cosim, "Also co-simulate the best configuration against the RTL (`snncosim cosim`)");
   cmd->callback([a, &global] { run_explore(*a, global); });
 }

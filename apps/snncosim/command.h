@@ -28,6 +28,13 @@ void add_infer_command(CLI::App& root, global_options& global);
 void add_dataset_command(CLI::App& root, global_options& global);
 // `bench dataset` is registered on the `bench` parent command.
 void add_bench_dataset_command(CLI::App& bench, global_options& global);
+// Architecture search (cmd_explore.cpp) and FPGA resource estimate (cmd_estimate.cpp), docs/explore.md.
+void add_explore_command(CLI::App& root, global_options& global);
+void add_estimate_command(CLI::App& root, global_options& global);
+// TLM vs RTL co-simulation (cmd_cosim.cpp); registered only when Verilator was found.
+void add_cosim_command(CLI::App& root, global_options& global);
+// The layer engine's SV package of maximum sizes (cmd_rtlgen.cpp); with the cosim command.
+void add_rtlgen_command(CLI::App& root, global_options& global);
 
 // Experiments (docs/experiments.md): one point end to end, a sweep grid, the report.
 void add_run_command(CLI::App& root, global_options& global);

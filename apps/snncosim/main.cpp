@@ -40,6 +40,12 @@ int main(int argc, char** argv) {
   cli::add_run_command(app, global);
   cli::add_sweep_command(app, global);
   cli::add_report_command(app, global);
+  cli::add_explore_command(app, global);
+  cli::add_estimate_command(app, global);
+#ifdef SNNCOSIM_HAVE_RTL
+  cli::add_cosim_command(app, global);
+  cli::add_rtlgen_command(app, global);
+#endif
   auto* bench = app.add_subcommand("bench", "Performance benchmarks (docs/benchmarks.md)");
   bench->require_subcommand(1);
   cli::add_bench_dataset_command(*bench, global);

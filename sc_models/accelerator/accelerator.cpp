@@ -102,6 +102,8 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const numerics::qu
     m_routers[e]->out.bind(next.in);
     m_routers[e]->attach(next);
     m_engines[e]->cores.spikes_out.bind(m_routers[e]->in);
+    m_routers[e]->set_event_log(options.events, static_cast<int>(e));
+    m_engines[e]->cores.set_event_log(options.events, static_cast<int>(e));
     m_engines[e]->connect(e > 0 ? m_engines[e - 1].get() : nullptr, e + 1 < n_eng ? m_engines[e + 1].get() : nullptr,
                           m_routers[e].get());
     if (options.transaction_log) m_engines[e]->set_log(&m_log);
@@ -280,6 +282,7 @@ simulation_result simulate(const numerics::quant_model& model, const hardware_co
   const auto t0 = std::chrono::steady_clock::now();
   auto acc = std::make_unique<accelerator>("accelerator", model, hw, max_steps, options);
   acc->set_samples(&samples);
+  if (options.on_elaborated) options.on_elaborated(*acc);
   // SystemC prints info reports (VCD timescale, ...) on stdout, which is reserved for results.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_trace_file* vcd = nullptr;

@@ -155,6 +155,7 @@ void neuron_core::activate(core_extension& cmd) {
   for (int p = 0; p < m_passes; ++p) {
     const int c_end = std::min(oc, (p + 1) * m_cores);
     for (int pos = 0; pos < positions; ++pos, slot += static_cast<std::uint64_t>(m_pool_reads)) {
+      const std::uint64_t slot_stall = stall;
       const int y = pos / out_w;
       const int x = pos % out_w;
       for (int c = p * m_cores; c < c_end; ++c) {
@@ -172,6 +173,10 @@ void neuron_core::activate(core_extension& cmd) {
         std::int32_t& mem = m_mem[static_cast<std::size_t>(pos) * oc_n + cc];
         const numerics::step_result r = numerics::neuron_step(l.neuron, l.widths, l.gain[cc], l.bias[cc], a, mem);
         mem = r.mem;
+        if (m_events != nullptr)
+          m_events->writebacks.push_back({m_event_layer, cmd.step, c, y, x, r.mem, r.spike,
+                                          cmd.start_cycle + slot + static_cast<std::uint64_t>(m_pool_reads - 1) + lat +
+                                              slot_stall});
         if (!r.spike) continue;
         ++spikes;
         // Written (and emitted) L_m cycles after the neuron's last accumulator read.

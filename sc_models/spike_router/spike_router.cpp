@@ -51,6 +51,9 @@ void spike_router::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& /*
   ++m_count;
   m_last_departure = departed;
   timing->entered_cycle = entered;
+  timing->departed_cycle = departed;
+  if (m_events != nullptr)
+    m_events->spikes.push_back({m_event_layer, pkt.step, pkt.channel, pkt.y, pkt.x, timing->desired_cycle, entered, departed});
   m_stats.num_packets += 1;
   m_stats.stall_cycles += entered - timing->desired_cycle;
   m_stats.max_occupancy = std::max(m_stats.max_occupancy, occupancy);

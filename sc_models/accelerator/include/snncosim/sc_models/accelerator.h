@@ -15,11 +15,14 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "snncosim/numerics/integer_inference.h"
+#include "snncosim/sc_models/event_log.h"
 #include "snncosim/sc_models/hardware_config.h"
 #include "snncosim/sc_models/layer_engine.h"
 #include "snncosim/sc_models/spike_router.h"
 
 namespace snncosim::sc_models {
+
+class accelerator;
 
 struct sample_input {
   std::vector<std::uint8_t> spikes;  // [T][C][H][W] of the model input, 0/1
@@ -67,6 +70,11 @@ struct simulation_options {
   // not keep every sample's spikes in memory.
   std::function<void(std::size_t index, const sample_result&)> on_sample;
   bool keep_spikes = true;
+  // Per-event cycle stamps of every router packet and membrane write-back (null: off).
+  event_log* events = nullptr;
+  // Called after the accelerator is built and before sc_start: lets a caller add modules to
+  // the same kernel (the RTL co-simulation).
+  std::function<void(accelerator&)> on_elaborated;
 };
 
 struct simulation_result {

@@ -47,10 +47,12 @@ struct core_extension : tlm::tlm_extension<core_extension> {
 };
 
 // Router packet metadata: the absolute cycle the packet wants to enter the FIFO. The
-// router answers with the cycle it actually entered (later under back-pressure).
+// router answers with the cycle it actually entered (later under back-pressure) and the
+// cycle it leaves the FIFO (the per-event stamps the RTL co-simulation compares).
 struct packet_timing_extension : tlm::tlm_extension<packet_timing_extension> {
   std::uint64_t desired_cycle = 0;
   std::uint64_t entered_cycle = 0;
+  std::uint64_t departed_cycle = 0;
   tlm::tlm_extension_base* clone() const override { return new packet_timing_extension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {
     *this = static_cast<const packet_timing_extension&>(other);

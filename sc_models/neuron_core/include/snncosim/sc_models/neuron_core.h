@@ -21,6 +21,7 @@
 
 #include "snncosim/numerics/quant_model.h"
 #include "snncosim/sc_models/membrane_memory.h"
+#include "snncosim/sc_models/event_log.h"
 #include "snncosim/sc_models/protocol.h"
 #include "snncosim/sc_models/weight_memory.h"
 
@@ -64,6 +65,11 @@ class neuron_core : public sc_core::sc_module {
   std::uint64_t activate_cycles_without_stall() const;
   const neuron_core_stats& stats() const { return m_stats; }
   void reset_stats() { m_stats = {}; }
+  // Records every membrane write-back of the activate phase (null: off).
+  void set_event_log(event_log* log, int layer) {
+    m_events = log;
+    m_event_layer = layer;
+  }
 
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
@@ -87,6 +93,8 @@ class neuron_core : public sc_core::sc_module {
   tlm::tlm_generic_payload m_packet;  // owns its extension
   aer_packet m_packet_data;
   packet_timing_extension* m_packet_timing;
+  event_log* m_events = nullptr;
+  int m_event_layer = 0;
 };
 
 }  // namespace snncosim::sc_models

@@ -17,6 +17,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "snncosim/numerics/integer_inference.h"
+#include "snncosim/sc_models/event_log.h"
 #include "snncosim/sc_models/protocol.h"
 #include "snncosim/sc_models/spike_memory.h"
 
@@ -57,6 +58,11 @@ class spike_router : public sc_core::sc_module {
   std::uint64_t last_departure() const { return m_last_departure; }
   const router_stats& stats() const { return m_stats; }
   void reset_stats() { m_stats = {}; }
+  // Records every packet with its desired, entered and departed cycle (null: off).
+  void set_event_log(event_log* log, int layer) {
+    m_events = log;
+    m_event_layer = layer;
+  }
 
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
@@ -75,6 +81,8 @@ class spike_router : public sc_core::sc_module {
   std::uint64_t m_oldest = 0;             // first packet still in the FIFO
   std::uint64_t m_last_departure = 0;
   router_stats m_stats;
+  event_log* m_events = nullptr;
+  int m_event_layer = 0;
   tlm::tlm_generic_payload m_write;
   unsigned char m_one = 1;
 };

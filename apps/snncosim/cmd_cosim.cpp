@@ -1,0 +1,151 @@
+// `snncosim cosim`: the TLM accelerator and the Verilated RTL layer engines in one SystemC
+// kernel on the same stimulus, with a scoreboard of every spike packet, membrane write-back
+// and step end (docs/rtl.md §4).
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <random>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "command.h"
+#include "snncosim/common/config.h"
+#include "snncosim/common/error.h"
+#include "snncosim/numerics/model_file.h"
+#include "snncosim/numerics/trace_file.h"
+#include "snncosim/tb/cosim.h"
+
+namespace snncosim::cli {
+
+namespace {
+
+struct cosim_args {
+  std::string model, traces, hardware, platform, vcd;
+  std::vector<std::string> sets;
+  int samples = 0;
+  std::uint64_t seed = 1;
+  int random_traces = 0;
+  int steps = 0;
+  std::uint64_t vcd_window = 64;
+  std::uint64_t fault_timing = 0;
+  std::int32_t fault_datapath = 0;
+};
+
+// Seeded random trace: per step a density from {empty, sparse, dense, burst}, so runs see
+// empty steps, bursts that fill the router FIFOs and saturating accumulators.
+std::vector<std::uint8_t> random_trace(std::mt19937_64& rng, std::size_t per_step, int steps) {
+  std::vector<std::uint8_t> s(per_step * static_cast<std::size_t>(steps), 0);
+  for (int t = 0; t < steps; ++t) {
+    const std::uint64_t kind = rng() % 4;
+    // densities in 1/256: 0, 8 (3 %), 64 (25 %), 230 (90 %)
+    const std::uint64_t level = kind == 0 ? 0 : (kind == 1 ? 8 : (kind == 2 ? 64 : 230));
+    for (std::size_t i = 0; i < per_step; ++i)
+      s[static_cast<std::size_t>(t) * per_step + i] = (rng() >> 56) < level ? 1 : 0;
+  }
+  return s;
+}
+
+void run_cosim_command(const cosim_args& a, const global_options& global) {
+  namespace nx = numerics;
+  const nx::quant_model model = nx::read_model_file(a.model);
+  std::vector<config::override_entry> overrides;
+  for (const auto& s : a.sets) overrides.push_back(config::parse_override(s));
+  const config::document hw_doc = config::load(a.hardware, overrides, "hardware");
+  const sc_models::hardware_config hw =
+      a.platform.empty() ? sc_models::resolve_hardware(hw_doc, model)
+                         : sc_models::resolve_hardware(hw_doc, config::load(a.platform, {}, "platform"), model);
+  if (a.samples < 0 || a.random_traces < 0 || a.steps < 0)
+    throw bad_input("--samples, --random-traces and --steps must be >= 0");
+  if (a.traces.empty() && a.random_traces == 0) throw bad_input("cosim: give --traces and/or --random-traces K");
+  std::vector<sc_models::sample_input> inputs;
+  int trace_steps = 0;
+  if (!a.traces.empty()) {
+    const nx::trace_reader traces(a.traces);
+    std::size_t n = traces.num_samples();
+    if (a.samples > 0) n = std::min(n, static_cast<std::size_t>(a.samples));
+    for (std::size_t i = 0; i < n; ++i) {
+      const nx::trace_sample sample = traces.read_sample(i);
+      if (!(sample.result.input.shape == model.input))
+        throw bad_input(fmt::format("{}: sample {}: input shape does not match the model ({})", a.traces, i, a.model));
+      inputs.push_back({sample.result.input.spikes, sample.result.num_steps});
+      trace_steps = sample.result.num_steps;
+    }
+  }
+  const int steps = a.steps > 0 ? a.steps : (trace_steps > 0 ? trace_steps : 8);
+  // Random trace k has its own seed (seed + k), so a campaign can split a seed range.
+  for (int k = 0; k < a.random_traces; ++k) {
+    std::mt19937_64 rng(a.seed + static_cast<std::uint64_t>(k));
+    inputs.push_back({random_trace(rng, static_cast<std::size_t>(model.input.size()), steps), steps});
+  }
+  if (inputs.empty()) throw bad_input(fmt::format("{}: no samples", a.traces));
+
+  tb::cosim_options opt;
+  opt.vcd_path = a.vcd;
+  opt.vcd_window = a.vcd_window;
+  opt.progress = !global.json;
+  opt.faults.departed_delay = a.fault_timing;
+  opt.faults.membrane_xor = a.fault_datapath;
+  spdlog::info("cosim: {} samples, hardware '{}' ({})", inputs.size(), hw.name, sc_models::to_string(hw.mode));
+  const tb::cosim_result r = tb::run_cosim(model, hw, inputs, opt);
+
+  nlohmann::json j;
+  j["samples"] = inputs.size();
+  j["hardware"] = hw.name;
+  j["pipeline_mode"] = sc_models::to_string(hw.mode);
+  j["mismatches"] = r.mismatches;
+  j["events_compared"] = r.events_compared;
+  j["tlm_cycles"] = r.tlm_cycles;
+  j["rtl_cycles"] = r.rtl_cycles;
+  j["tlm_seconds"] = r.tlm_seconds;
+  j["rtl_seconds"] = r.rtl_seconds;
+  j["tlm_cycles_per_s"] = r.tlm_seconds > 0 ? static_cast<double>(r.tlm_cycles) / r.tlm_seconds : 0.0;
+  j["rtl_cycles_per_s"] = r.rtl_seconds > 0 ? static_cast<double>(r.rtl_simulated_cycles) / r.rtl_seconds : 0.0;
+  if (r.first) {
+    const auto& d = *r.first;
+    j["first_divergence"] = {{"sample", d.sample}, {"layer", d.layer_name}, {"core", d.core},
+                             {"neuron", {{"channel", d.channel}, {"y", d.y}, {"x", d.x}}},
+                             {"step", d.step}, {"cycle", d.cycle}, {"event", d.event}, {"field", d.field},
+                             {"expected", d.expected}, {"actual", d.actual}};
+    if (r.vcd_written) j["vcd"] = a.vcd;
+  }
+  if (global.json) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << fmt::format("cosim: {} samples, {} events compared, {} mismatches; cycles TLM {} RTL {}\n",
+                             inputs.size(), r.events_compared, r.mismatches, r.tlm_cycles, r.rtl_cycles);
+    if (r.first) {
+      const auto& d = *r.first;
+      std::cout << fmt::format(
+          "first divergence: sample {} layer {} core {} neuron (c{}, y{}, x{}) step {} cycle {}: {} {} expected {} "
+          "actual {}\n",
+          d.sample, d.layer_name, d.core, d.channel, d.y, d.x, d.step, d.cycle, d.event, d.field, d.expected, d.actual);
+    }
+  }
+  if (r.mismatches > 0) throw std::runtime_error(fmt::format("cosim: {} mismatches between TLM and RTL", r.mismatches));
+}
+
+}  // namespace
+
+void add_cosim_command(CLI::App& root, global_options& global) {
+  auto a = std::make_shared<cosim_args>();
+  auto* cmd = root.add_subcommand("cosim", "Co-simulate the TLM accelerator and the RTL layer engines");
+  cmd->add_option("--model", a->model, "Model file (HDF5)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--traces", a->traces, "Spike-trace file whose input spikes drive both models")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--hardware", a->hardware, "Hardware YAML")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--platform", a->platform, "Platform YAML (clock)")->check(CLI::ExistingFile);
+  cmd->add_option("--set", a->sets, "Override a hardware key, e.g. --set pipeline_mode=timestep_pipelined");
+  cmd->add_option("--samples", a->samples, "Use only the first N samples of --traces (0: all)");
+  cmd->add_option("--seed", a->seed, "Seed of the first random trace (trace k uses seed + k)");
+  cmd->add_option("--random-traces", a->random_traces, "Add K seeded random traces (bursts, empty steps, dense steps)");
+  cmd->add_option("--steps", a->steps, "Time steps of the random traces (default: the traces' T, else 8)");
+  cmd->add_option("--vcd", a->vcd, "On a mismatch, write the engines' ports around the first divergence");
+  cmd->add_option("--vcd-window", a->vcd_window, "Cycles before and after the divergence in --vcd");
+  cmd->add_option("--inject-timing-fault", a->fault_timing, "Delay every RTL departure stamp by N cycles (mutation test)");
+  cmd->add_option("--inject-datapath-fault", a->fault_datapath, "XOR this into every RTL membrane value (mutation test)");
+  cmd->callback([a, &global] { run_cosim_command(*a, global); });
+}
+
+}  // namespace snncosim::cli

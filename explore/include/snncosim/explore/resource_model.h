@@ -1,0 +1,74 @@
+#pragma once
+// FPGA resources of the accelerator (docs/hardware.md §11): an analytic model per layer
+// engine (LUT, FF, BRAM36, URAM, DSP as functions of the engine's parameters), calibrated
+// against Yosys synth_xilinx on the engine skeleton explore/rtl_model/layer_engine_est.sv.
+#include <string>
+#include <vector>
+
+#include "snncosim/common/config.h"
+#include "snncosim/explore/workload.h"
+#include "snncosim/sc_models/hardware_config.h"
+
+namespace snncosim::explore {
+
+struct resources {
+  double lut = 0, ff = 0, bram36 = 0, uram = 0, dsp = 0;
+  resources& operator+=(const resources& o) {
+    lut += o.lut;
+    ff += o.ff;
+    bram36 += o.bram36;
+    uram += o.uram;
+    dsp += o.dsp;
+    return *this;
+  }
+};
+
+struct platform_info {
+  std::string name;
+  std::string family;      // platform YAML `family`
+  std::string yosys_family;  // synth_xilinx -family: xc7 or xcup
+  resources capacity;
+  int offchip_read_latency_cycles = 50;  // offchip_memory.read_latency_cycles
+};
+platform_info read_platform(const config::document& platform);
+
+// The parameters of one engine as the RTL (and the skeleton) take them.
+struct engine_params {
+  int n = 1, penc = 32, sdepth = 64, wbits = 8, wwidth = 64, wdepth = 256, acc = 16, mem = 16;
+  int adepth = 64, mdepth = 64, fdepth = 16, ebits = 24;
+  sc_models::memory_kind weight_kind = sc_models::memory_kind::bram;
+  sc_models::memory_kind membrane_kind = sc_models::memory_kind::bram;
+};
+// `steps`: time steps a spike memory holds (layer 0 and layer-sequential engines hold all T).
+engine_params engine_parameters(const engine_shape& sh, const sc_models::layer_hw_config& hw,
+                                sc_models::pipeline_mode mode, std::size_t engine_index, int steps);
+
+// Linear coefficients of the logic (calibrated, docs/hardware.md §11).
+struct logic_coefficients {
+  double lut0, lut_lane, lut_lane_bit, lut_penc, lut_port_bit;  // logic LUTs: 1, N, N * acc_bits, penc, weight port bits
+  double ff0, ff_lane, ff_fabric_bit, ff_penc;    // FFs: 1, N, lane-memory bits in LUT RAM, penc bits
+};
+const logic_coefficients& calibrated_coefficients();
+
+// Block RAM tiles (36 Kb) for a depth x width memory, best aspect ratio (RAMB36 as
+// 512x72 .. 32Kx1, a half tile when a RAMB18 suffices).
+double bram36_tiles(long depth, long width);
+// LUTs of a distributed RAM (64 x 1 per LUT6, one read port).
+double lutram_luts(long depth, long width);
+// UltraRAM blocks (4K x 72).
+double uram_blocks(long depth, long width);
+
+resources estimate_engine(const engine_params& p, const logic_coefficients& k = calibrated_coefficients());
+std::vector<resources> estimate_engines(const std::vector<engine_shape>& shapes, const sc_models::hardware_config& hw,
+                                        int steps);
+resources total(const std::vector<resources>& r);
+
+struct utilisation {
+  resources used, capacity;
+  double lut = 0, ff = 0, bram36 = 0, uram = 0, dsp = 0;  // fractions
+  bool fits = true;
+  std::string first_overflow;  // name of the first resource over capacity
+};
+utilisation utilisation_of(const resources& used, const resources& capacity);
+
+}  // namespace snncosim::explore

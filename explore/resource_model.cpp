@@ -1,0 +1,164 @@
+#include "snncosim/explore/resource_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "snncosim/common/error.h"
+
+namespace snncosim::explore {
+
+namespace sm = sc_models;
+
+platform_info read_platform(const config::document& platform) {
+  platform_info p;
+  p.name = platform.get<std::string>("name");
+  p.family = platform.get<std::string>("family");
+  p.yosys_family = p.family == "zynq7000" || p.family == "artix7" || p.family == "kintex7" ? "xc7" : "xcup";
+  p.capacity.lut = platform.get<double>("resources.lut");
+  p.capacity.ff = platform.get<double>("resources.ff");
+  p.capacity.bram36 = platform.get<double>("resources.bram36");
+  p.capacity.uram = platform.get<double>("resources.uram");
+  p.capacity.dsp = platform.get<double>("resources.dsp");
+  if (platform.has("offchip_memory.read_latency_cycles"))
+    p.offchip_read_latency_cycles = platform.get<int>("offchip_memory.read_latency_cycles");
+  return p;
+}
+
+namespace {
+int clog2(long v) {
+  int b = 0;
+  while ((1L << b) < v) ++b;
+  return b;
+}
+long ceil_div(long a, long b) { return (a + b - 1) / b; }
+}  // namespace
+
+engine_params engine_parameters(const engine_shape& sh, const sm::layer_hw_config& hw, sm::pipeline_mode mode,
+                                std::size_t engine_index, int steps) {
+  engine_params p;
+  const int n = hw.neuron_cores;
+  const long passes = ceil_div(sh.out_channels, n);
+  p.n = n;
+  p.penc = hw.penc_width_bits;
+  const int slots = (engine_index == 0 || mode == sm::pipeline_mode::layer_sequential) ? std::max(1, steps) : 2;
+  p.sdepth = static_cast<int>(std::max(2L, ceil_div(static_cast<long>(sh.frame_bits), p.penc) * sh.frames * slots));
+  p.wbits = sh.weight_bits;
+  p.wwidth = hw.weight_memory.width_bits * hw.weight_memory.ports;
+  p.wdepth = static_cast<int>(std::max(2L, ceil_div(static_cast<long>(sh.weight_storage_bits), p.wwidth)));
+  p.acc = sh.layer != nullptr ? sh.layer->widths.acc_bits : 16;
+  p.mem = sh.layer != nullptr ? sh.layer->widths.mem_bits : 16;
+  p.adepth = static_cast<int>(std::max(2L, passes * sh.full.height * sh.full.width));
+  p.mdepth = static_cast<int>(std::max(2L, passes * sh.positions));
+  p.fdepth = std::max(2, hw.spike_fifo_depth);
+  p.ebits = std::max(8, clog2(static_cast<long>(sh.out.size())) + 8);
+  p.weight_kind = hw.weight_memory.kind;
+  p.membrane_kind = hw.membrane_memory.kind;
+  return p;
+}
+
+const logic_coefficients& calibrated_coefficients() {
+  // Least-squares fit to Yosys 0.23 synth_xilinx -family xcup on the calibration set of
+  // docs/hardware.md §11 (explore/rtl_model/calibrate.sh).
+  static const logic_coefficients k{75.54, -63.53, 8.781, 2.494, 1.770, 62.99, 2.366, 0.9315, 0.8551};
+  return k;
+}
+
+double bram36_tiles(long depth, long width) {
+  if (depth <= 0 || width <= 0) return 0;
+  // RAMB18 shapes (depth, width); a RAMB36 is two of them.
+  static const long d18[] = {512, 1024, 2048, 4096, 8192, 16384};
+  static const long w18[] = {36, 18, 9, 4, 2, 1};
+  long best = -1;
+  for (int i = 0; i < 6; ++i) {
+    const long n = ceil_div(depth, d18[i]) * ceil_div(width, w18[i]);
+    if (best < 0 || n < best) best = n;
+  }
+  return static_cast<double>(best) / 2.0;
+}
+
+double lutram_luts(long depth, long width) {
+  // Yosys maps 64-deep slices to RAM64M8 / RAM32M16; up to 128 deep it spends a quarter
+  // more on the bank multiplexers (calibration set).
+  const double luts = static_cast<double>(ceil_div(depth, 64) * width);
+  return depth <= 128 ? 1.25 * luts : luts;
+}
+
+double uram_blocks(long depth, long width) { return static_cast<double>(ceil_div(depth, 4096) * ceil_div(width, 72)); }
+
+namespace {
+// A memory on the fabric. `bram` memories that synthesis puts into LUT RAM (Yosys 0.23
+// synth_xilinx on the calibration set): up to 128 words, and up to 256 words for the
+// read-only-per-step membrane banks (`small_ok`).
+void add_memory(resources& r, sm::memory_kind kind, long depth, long width, bool small_ok, double* fabric_bits) {
+  switch (kind) {
+    case sm::memory_kind::offchip: return;
+    case sm::memory_kind::uram: r.uram += uram_blocks(depth, width); return;
+    case sm::memory_kind::lutram:
+      r.lut += lutram_luts(depth, width);
+      if (fabric_bits != nullptr) *fabric_bits += static_cast<double>(width);
+      return;
+    case sm::memory_kind::bram:
+      if (depth <= 128 || (small_ok && depth <= 256)) {
+        r.lut += lutram_luts(depth, width);
+        if (fabric_bits != nullptr) *fabric_bits += static_cast<double>(width);
+      } else {
+        r.bram36 += bram36_tiles(depth, width);
+      }
+      return;
+  }
+}
+}  // namespace
+
+resources estimate_engine(const engine_params& p, const logic_coefficients& k) {
+  resources r;
+  double fabric_bits = 0;  // lane memory bits read through fabric registers (LUT RAM)
+  add_memory(r, sm::memory_kind::bram, p.sdepth, p.penc, false, nullptr);
+  add_memory(r, p.weight_kind, p.wdepth, p.wwidth, false, nullptr);
+  for (int i = 0; i < p.n; ++i) {
+    add_memory(r, p.membrane_kind, p.adepth, p.acc, false, &fabric_bits);
+    add_memory(r, p.membrane_kind, p.mdepth, p.mem, true, &fabric_bits);
+  }
+  r.lut += lutram_luts(p.fdepth, p.ebits);
+  r.lut += k.lut0 + k.lut_lane * p.n + k.lut_lane_bit * p.n * p.acc + k.lut_penc * p.penc + k.lut_port_bit * p.wwidth;
+  r.ff += k.ff0 + k.ff_lane * p.n + k.ff_fabric_bit * fabric_bits + k.ff_penc * p.penc;
+  r.dsp = p.n;  // the leak multiply of each lane
+  return r;
+}
+
+std::vector<resources> estimate_engines(const std::vector<engine_shape>& shapes, const sm::hardware_config& hw,
+                                        int steps) {
+  std::vector<resources> out;
+  for (std::size_t e = 0; e < shapes.size(); ++e)
+    out.push_back(estimate_engine(engine_parameters(shapes[e], hw.layers.at(e), hw.mode, e, steps)));
+  return out;
+}
+
+resources total(const std::vector<resources>& r) {
+  resources t;
+  for (const auto& x : r) t += x;
+  return t;
+}
+
+utilisation utilisation_of(const resources& used, const resources& cap) {
+  utilisation u;
+  u.used = used;
+  u.capacity = cap;
+  auto frac = [](double a, double b) { return b > 0 ? a / b : (a > 0 ? INFINITY : 0.0); };
+  u.lut = frac(used.lut, cap.lut);
+  u.ff = frac(used.ff, cap.ff);
+  u.bram36 = frac(used.bram36, cap.bram36);
+  u.uram = frac(used.uram, cap.uram);
+  u.dsp = frac(used.dsp, cap.dsp);
+  const std::pair<const char*, double> all[] = {
+      {"lut", u.lut}, {"ff", u.ff}, {"bram36", u.bram36}, {"uram", u.uram}, {"dsp", u.dsp}};
+  for (const auto& [name, f] : all)
+    if (f > 1.0 && u.fits) {
+      u.fits = false;
+      u.first_overflow = name;
+    }
+  return u;
+}
+
+}  // namespace snncosim::explore

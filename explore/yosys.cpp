@@ -1,0 +1,74 @@
+#include "snncosim/explore/yosys.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace snncosim::explore {
+
+std::filesystem::path engine_skeleton_sv() { return SNNCOSIM_ENGINE_SKELETON; }
+
+bool yosys_available() { return std::system("yosys -V > /dev/null 2>&1") == 0; }
+
+resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, long>* cells) {
+  resources r;
+  const nlohmann::json& by_type = stat.at("design").at("num_cells_by_type");
+  // LUTs per LUT-RAM / shift-register primitive (UG574).
+  static const std::map<std::string, double> lutram = {
+      {"RAM32M16", 8}, {"RAM64M8", 8}, {"RAM32M", 4}, {"RAM64M", 4}, {"RAM32X1D", 2}, {"RAM64X1D", 2},
+      {"RAM128X1D", 4}, {"RAM256X1D", 8}, {"RAM32X1S", 1}, {"RAM64X1S", 1}, {"RAM128X1S", 2}, {"RAM256X1S", 4},
+      {"RAM512X1S", 8}, {"SRL16E", 1}, {"SRLC32E", 1}, {"SRLC16E", 1}};
+  for (auto it = by_type.begin(); it != by_type.end(); ++it) {
+    const std::string t = it.key();
+    const auto n = it.value().get<long>();
+    if (cells != nullptr) (*cells)[t] = n;
+    const auto d = static_cast<double>(n);
+    if (t.rfind("LUT", 0) == 0 || t == "INV")
+      r.lut += d;
+    else if (auto l = lutram.find(t); l != lutram.end())
+      r.lut += d * l->second;
+    else if (t.rfind("FD", 0) == 0)
+      r.ff += d;
+    else if (t.rfind("RAMB36", 0) == 0)
+      r.bram36 += d;
+    else if (t.rfind("RAMB18", 0) == 0)
+      r.bram36 += d / 2.0;
+    else if (t.rfind("URAM", 0) == 0)
+      r.uram += d;
+    else if (t.rfind("DSP", 0) == 0)
+      r.dsp += d;
+  }
+  return r;
+}
+
+yosys_result run_yosys(const engine_params& p, const std::string& family, const std::filesystem::path& workdir) {
+  std::filesystem::create_directories(workdir);
+  const std::filesystem::path json = workdir / "stat.json";
+  const std::filesystem::path log = workdir / "yosys.log";
+  std::filesystem::remove(json);
+  // Off-chip weights have no on-chip memory: a two-word stand-in keeps the datapath.
+  const int wdepth = p.weight_kind == sc_models::memory_kind::offchip ? 2 : p.wdepth;
+  const std::string script = fmt::format(
+      "read_verilog -sv {}; chparam -set N {} -set PENC {} -set SDEPTH {} -set WBITS {} -set WWIDTH {} -set WDEPTH {} "
+      "-set ACC {} -set MEM {} -set ADEPTH {} -set MDEPTH {} -set FDEPTH {} -set EBITS {} layer_engine_est; "
+      "synth_xilinx -family {} -noiopad -noclkbuf -top layer_engine_est; tee -q -o {} stat -json",
+      engine_skeleton_sv().string(), p.n, p.penc, p.sdepth, p.wbits, p.wwidth, wdepth, p.acc, p.mem, p.adepth,
+      p.mdepth, p.fdepth, p.ebits, family, json.string());
+  const std::string cmd = fmt::format("yosys -q -l '{}' -p '{}' > /dev/null 2>&1", log.string(), script);
+  const auto t0 = std::chrono::steady_clock::now();
+  const int rc = std::system(cmd.c_str());
+  yosys_result out;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.top = "layer_engine_est";
+  if (rc != 0 || !std::filesystem::exists(json))
+    throw std::runtime_error(fmt::format("yosys failed (exit {}); log: {}", rc, log.string()));
+  std::ifstream in(json);
+  const nlohmann::json stat = nlohmann::json::parse(in);
+  out.used = count_xilinx_cells(stat, &out.cells);
+  return out;
+}
+
+}  // namespace snncosim::explore

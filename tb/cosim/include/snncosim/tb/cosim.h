@@ -1,0 +1,61 @@
+#pragma once
+// Co-simulation of the TLM accelerator and the RTL layer engines in one SystemC kernel
+// (docs/rtl.md §4). The TLM runs the samples first; then every engine of the model runs as
+// Verilated RTL with the same input spikes (the TLM's record of the layer in front of it)
+// and the TLM's inter-engine handshakes (input ready per step, output buffer free per step)
+// replayed at the same cycles relative to the sample start. A scoreboard compares every
+// router packet (payload, entered and departed cycle), every membrane write-back (value,
+// spike, cycle) and every step's activation end, checks for leftovers, and compares the
+// final cycle counts.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "snncosim/numerics/integer_inference.h"
+#include "snncosim/sc_models/accelerator.h"
+
+namespace snncosim::tb {
+
+struct divergence {
+  int sample = 0;
+  int layer = 0;       // engine index
+  std::string layer_name;
+  int core = -1;       // neuron core lane (channel % cores), -1 if not per neuron
+  int channel = -1, y = -1, x = -1;
+  int step = -1;
+  std::uint64_t cycle = 0;  // relative to the sample start (the RTL's stamp, else the TLM's)
+  std::string event;        // spike, writeback, step_end, leftover, layer_end
+  std::string field;
+  std::string expected, actual;
+};
+
+// Fault injection proving the scoreboard catches faults (the mutation tests).
+struct cosim_faults {
+  std::uint64_t departed_delay = 0;  // added to every RTL router departure stamp
+  std::int32_t membrane_xor = 0;     // XORed into every RTL membrane write-back value
+};
+
+struct cosim_options {
+  std::string vcd_path;        // on a divergence: a VCD of the engine ports around it
+  std::uint64_t vcd_window = 64;  // cycles before and after the divergence
+  bool progress = true;
+  cosim_faults faults;
+};
+
+struct cosim_result {
+  std::uint64_t mismatches = 0;
+  std::uint64_t events_compared = 0;
+  std::uint64_t tlm_cycles = 0;  // sum of the samples' latencies
+  std::uint64_t rtl_cycles = 0;
+  double tlm_seconds = 0;  // wall time of the TLM run
+  double rtl_seconds = 0;  // wall time of the RTL run (without loading the memories)
+  std::uint64_t rtl_simulated_cycles = 0;  // clock cycles the RTL ran, loading excluded
+  std::optional<divergence> first;
+  bool vcd_written = false;
+};
+
+cosim_result run_cosim(const numerics::quant_model& model, const sc_models::hardware_config& hw,
+                       const std::vector<sc_models::sample_input>& samples, const cosim_options& options = {});
+
+}  // namespace snncosim::tb

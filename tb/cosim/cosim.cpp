@@ -319,11 +319,13 @@ struct rtl_cosim : sc_core::sc_module {
         if (m_opt.vcd_path.size() > 0) sample_ports(e, cycle);
         // packets entering the router
         const std::uint32_t pushes = port.push_count.read();
-        const auto pdata = port.push_data.read();
-        for (std::uint32_t j = 0; j < pushes; ++j) in_fifo[e].emplace_back(field32(pdata, static_cast<int>(j)), cycle);
+        if (pushes > 0) {
+          const auto& pdata = port.push_data.read();
+          for (std::uint32_t j = 0; j < pushes; ++j) in_fifo[e].emplace_back(field32(pdata, static_cast<int>(j)), cycle);
+        }
         // packets leaving: compare with the TLM's next packet
         const std::uint32_t pops = port.out_count.read();
-        const auto odata = port.out_data.read();
+        const auto& odata = port.out_data.read();
         for (std::uint32_t j = 0; j < pops; ++j) {
           const std::uint32_t d = field32(odata, static_cast<int>(j));
           const std::uint64_t ent = in_fifo[e].empty() ? 0 : in_fifo[e].front().second;
@@ -353,7 +355,7 @@ struct rtl_cosim : sc_core::sc_module {
         if (port.wb_valid.read()) {
           const std::uint32_t lanes = port.wb_lanes.read();
           const std::uint32_t spikes = port.wb_spikes.read();
-          const auto mem = port.wb_mem.read();
+          const auto& mem = port.wb_mem.read();
           const std::uint32_t pass = port.wb_pass.read();
           const std::uint32_t pos = port.wb_pos.read();
           for (int k = 0; k < lanes_max; ++k) {

@@ -33,4 +33,9 @@ void add_cosim_command(CLI::App& root, global_options& global);
 // The layer engine's SV package of maximum sizes (cmd_rtlgen.cpp); with the cosim command.
 void add_rtlgen_command(CLI::App& root, global_options& global);
 
+// Experiments (docs/experiments.md): one point end to end, a sweep grid, the report.
+void add_run_command(CLI::App& root, global_options& global);
+void add_sweep_command(CLI::App& root, global_options& global);
+void add_report_command(CLI::App& root, global_options& global);
+
 }  // namespace snncosim::cli

@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   cli::add_train_command(app, global);
   cli::add_export_command(app, global);
   cli::add_infer_command(app, global);
+  cli::add_run_command(app, global);
+  cli::add_sweep_command(app, global);
+  cli::add_report_command(app, global);
 #ifdef SNNCOSIM_HAVE_RTL
   cli::add_cosim_command(app, global);
   cli::add_rtlgen_command(app, global);

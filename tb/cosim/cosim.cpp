@@ -102,7 +102,7 @@ struct rtl_cosim : sc_core::sc_module {
   sc_core::sc_event tlm_done;
   sc_core::sc_time half;
   std::vector<std::unique_ptr<engine_ports>> engines;
-  const sc_models::accelerator& m_acc;
+  sc_models::accelerator& m_acc;
   const numerics::quant_model& m_model;
   const sc_models::hardware_config& m_hw;
   const std::vector<sc_models::sample_input>& m_samples;
@@ -113,10 +113,8 @@ struct rtl_cosim : sc_core::sc_module {
   clock_type::time_point m_t0, m_tlm_end;
   std::vector<std::deque<port_sample>> m_history;
   std::uint64_t m_divergence_cycle = 0;
-  bool m_dumping = false;
-  std::uint64_t m_dump_until = 0;
 
-  rtl_cosim(const sc_core::sc_module_name& n, const sc_models::accelerator& acc, const numerics::quant_model& model,
+  rtl_cosim(const sc_core::sc_module_name& n, sc_models::accelerator& acc, const numerics::quant_model& model,
             const sc_models::hardware_config& hw, const std::vector<sc_models::sample_input>& samples,
             const cosim_options& opt, sc_models::event_log& log)
       : sc_core::sc_module(n), m_acc(acc), m_model(model), m_hw(hw), m_samples(samples), m_opt(opt), m_log(log) {
@@ -216,9 +214,7 @@ struct rtl_cosim : sc_core::sc_module {
       if (m_model.layers[i].is_neuron_layer() && n++ == e) return i;
     throw std::logic_error("engine without a layer");
   }
-  const std::vector<sc_models::sample_result>& m_acc_results() const {
-    return const_cast<sc_models::accelerator&>(m_acc).results();
-  }
+  const std::vector<sc_models::sample_result>& m_acc_results() { return m_acc.results(); }
 
   std::vector<std::vector<std::uint64_t>> m_delivered;
 
@@ -227,7 +223,6 @@ struct rtl_cosim : sc_core::sc_module {
     if (!result.first) {
       result.first = std::move(d);
       m_divergence_cycle = result.first->cycle;
-      m_dump_until = m_divergence_cycle + m_opt.vcd_window;
     }
   }
 
@@ -278,7 +273,6 @@ struct rtl_cosim : sc_core::sc_module {
       }
       run_sample(s, plans);
     }
-    result.rtl_seconds += 0;  // accumulated in run_sample
     sc_core::sc_stop();
   }
 
@@ -319,11 +313,13 @@ struct rtl_cosim : sc_core::sc_module {
         if (m_opt.vcd_path.size() > 0) sample_ports(e, cycle);
         // packets entering the router
         const std::uint32_t pushes = port.push_count.read();
-        const auto pdata = port.push_data.read();
-        for (std::uint32_t j = 0; j < pushes; ++j) in_fifo[e].emplace_back(field32(pdata, static_cast<int>(j)), cycle);
+        if (pushes > 0) {
+          const auto& pdata = port.push_data.read();
+          for (std::uint32_t j = 0; j < pushes; ++j) in_fifo[e].emplace_back(field32(pdata, static_cast<int>(j)), cycle);
+        }
         // packets leaving: compare with the TLM's next packet
         const std::uint32_t pops = port.out_count.read();
-        const auto odata = port.out_data.read();
+        const auto& odata = port.out_data.read();
         for (std::uint32_t j = 0; j < pops; ++j) {
           const std::uint32_t d = field32(odata, static_cast<int>(j));
           const std::uint64_t ent = in_fifo[e].empty() ? 0 : in_fifo[e].front().second;
@@ -353,7 +349,7 @@ struct rtl_cosim : sc_core::sc_module {
         if (port.wb_valid.read()) {
           const std::uint32_t lanes = port.wb_lanes.read();
           const std::uint32_t spikes = port.wb_spikes.read();
-          const auto mem = port.wb_mem.read();
+          const auto& mem = port.wb_mem.read();
           const std::uint32_t pass = port.wb_pass.read();
           const std::uint32_t pos = port.wb_pos.read();
           for (int k = 0; k < lanes_max; ++k) {
@@ -397,7 +393,6 @@ struct rtl_cosim : sc_core::sc_module {
         if (!done[e] && rtl_end[e] != 0 && in_fifo[e].empty() && !port.busy.read()) done[e] = true;
         all_done = all_done && done[e];
       }
-      if (m_dumping && cycle >= m_dump_until) {}
       if (all_done) break;
     }
     result.rtl_seconds += std::chrono::duration<double>(clock_type::now() - t0).count();
@@ -493,9 +488,7 @@ cosim_result run_cosim(const numerics::quant_model& model, const sc_models::hard
     rtl = std::make_unique<rtl_cosim>("rtl_cosim", acc, model, hw, samples, options, log);
   };
   so.on_sample = [&](std::size_t index, const sc_models::sample_result&) { rtl->on_sample(index); };
-  const auto t0 = clock_type::now();
-  sc_models::simulation_result sim = sc_models::simulate(model, hw, samples, so);
-  (void)t0;
+  (void)sc_models::simulate(model, hw, samples, so);
   cosim_result r = rtl->result;
   r.tlm_seconds = std::chrono::duration<double>(rtl->m_tlm_end - rtl->m_t0).count();
   return r;

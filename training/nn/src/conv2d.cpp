@@ -126,6 +126,7 @@ bool conv2d::choose_events(const memory& src) {
   m_last_density = 1.0;
   if (!m_event_ok || m_event_mode == event_mode::never) return false;
   if (m_event_mode == event_mode::always) return true;
+  if (m_options.in_channels * m_options.kernel * m_options.kernel < m_options.event_min_taps) return false;
   const auto nnz = detail::count_nonzero(static_cast<const float*>(src.get_data_handle()), m_event_geom->src,
                                          m_event_geom->rows);
   m_last_density = static_cast<double>(nnz) / static_cast<double>(m_src_elements);

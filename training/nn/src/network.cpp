@@ -117,6 +117,11 @@ void network::set_profiling(bool on) {
   for (std::size_t i = 0; i < m_layers.size(); ++i) m_profile.push_back({m_spec.layers[i].name, m_layers[i]->kind(), 0, 0});
 }
 
+void network::set_event_mode(event_mode mode) {
+  for (auto& l : m_layers)
+    if (auto* c = dynamic_cast<conv2d*>(l.get())) c->set_event_mode(mode);
+}
+
 void network::reseed(std::uint64_t key) {
   for (auto& l : m_layers) {
     if (auto* d = dynamic_cast<dropout*>(l.get())) d->reseed(key);

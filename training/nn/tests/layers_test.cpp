@@ -150,6 +150,7 @@ TEST_CASE("conv2d chooses the event-driven path by input density") {
   engine_context ctx;
   conv2d_options o{2, 12, 5, 1, 0, true};
   o.event_density_threshold = 0.1f;
+  o.event_min_taps = 0;
   conv2d layer(o, 7);
   const dims4 in{4, 2, 12, 12};
   const auto sparse = spike_vector(in.size(), 3, 0.05), dense = spike_vector(in.size(), 4, 0.5);
@@ -162,6 +163,11 @@ TEST_CASE("conv2d chooses the event-driven path by input density") {
   layer.forward(ctx, src2, true);
   CHECK_FALSE(layer.last_forward_event_driven());
   CHECK(layer.last_input_density() > 0.4);
+  // 2 x 5 x 5 = 50 taps per output channel: below the default minimum, always dense.
+  conv2d small(conv2d_options{2, 12, 5, 1, 0, true}, 7);
+  small.configure(ctx, src.get_desc(), {1, in.n});
+  small.forward(ctx, src, true);
+  CHECK_FALSE(small.last_forward_event_driven());
 }
 
 TEST_CASE("linear forward and backward from 2-D and 4-D inputs") {

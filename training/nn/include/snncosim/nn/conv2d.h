@@ -27,6 +27,10 @@ struct conv2d_options {
   // Event-driven forward and weight gradient when the input density (non-zero fraction)
   // of a mini-batch is below this (docs/training.md, "Event-driven convolution").
   float event_density_threshold = 0.25f;
+  // ... and only when one input element feeds at least this many weights per output
+  // channel (in_channels * kernel^2): below it oneDNN's dense kernel is memory-bound and
+  // the event path's output fill and scan cost as much (measured, docs/training.md).
+  int event_min_taps = 64;
 };
 
 // automatic: by input density per mini-batch; always / never: for tests and A/B runs.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "snncosim/nn/conv2d.h"
 #include "snncosim/nn/engine.h"
 #include "snncosim/nn/layer.h"
 #include "snncosim/nn/network_spec.h"
@@ -35,6 +36,9 @@ class network {
   const float* forward(const float* input, bool training);
   // d_output: dL/d(output spikes) [T][N][outputs].
   void backward(const float* d_output);
+
+  // Event-driven convolution choice of every conv layer (default automatic).
+  void set_event_mode(event_mode mode);
 
   // Makes every stochastic part (dropout masks, SSO surrogates) depend only on key.
   void reseed(std::uint64_t key);

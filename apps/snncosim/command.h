@@ -29,4 +29,9 @@ void add_dataset_command(CLI::App& root, global_options& global);
 // `bench dataset` is registered on the `bench` parent command.
 void add_bench_dataset_command(CLI::App& bench, global_options& global);
 
+// Experiments (docs/experiments.md): one point end to end, a sweep grid, the report.
+void add_run_command(CLI::App& root, global_options& global);
+void add_sweep_command(CLI::App& root, global_options& global);
+void add_report_command(CLI::App& root, global_options& global);
+
 }  // namespace snncosim::cli

@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   cli::add_train_command(app, global);
   cli::add_export_command(app, global);
   cli::add_infer_command(app, global);
+  cli::add_run_command(app, global);
+  cli::add_sweep_command(app, global);
+  cli::add_report_command(app, global);
   auto* bench = app.add_subcommand("bench", "Performance benchmarks (docs/benchmarks.md)");
   bench->require_subcommand(1);
   cli::add_bench_dataset_command(*bench, global);

@@ -1,0 +1,102 @@
+// `snncosim report RESULTS_DIR`: summary.csv, points.json (per-point metrics), PNG plots made
+// with gnuplot, report.md and report.html for a sweep folder or one run folder.
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "command.h"
+#include "snncosim/common/atomic_file.h"
+#include "snncosim/common/error.h"
+#include "snncosim/experiments/child_process.h"
+#include "snncosim/experiments/results.h"
+
+namespace snncosim::cli {
+
+namespace fs = std::filesystem;
+namespace ex = experiments;
+
+namespace {
+
+struct report_options {
+  std::string dir;
+  std::string out;
+  bool no_plots = false;
+  ex::baseline_spec baseline;
+};
+
+fs::path find_gnuplot() {
+  for (const char* p : {"/usr/bin/gnuplot", "/usr/local/bin/gnuplot"})
+    if (fs::exists(p)) return p;
+  return {};
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& root, global_options& global) {
+  auto* cmd = root.add_subcommand("report", "Tables, plots and an HTML/Markdown report of a sweep or run folder (docs/experiments.md)");
+  auto opt = std::make_shared<report_options>();
+  cmd->add_option("results", opt->dir, "Sweep folder (with sweep.json) or run folder (with metrics.json)")->required();
+  cmd->add_option("--out", opt->out, "Report folder (default: RESULTS/report)");
+  cmd->add_flag("--no-plots", opt->no_plots, "Write the tables and the report without running gnuplot");
+  cmd->add_option("--baseline-neuron", opt->baseline.neuron_model, "Baseline neuron model of the selection")
+      ->capture_default_str();
+  cmd->add_option("--baseline-surrogate", opt->baseline.surrogate, "Baseline surrogate")->capture_default_str();
+  cmd->add_option("--baseline-slope", opt->baseline.slope, "Baseline surrogate slope (0: any)")->capture_default_str();
+  cmd->callback([&global, opt] {
+    const fs::path dir = opt->dir;
+    const fs::path out = opt->out.empty() ? dir / "report" : fs::path(opt->out);
+    const auto records = ex::load_results(dir);
+    if (records.empty()) throw bad_input(fmt::format("{}: no finished points yet (no metrics.json)", dir.string()));
+    const ex::selection sel = ex::select_points(records, opt->baseline);
+    fs::create_directories(out);
+    write_file_atomic(out / "summary.csv", ex::summary_csv(records));
+    const auto pj = ex::points_json(records, sel);
+    write_file_atomic(out / "points.json", pj.dump(2) + "\n");
+    fs::create_directories(out / "points");
+    for (const auto& p : pj) write_file_atomic(out / "points" / (p["id"].get<std::string>() + ".json"), p.dump(2) + "\n");
+    nlohmann::json selection = {{"baseline", sel.baseline >= 0 ? pj[static_cast<std::size_t>(sel.baseline)]["id"] : nlohmann::json()},
+                                {"baseline_rule", sel.baseline_note},
+                                {"pareto", nlohmann::json::array()},
+                                {"predictor", sel.predictor}};
+    for (std::size_t i : sel.front) selection["pareto"].push_back(pj[i]["id"]);
+    write_file_atomic(out / "selection.json", selection.dump(2) + "\n");
+
+    const auto jobs = ex::plot_jobs(records, sel);
+    std::vector<std::string> made;
+    const fs::path gnuplot = find_gnuplot();
+    if (!opt->no_plots && gnuplot.empty()) spdlog::warn("report: gnuplot not found (scripts/setup installs gnuplot-nox); no plots");
+    for (const auto& j : jobs) {
+      write_file_atomic(out / (j.name + ".dat"), j.data);
+      const std::string script = fmt::format("cd '{}'\n", fs::absolute(out).string()) + j.script;
+      write_file_atomic(out / (j.name + ".gp"), script);
+      if (opt->no_plots || gnuplot.empty()) continue;
+      // A failed plot leaves no PNG behind (gnuplot may have started writing it).
+      const fs::path log = out / (j.name + ".gnuplot.log");
+      const auto e = ex::run_child({gnuplot.string(), (out / (j.name + ".gp")).string()}, "/dev/null", log);
+      if (e.ok() && fs::exists(out / (j.name + ".png"))) {
+        made.push_back(j.name + ".png");
+        fs::remove(log);
+      } else {
+        fs::remove(out / (j.name + ".png"));
+        spdlog::warn("report: gnuplot failed for {} (see {})", j.name, log.string());
+      }
+    }
+    const std::string title = fmt::format("snncosim report: {}", fs::absolute(dir).lexically_normal().filename().string());
+    const std::string md = ex::report_markdown(title, records, sel, jobs, made);
+    write_file_atomic(out / "report.md", md);
+    write_file_atomic(out / "report.html", ex::markdown_to_html(title, md));
+    if (global.json) {
+      std::cout << nlohmann::json{{"folder", out.string()}, {"points", records.size()}, {"plots", made},
+                                  {"selection", selection}}
+                       .dump(2)
+                << "\n";
+    } else {
+      std::cout << fmt::format("{} points; wrote {}/report.html, report.md, summary.csv, points.json, selection.json and {} plots\n",
+                               records.size(), out.string(), made.size());
+    }
+  });
+}
+
+}  // namespace snncosim::cli

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Real-process tests of `snncosim run`, `sweep` and `report` (docs/experiments.md).
+# usage: experiments_cli.sh SNNCOSIM SOURCE_DIR WORK_DIR CASE
+set -euo pipefail
+bin=$1 src=$2 work=$3 case=$4
+exp=$src/apps/snncosim/tests/experiments/tiny.yaml
+export OMP_NUM_THREADS=1 SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+rm -rf "$work/$case"
+mkdir -p "$work/$case"
+cd "$work/$case"
+py=/usr/bin/python3
+fail() { echo "FAIL: $*" >&2; exit 1; }
+count_done() { ls "$1"/points/*/metrics.json 2>/dev/null | wc -l; }
+
+case $case in
+run_and_reuse)
+  "$bin" -q run "$exp" --out run1 >out1.txt
+  [[ -f run1/metrics.json && -f run1/manifest.json && -f run1/config.resolved.yaml ]] || fail "run folder incomplete"
+  $py - run1 <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1] + "/metrics.json"))
+man = json.load(open(sys.argv[1] + "/manifest.json"))
+assert 0 <= m["accuracy"]["float"] <= 1 and 0 <= m["accuracy"]["integer"] <= 1, m["accuracy"]
+assert m["simulated"] and m["spikes_match"], "simulation missing or spikes differ"
+assert m["latency"]["cycles"] > 0 and m["latency"]["us"] > 0 and m["energy_uj"] > 0
+names = [l["name"] for l in m["layers"]]
+assert "conv1" in names and "fc1" in names, names
+for l in m["layers"]:
+    if "cycles" in l:
+        assert l["cycles"] > 0 and 0 <= l["sparsity"] <= 1, l
+assert abs(sum(l.get("cycles", 0) for l in m["layers"]) - m["latency"]["cycles"]) <= 0.01 * m["latency"]["cycles"] + 64, \
+    "layer-sequential latency is the sum of the layers"
+assert m["cosim_status"]["available"] in (True, False)
+assert man["seed"] == 3 and man["config_hash"] == m["config_hash"] and man["versions"]["onednn"].startswith("2.")
+print("metrics ok")
+PY
+  before=$(stat -c %Y.%s run1/metrics.json; md5sum <run1/metrics.json)
+  sleep 1
+  "$bin" run "$exp" --out run1 >out2.txt
+  grep -q "reused" out2.txt || fail "second run did not reuse"
+  [[ "$(stat -c %Y.%s run1/metrics.json; md5sum <run1/metrics.json)" == "$before" ]] || fail "metrics rewritten"
+  [[ $(wc -l <run1/history.log) == 1 ]] || fail "point executed twice"
+  # Another configuration in the same folder runs again from scratch.
+  "$bin" -q --json run "$exp" --out run1 --set seed=4 >out3.json
+  [[ $(wc -l <run1/history.log) == 2 ]] || fail "changed configuration was not run"
+  grep -q '"config_hash"' out3.json || fail "--json prints metrics"
+  ;;
+sweep_kill_resume)
+  # Slow the points down a little so the kill lands in the middle of the sweep.
+  setsid "$bin" -q sweep "$exp" --out sw --workers 2 --set training.epochs=6 >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    [[ $(count_done sw) -ge 1 ]] && break
+    sleep 0.1
+  done
+  kill -9 -- -"$pid" || true
+  wait "$pid" 2>/dev/null || true
+  done_before=$(count_done sw)
+  [[ $done_before -ge 1 && $done_before -lt 4 ]] || fail "kill did not land mid-sweep ($done_before done)"
+  [[ ! -f sw/summary.csv ]] || fail "summary written before all points were done"
+  md5sum sw/points/*/metrics.json | sort >before.md5
+  "$bin" -q sweep "$exp" --out sw --workers 2 --set training.epochs=6 >resume.txt
+  [[ $(count_done sw) == 4 ]] || fail "resume did not finish every point"
+  # Points finished before the kill were not run again.
+  while read -r sum file; do
+    [[ "$(md5sum <"$file" | cut -d' ' -f1)" == "$sum" ]] || fail "$file was rewritten"
+    [[ $(wc -l <"$(dirname "$file")/history.log") == 1 ]] || fail "$file's point ran twice"
+  done <before.md5
+  [[ $(wc -l <sw/summary.csv) == 5 ]] || fail "summary.csv rows"
+  $py - sw <<'PY'
+import csv, json, glob, sys
+for f in glob.glob(sys.argv[1] + "/points/*/metrics.json"):
+    m = json.load(open(f))
+    assert "config_hash" in m and m["latency"]["cycles"] > 0 and m["spikes_match"], f
+for row in csv.DictReader(open(sys.argv[1] + "/summary.csv")):
+    assert row["integer_accuracy"] and float(row["latency_cycles"]) > 0, row
+print("summary ok")
+PY
+  "$bin" -q sweep "$exp" --out sw --set training.epochs=6 | grep -q "0 run now" || fail "third run should do nothing"
+  "$bin" -q report sw >report.txt
+  for f in report.html report.md summary.csv points.json selection.json accuracy_vs_latency.png layer_spikes.png \
+           latency_breakdown.png latency_phases.png sparsity_vs_latency.png; do
+    [[ -s sw/report/$f ]] || fail "report/$f missing"
+  done
+  grep -q "LIF vs Lapicque" sw/report/report.md || fail "neuron comparison missing"
+  grep -q "<img src=\"accuracy_vs_latency.png\"" sw/report/report.html || fail "html plot missing"
+  ;;
+sweep_mpi)
+  command -v mpirun >/dev/null || { echo "mpirun not installed: skipped"; exit 0; }
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$bin" -q sweep "$exp" --out mpi >mpi.txt 2>mpi.err \
+    || { cat mpi.err >&2; fail "mpirun sweep failed"; }
+  [[ $(count_done mpi) == 4 ]] || fail "not every point done under mpirun"
+  for h in mpi/points/*/history.log; do [[ $(wc -l <"$h") == 1 ]] || fail "$h: point ran more than once"; done
+  # Rank r ran the points with index % 2 == r: two different pids.
+  [[ $(cat mpi/points/*/history.log | awk '{print $3}' | sort -u | wc -l) -ge 2 ]] || fail "one rank ran everything"
+  [[ $(wc -l <mpi/summary.csv) == 5 ]] || fail "summary.csv not gathered"
+  ;;
+missing_data_exit_2)
+  rc=0
+  "$bin" run "$src/yaml/experiments/nmnist.yaml" --set dataset.root=no/such/folder --out nm 2>err.txt || rc=$?
+  [[ $rc == 2 ]] || fail "exit $rc, expected 2"
+  [[ $(grep -c '^error: ' err.txt) == 1 ]] || fail "expected one error line"
+  grep -q "garrickorchard" err.txt || fail "message does not say where to get the data"
+  [[ ! -f nm/metrics.json ]] || fail "metrics written"
+  ;;
+bad_sweep_value_exit_2)
+  rc=0
+  "$bin" sweep "$exp" --out bad --set 'sweep={network.neuron.model: [leaky, nosuch]}' 2>err.txt || rc=$?
+  [[ $rc == 2 ]] || fail "exit $rc, expected 2"
+  grep -q "nosuch" err.txt || fail "message does not name the bad value"
+  [[ ! -d bad/points ]] || fail "points started"
+  ;;
+*) fail "unknown case $case" ;;
+esac
+echo "ok: $case"

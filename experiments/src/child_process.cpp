@@ -1,0 +1,63 @@
+#include "snncosim/experiments/child_process.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <spawn.h>
+#include <stdexcept>
+#include <sys/wait.h>
+
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace snncosim::experiments {
+
+std::filesystem::path self_executable() { return std::filesystem::read_symlink("/proc/self/exe"); }
+
+pid_t spawn_child(const std::vector<std::string>& argv, const std::filesystem::path& stdout_file,
+                  const std::filesystem::path& stderr_file) {
+  if (argv.empty()) throw std::runtime_error("spawn_child: empty command");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const int flags = O_WRONLY | O_CREAT | O_TRUNC;  // no O_CLOEXEC: these become the child's stdout/stderr
+  if (!stdout_file.empty()) posix_spawn_file_actions_addopen(&actions, 1, stdout_file.c_str(), flags, 0644);
+  if (!stderr_file.empty()) posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(), flags, 0644);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
+  return pid;
+}
+
+std::pair<pid_t, child_exit> wait_child(pid_t pid) {
+  int status = 0;
+  pid_t got = 0;
+  do {
+    got = waitpid(pid, &status, 0);
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) throw std::runtime_error(fmt::format("waitpid: {}", std::strerror(errno)));
+  child_exit e;
+  if (WIFEXITED(status)) e.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) e.signal = WTERMSIG(status);
+  return {got, e};
+}
+
+child_exit run_child(const std::vector<std::string>& argv, const std::filesystem::path& stdout_file,
+                     const std::filesystem::path& stderr_file) {
+  return wait_child(spawn_child(argv, stdout_file, stderr_file)).second;
+}
+
+std::string last_error_line(const std::filesystem::path& stderr_file) {
+  std::ifstream in(stderr_file);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (line.rfind("error: ", 0) == 0) last = line.substr(7);
+  return last;
+}
+
+}  // namespace snncosim::experiments

@@ -1,0 +1,87 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "snncosim/experiments/child_process.h"
+#include "snncosim/experiments/point_lock.h"
+
+namespace ex = snncosim::experiments;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("snncosim_experiments_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("process: exit code, stdout and stderr files, last error line") {
+  const fs::path d = temp_dir("spawn");
+  const auto e = ex::run_child({"/bin/sh", "-c", "echo out; echo 'error: first' >&2; echo 'error: second' >&2; exit 2"},
+                               d / "out.txt", d / "err.txt");
+  CHECK(e.exit_code == 2);
+  CHECK_FALSE(e.ok());
+  std::ifstream out(d / "out.txt");
+  std::string line;
+  std::getline(out, line);
+  CHECK(line == "out");
+  CHECK(ex::last_error_line(d / "err.txt") == "second");
+  fs::remove_all(d);
+}
+
+TEST_CASE("process: a killed child reports its signal") {
+  const auto e = ex::run_child({"/bin/sh", "-c", "kill -9 $$"}, "/dev/null", "/dev/null");
+  CHECK(e.exit_code == -1);
+  CHECK(e.signal == SIGKILL);
+}
+
+TEST_CASE("process: a missing executable is an error") {
+  CHECK_THROWS(ex::run_child({"/nonexistent/program"}, "", ""));
+}
+
+TEST_CASE("lock: exclusive while held, free again when the holder is killed, waiters get it") {
+  const fs::path d = temp_dir("lock");
+  {
+    const ex::point_lock a(d);
+    CHECK(a.locked());
+    const ex::point_lock b(d);
+    CHECK_FALSE(b.locked());
+  }
+  CHECK(ex::point_lock(d).locked());
+  // A holder in another process, killed with SIGKILL: the kernel drops its lock.
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const ex::point_lock held(d);
+    ::pause();
+    ::_exit(0);
+  }
+  bool seen_held = false;
+  for (int i = 0; i < 200 && !seen_held; ++i) {
+    seen_held = !ex::point_lock(d).locked();
+    if (!seen_held) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(seen_held);
+  // A waiter blocks until the holder dies.
+  ex::point_lock waiter(d);
+  CHECK_FALSE(waiter.locked());
+  std::thread killer([pid] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::kill(pid, SIGKILL);
+  });
+  CHECK(waiter.wait());
+  CHECK(waiter.locked());
+  killer.join();
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CHECK_FALSE(ex::point_lock(d).locked());
+  fs::remove_all(d);
+}

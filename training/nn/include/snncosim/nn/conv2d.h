@@ -3,6 +3,7 @@
 // optional bias). Weights are kept in plain oihw for the optimiser and checkpoints and
 // reordered into the primitive's preferred layout once per mini-batch.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -12,6 +13,10 @@
 
 namespace snncosim::nn {
 
+namespace detail {
+struct event_conv_geometry;
+}
+
 struct conv2d_options {
   int in_channels = 1;
   int out_channels = 1;
@@ -19,11 +24,22 @@ struct conv2d_options {
   int stride = 1;
   int padding = 0;
   bool bias = true;
+  // Event-driven forward and weight gradient when the input density (non-zero fraction)
+  // of a mini-batch is below this (docs/training.md, "Event-driven convolution").
+  float event_density_threshold = 0.25f;
+  // ... and only when one input element feeds at least this many weights per output
+  // channel (in_channels * kernel^2): below it oneDNN's dense kernel is memory-bound and
+  // the event path's output fill and scan cost as much (measured, docs/training.md).
+  int event_min_taps = 64;
 };
+
+// automatic: by input density per mini-batch; always / never: for tests and A/B runs.
+enum class event_mode { automatic, always, never };
 
 class conv2d final : public layer {
  public:
   conv2d(conv2d_options options, std::uint64_t seed);
+  ~conv2d() override;
   std::string kind() const override { return "conv2d"; }
   dnnl::memory::desc configure(engine_context& ctx, const dnnl::memory::desc& src,
                                batch_geometry geometry) override;
@@ -37,7 +53,17 @@ class conv2d final : public layer {
   std::span<float> weights() { return m_weights; }  // oihw
   std::span<float> bias() { return m_bias; }
 
+  void set_event_mode(event_mode mode) { m_event_mode = mode; }
+  // Whether the last forward ran event-driven, and the input density it measured.
+  bool last_forward_event_driven() const { return m_last_event; }
+  double last_input_density() const { return m_last_density; }
+
  private:
+  void configure_events(const dnnl::memory::desc& src);
+  bool choose_events(const dnnl::memory& src);
+  void forward_events(const dnnl::memory& src);
+  void backward_weights_events(const dnnl::memory& diff_dst);
+
   conv2d_options m_options;
   std::vector<float> m_weights, m_bias, m_diff_weights, m_diff_bias;
 
@@ -55,6 +81,15 @@ class conv2d final : public layer {
   dnnl::memory m_dst, m_diff_src;
   dnnl::memory m_fwd_scratch, m_bwd_data_scratch, m_bwd_weights_scratch;
   dnnl::memory m_src, m_conv_src;  // the src of the last forward, as given and as convolved
+
+  // Event-driven path (detail::event_conv): weights as [ic][ky][kx][padded oc].
+  event_mode m_event_mode = event_mode::automatic;
+  bool m_event_ok = false;  // src and dst layouts are ones the event kernels handle
+  std::unique_ptr<detail::event_conv_geometry> m_event_geom;
+  std::vector<float> m_event_w, m_event_b, m_event_dw, m_event_db, m_event_scratch;
+  std::size_t m_src_elements = 0;
+  bool m_last_event = false;
+  double m_last_density = 1.0;
 };
 
 }  // namespace snncosim::nn

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "snncosim/nn/conv2d.h"
 #include "snncosim/nn/engine.h"
 #include "snncosim/nn/layer.h"
 #include "snncosim/nn/network_spec.h"
@@ -33,8 +34,17 @@ class network {
 
   // input points at [T][N][C][H][W] floats and must stay valid until backward().
   const float* forward(const float* input, bool training);
-  // d_output: dL/d(output spikes) [T][N][outputs].
-  void backward(const float* d_output);
+  // d_output: dL/d(output spikes) [T][N][outputs]; d_membrane (nullable, needs
+  // record_output_membrane): dL/d(output membrane), same shape.
+  void backward(const float* d_output, const float* d_membrane = nullptr);
+
+  // The output neuron layer's membrane [T][N][outputs] of the last forward (membrane
+  // losses). Throws std::logic_error if the last layer is not a neuron layer.
+  void record_output_membrane(bool on);
+  const float* output_membrane() const;  // null unless recording
+
+  // Event-driven convolution choice of every conv layer (default automatic).
+  void set_event_mode(event_mode mode);
 
   // Makes every stochastic part (dropout masks, SSO surrogates) depend only on key.
   void reseed(std::uint64_t key);

@@ -29,6 +29,12 @@ class spiking final : public layer {
   // adds weight * spikes/B to the loss and its gradient to diff_dst in backward.
   void set_regularizer(double weight) { m_regularizer = weight; }
   double last_regularizer_loss() const { return m_last_reg_loss; }
+  // Membrane output (snnTorch's second return value) for membrane losses: when on, forward
+  // also writes mem [T][rows of a step] and backward adds the gradient set by
+  // set_membrane_gradient (null: none) to the BPTT.
+  void set_record_membrane(bool on) { m_record_membrane = on; }
+  const float* membrane() const { return m_record_membrane ? m_mem.data() : nullptr; }
+  void set_membrane_gradient(const float* d_mem) { m_d_mem = d_mem; }
   // Stochastic surrogates (SSO) draw from a stream reseeded per mini-batch.
   void reseed(std::uint64_t key);
 
@@ -42,6 +48,9 @@ class spiking final : public layer {
   std::size_t m_step_elems = 0, m_neurons_per_sample = 0;
   dnnl::memory m_dst, m_diff_src;
   std::vector<float> m_reg_diff;
+  bool m_record_membrane = false;
+  std::vector<float> m_mem;
+  const float* m_d_mem = nullptr;
   double m_last_spikes = 0, m_regularizer = 0, m_last_reg_loss = 0;
 };
 

@@ -15,12 +15,13 @@
 
 namespace snncosim::nn {
 
-enum class loss_kind { mse_count, ce_rate, ce_count };
+enum class loss_kind { mse_count, ce_rate, ce_count, mse_membrane };
 loss_kind parse_loss_kind(const std::string& name);  // throws std::invalid_argument
 
 struct loss_options {
   loss_kind kind = loss_kind::mse_count;
   double correct_rate = 0.8, incorrect_rate = 0.2;  // mse_count
+  double on_target = 1.0, off_target = 0.0;         // mse_membrane (snnTorch defaults)
 };
 
 struct trainer_options {
@@ -79,8 +80,11 @@ class trainer {
   epoch_metrics train_epoch(batch_source& train, int epoch);
   eval_result evaluate(batch_source& data);
 
-  // Loss of the output spikes [T][N][outputs] of the last forward; writes dL/dspk.
-  double loss(const float* spikes, const std::int32_t* labels, int batch, float* d_spikes) const;
+  // Loss of the output spikes [T][N][outputs] of the last forward; writes dL/dspk. The
+  // membrane loss reads membrane (same shape) instead, writes dL/dmem into d_membrane and
+  // zeroes d_spikes.
+  double loss(const float* spikes, const float* membrane, const std::int32_t* labels, int batch, float* d_spikes,
+              float* d_membrane) const;
 
   void save_checkpoint(const std::filesystem::path& file, int completed_epochs, const fit_result& state);
   // Returns the number of completed epochs and restores the history; throws bad_input when
@@ -93,7 +97,7 @@ class trainer {
   network& m_net;
   trainer_options m_options;
   optimizer m_optimizer;
-  std::vector<float> m_d_output, m_padded_frames, m_compact_spikes;
+  std::vector<float> m_d_output, m_d_membrane, m_padded_frames, m_compact_spikes, m_compact_membrane;
 };
 
 }  // namespace snncosim::nn

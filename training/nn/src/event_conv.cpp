@@ -1,0 +1,235 @@
+#include "event_conv.h"
+
+#include <algorithm>
+
+#include <omp.h>
+
+namespace snncosim::nn::detail {
+
+using dnnl::memory;
+
+std::optional<channel_layout> describe_layout(const memory::desc& md) {
+  const auto& d = md.data;
+  if (d.ndims != 4 || d.data_type != dnnl_f32 || d.format_kind != dnnl_blocked) return std::nullopt;
+  const auto& b = d.format_desc.blocking;
+  channel_layout l;
+  l.c = static_cast<int>(d.dims[1]);
+  l.h = static_cast<int>(d.dims[2]);
+  l.w = static_cast<int>(d.dims[3]);
+  if (d.dims[0] <= 0 || l.c <= 0) return std::nullopt;
+  const auto hw = static_cast<dnnl_dim_t>(l.h) * l.w;
+  l.row = static_cast<std::size_t>(b.strides[0]);
+  if (b.inner_nblks == 0) {
+    if (b.strides[3] == 1 && b.strides[2] == l.w && b.strides[1] == hw) {  // nchw
+      l.block = 1;
+      l.blocks = l.c;
+      l.block_stride = static_cast<std::size_t>(hw);
+    } else if (b.strides[1] == 1 && b.strides[3] == l.c && b.strides[2] == l.c * l.w) {  // nhwc
+      l.block = l.c;
+      l.blocks = 1;
+      l.block_stride = static_cast<std::size_t>(hw) * static_cast<std::size_t>(l.c);
+    } else {
+      return std::nullopt;
+    }
+  } else if (b.inner_nblks == 1 && b.inner_idxs[0] == 1) {  // nChw<B>c
+    l.block = static_cast<int>(b.inner_blks[0]);
+    l.blocks = (l.c + l.block - 1) / l.block;
+    if (b.strides[3] != l.block || b.strides[2] != l.block * l.w || b.strides[1] != hw * l.block) return std::nullopt;
+    l.block_stride = static_cast<std::size_t>(b.strides[1]);
+  } else {
+    return std::nullopt;
+  }
+  if (l.row < static_cast<std::size_t>(l.blocks) * l.block_stride) return std::nullopt;
+  return l;
+}
+
+std::size_t count_nonzero(const float* src, const channel_layout& l, int rows) {
+  const std::size_t per_row = static_cast<std::size_t>(l.blocks) * l.block_stride;
+  std::size_t total = 0;
+#pragma omp parallel for schedule(static) reduction(+ : total)
+  for (int n = 0; n < rows; ++n) {
+    const float* s = src + static_cast<std::size_t>(n) * l.row;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < per_row; ++i) count += s[i] != 0.0f ? 1u : 0u;
+    total += count;
+  }
+  return total;
+}
+
+namespace {
+
+// Calls f(c, y, x, v) for every non-zero element of one src row.
+template <class F>
+inline void for_each_event(const float* s, const channel_layout& l, F&& f) {
+  for (int cb = 0; cb < l.blocks; ++cb) {
+    const float* p = s + static_cast<std::size_t>(cb) * l.block_stride;
+    for (int y = 0; y < l.h; ++y)
+      for (int x = 0; x < l.w; ++x, p += l.block)
+        for (int j = 0; j < l.block; ++j)
+          if (p[j] != 0.0f) f(cb * l.block + j, y, x, p[j]);
+  }
+}
+
+// Calls f(ky, kx, oy, ox) for every output that input (y, x) reaches. Stride 1 (the
+// common case) computes the tap range directly: an integer division per tap costs more
+// than the 16-lane update it guards.
+template <class F>
+inline void for_each_tap(const event_conv_geometry& g, int y, int x, F&& f) {
+  const int k = g.kernel, s = g.stride, p = g.padding;
+  if (s == 1) {
+    const int ky_lo = std::max(0, y + p - (g.dst.h - 1)), ky_hi = std::min(k - 1, y + p);
+    const int kx_lo = std::max(0, x + p - (g.dst.w - 1)), kx_hi = std::min(k - 1, x + p);
+    for (int ky = ky_lo; ky <= ky_hi; ++ky)
+      for (int kx = kx_lo; kx <= kx_hi; ++kx) f(ky, kx, y + p - ky, x + p - kx);
+    return;
+  }
+  for (int ky = 0; ky < k; ++ky) {
+    const int ny = y + p - ky;
+    if (ny < 0) break;
+    if (ny % s != 0) continue;
+    const int oy = ny / s;
+    if (oy >= g.dst.h) continue;
+    for (int kx = 0; kx < k; ++kx) {
+      const int nx = x + p - kx;
+      if (nx < 0) break;
+      if (nx % s != 0) continue;
+      const int ox = nx / s;
+      if (ox >= g.dst.w) continue;
+      f(ky, kx, oy, ox);
+    }
+  }
+}
+
+// Per output block of B lanes: q[j] += v * w[j]. B known at compile time vectorises.
+template <int B>
+inline void axpy_blocks(float v, const float* w, float* q, int blocks, std::size_t block_stride, int runtime_block) {
+  const int b = B > 0 ? B : runtime_block;
+  for (int ob = 0; ob < blocks; ++ob) {
+    float* qq = q + static_cast<std::size_t>(ob) * block_stride;
+    const float* ww = w + ob * b;
+#pragma omp simd
+    for (int j = 0; j < b; ++j) qq[j] += v * ww[j];
+  }
+}
+
+template <int B>
+void forward_rows(const event_conv_geometry& g, const float* src, const float* wt, const float* bias, float* dst) {
+  const channel_layout& d = g.dst;
+  const int ocp = d.padded_channels(), k = g.kernel;
+  const int ohw = d.h * d.w;
+  const int b = B > 0 ? B : d.block;
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < g.rows; ++n) {
+    float* out = dst + static_cast<std::size_t>(n) * d.row;
+    for (int ob = 0; ob < d.blocks; ++ob) {
+      float lanes[B > 0 ? B : 1];
+      float* q = out + static_cast<std::size_t>(ob) * d.block_stride;
+      if constexpr (B > 0) {
+        for (int j = 0; j < B; ++j) lanes[j] = bias != nullptr ? bias[ob * B + j] : 0.0f;
+        for (int pix = 0; pix < ohw; ++pix, q += B)
+#pragma omp simd
+          for (int j = 0; j < B; ++j) q[j] = lanes[j];
+      } else {
+        for (int pix = 0; pix < ohw; ++pix, q += b)
+          for (int j = 0; j < b; ++j) q[j] = bias != nullptr ? bias[ob * b + j] : 0.0f;
+      }
+    }
+    for_each_event(src + static_cast<std::size_t>(n) * g.src.row, g.src, [&](int c, int y, int x, float v) {
+      for_each_tap(g, y, x, [&](int ky, int kx, int oy, int ox) {
+        const float* w = wt + (static_cast<std::size_t>(c * k + ky) * k + kx) * static_cast<std::size_t>(ocp);
+        axpy_blocks<B>(v, w, out + static_cast<std::size_t>(oy * d.w + ox) * b, d.blocks, d.block_stride, b);
+      });
+    });
+  }
+}
+
+// acc[w] += v * diff_dst block lanes (gather; the mirror of axpy_blocks).
+template <int B>
+inline void gather_blocks(float v, const float* q, float* acc, int blocks, std::size_t block_stride, int runtime_block) {
+  const int b = B > 0 ? B : runtime_block;
+  for (int ob = 0; ob < blocks; ++ob) {
+    const float* qq = q + static_cast<std::size_t>(ob) * block_stride;
+    float* aa = acc + ob * b;
+#pragma omp simd
+    for (int j = 0; j < b; ++j) aa[j] += v * qq[j];
+  }
+}
+
+constexpr int k_parts = 8;
+
+std::size_t weight_floats(const event_conv_geometry& g) {
+  return static_cast<std::size_t>(g.src.c) * static_cast<std::size_t>(g.kernel * g.kernel) *
+         static_cast<std::size_t>(g.dst.padded_channels());
+}
+
+template <int B>
+void backward_weights_rows(const event_conv_geometry& g, const float* src, const float* diff_dst, float* dwt,
+                           float* dbias, float* scratch) {
+  const channel_layout& d = g.dst;
+  const int ocp = d.padded_channels(), k = g.kernel;
+  const int ohw = d.h * d.w;
+  const int b = B > 0 ? B : d.block;
+  const std::size_t wn = weight_floats(g);
+  const std::size_t part_floats = wn + static_cast<std::size_t>(ocp);
+  const int parts = std::min(k_parts, g.rows);
+#pragma omp parallel for schedule(static)
+  for (int p = 0; p < parts; ++p) {
+    float* acc = scratch + static_cast<std::size_t>(p) * part_floats;
+    float* bacc = acc + wn;
+    std::fill(acc, acc + part_floats, 0.0f);
+    const int lo = g.rows * p / parts, hi = g.rows * (p + 1) / parts;
+    for (int n = lo; n < hi; ++n) {
+      const float* dd = diff_dst + static_cast<std::size_t>(n) * d.row;
+      for (int ob = 0; ob < d.blocks; ++ob) {
+        const float* q = dd + static_cast<std::size_t>(ob) * d.block_stride;
+        float* ba = bacc + ob * b;
+        for (int pix = 0; pix < ohw; ++pix, q += b)
+#pragma omp simd
+          for (int j = 0; j < b; ++j) ba[j] += q[j];
+      }
+      for_each_event(src + static_cast<std::size_t>(n) * g.src.row, g.src, [&](int c, int y, int x, float v) {
+        for_each_tap(g, y, x, [&](int ky, int kx, int oy, int ox) {
+          float* a = acc + (static_cast<std::size_t>(c * k + ky) * k + kx) * static_cast<std::size_t>(ocp);
+          gather_blocks<B>(v, dd + static_cast<std::size_t>(oy * d.w + ox) * b, a, d.blocks, d.block_stride, b);
+        });
+      });
+    }
+  }
+  // Parts are added in index order for every element: independent of the thread count.
+  const auto total = static_cast<std::ptrdiff_t>(part_floats);
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t i = 0; i < total; ++i) {
+    float s = 0.0f;
+    for (int p = 0; p < parts; ++p) s += scratch[static_cast<std::size_t>(p) * part_floats + static_cast<std::size_t>(i)];
+    if (static_cast<std::size_t>(i) < wn)
+      dwt[i] = s;
+    else if (dbias != nullptr)
+      dbias[static_cast<std::size_t>(i) - wn] = s;
+  }
+}
+
+}  // namespace
+
+void event_conv_forward(const event_conv_geometry& g, const float* src, const float* wt, const float* bias,
+                        float* dst) {
+  switch (g.dst.block) {
+    case 16: forward_rows<16>(g, src, wt, bias, dst); break;
+    case 8: forward_rows<8>(g, src, wt, bias, dst); break;
+    default: forward_rows<0>(g, src, wt, bias, dst); break;
+  }
+}
+
+std::size_t event_conv_scratch_floats(const event_conv_geometry& g) {
+  return static_cast<std::size_t>(k_parts) * (weight_floats(g) + static_cast<std::size_t>(g.dst.padded_channels()));
+}
+
+void event_conv_backward_weights(const event_conv_geometry& g, const float* src, const float* diff_dst, float* dwt,
+                                 float* dbias, float* scratch) {
+  switch (g.dst.block) {
+    case 16: backward_weights_rows<16>(g, src, diff_dst, dwt, dbias, scratch); break;
+    case 8: backward_weights_rows<8>(g, src, diff_dst, dwt, dbias, scratch); break;
+    default: backward_weights_rows<0>(g, src, diff_dst, dwt, dbias, scratch); break;
+  }
+}
+
+}  // namespace snncosim::nn::detail

@@ -4,6 +4,20 @@ endif()
 enable_testing()
 include(doctest)
 
+# doctest_discover_tests flattens its PROPERTIES into one list, which splits multi-valued
+# properties (LABELS "a;b", ENVIRONMENT "x;y") into broken pairs; so the properties are set by
+# a script of our own that ctest includes after the discovered tests.
+function(snncosim_discover_tests name labels)
+  doctest_discover_tests(${name} TEST_PREFIX "${name}/" TEST_LIST ${name}_tests)
+  set(script "${CMAKE_CURRENT_BINARY_DIR}/${name}_properties.cmake")
+  file(WRITE "${script}"
+       "if(${name}_tests)\n"
+       "  set_tests_properties(\${${name}_tests} PROPERTIES LABELS \"${labels}\"\n"
+       "    ENVIRONMENT \"OMP_NUM_THREADS=1;SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1\")\n"
+       "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${script}")
+endfunction()
+
 # A plain doctest executable; each TEST_CASE becomes its own ctest.
 function(snncosim_add_test name)
   cmake_parse_arguments(arg "" "" "SOURCES;LIBS;LABELS" ${ARGN})
@@ -12,8 +26,7 @@ function(snncosim_add_test name)
   target_compile_definitions(${name} PRIVATE SNNCOSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                              SNNCOSIM_FIXTURE_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures")
   snncosim_target_warnings(${name})
-  doctest_discover_tests(${name} TEST_PREFIX "${name}/" PROPERTIES LABELS "unit;${arg_LABELS}"
-                         ENVIRONMENT "OMP_NUM_THREADS=1;SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1")
+  snncosim_discover_tests(${name} "unit;${arg_LABELS}")
 endfunction()
 
 # A SystemC doctest executable: doctest runs from sc_main (tb/common/sc_doctest_main.cpp)
@@ -24,8 +37,7 @@ function(snncosim_add_sc_test name)
   target_link_libraries(${name} PRIVATE ${arg_LIBS} snncosim_tb_main)
   target_compile_definitions(${name} PRIVATE SNNCOSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   snncosim_target_warnings(${name})
-  doctest_discover_tests(${name} TEST_PREFIX "${name}/" PROPERTIES LABELS "systemc;${arg_LABELS}"
-                         ENVIRONMENT "OMP_NUM_THREADS=1;SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1")
+  snncosim_discover_tests(${name} "systemc;${arg_LABELS}")
 endfunction()
 
 add_test(NAME meta/test_names_are_filterable COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-test-names)

@@ -31,6 +31,7 @@ struct cosim_args {
   std::uint64_t vcd_window = 64;
   std::uint64_t fault_timing = 0;
   std::int32_t fault_datapath = 0;
+  std::string rtl_variant = "reference";
 };
 
 // Seeded random trace: per step a density from {empty, sparse, dense, burst}, so runs see
@@ -87,6 +88,7 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
   opt.progress = !global.json;
   opt.faults.departed_delay = a.fault_timing;
   opt.faults.membrane_xor = a.fault_datapath;
+  opt.variant = tb::parse_rtl_variant(a.rtl_variant);
   spdlog::info("cosim: {} samples, hardware '{}' ({})", inputs.size(), hw.name, sc_models::to_string(hw.mode));
   const tb::cosim_result r = tb::run_cosim(model, hw, inputs, opt);
 
@@ -145,6 +147,10 @@ void add_cosim_command(CLI::App& root, global_options& global) {
   cmd->add_option("--vcd-window", a->vcd_window, "Cycles before and after the divergence in --vcd");
   cmd->add_option("--inject-timing-fault", a->fault_timing, "Delay every RTL departure stamp by N cycles (mutation test)");
   cmd->add_option("--inject-datapath-fault", a->fault_datapath, "XOR this into every RTL membrane value (mutation test)");
+  cmd->add_option("--rtl-variant", a->rtl_variant,
+                  "Engine build: reference, or a mutant the scoreboard must catch (mutation test): mut_timing "
+                  "(one extra accumulate drain cycle), mut_bit (bit 0 of the saturating add flipped)")
+      ->check(CLI::IsMember({"reference", "mut_timing", "mut_bit"}));
   cmd->callback([a, &global] { run_cosim_command(*a, global); });
 }
 

@@ -155,7 +155,8 @@ module snn_layer_engine #(
   logic [FAddrW:0] buf_count_q [2];
   logic [15:0] buf_frame_q [2];
   logic [7:0]  buf_step_q [2];
-  logic [15:0] abuf_q [2][MaxFrame];
+  // Both address lists in one RAM without reset (LUT RAM), buffer b at b*MaxFrame.
+  logic [15:0] abuf_q [2*MaxFrame];
   logic [15:0] ec_slot;
   logic [SWordW-1:0] ec_base;
   logic [15:0] ec_frame_of_buf;
@@ -224,7 +225,7 @@ module snn_layer_engine #(
   logic [AAddrW-1:0] item_acc_addr;
   assign fetch_r    = acc_p_q == cfg_passes - 16'd1 ? cfg_fetch_last : cfg_fetch_full;
   assign acc_issue  = acc_active && fetch_q == fetch_r;
-  assign spike_addr = abuf_q[cur_buf][acc_i_q[FAddrW-1:0]];
+  assign spike_addr = abuf_q[{cur_buf, acc_i_q[FAddrW-1:0]}];
   assign acc_last_item = acc_issue && 32'(acc_i_q) + 1 == 32'(buf_count_q[cur_buf]) &&
                          acc_j_q == taps - 16'd1 && acc_p_q == cfg_passes - 16'd1;
   always_comb begin
@@ -354,7 +355,7 @@ module snn_layer_engine #(
     s  = 34'(a) + 34'(w);
     hi = (34'sd1 <<< (bits - 6'd1)) - 34'sd1;
     lo = -(34'sd1 <<< (bits - 6'd1));
-    sat_add = s > hi ? 32'(hi) : (s < lo ? 32'(lo) : 32'(s));
+    sat_add = s > hi ? 32'(hi) : (s < lo ? 32'(lo) : 32'(s));  // clamp to acc_bits (numerics.md §5)
   endfunction
 
   logic signed [31:0] acc_old [Lanes];
@@ -528,6 +529,11 @@ module snn_layer_engine #(
     end
   end
 
+  // The address lists are written outside the reset process so synthesis infers a RAM.
+  always_ff @(posedge clk_i) begin
+    if (ec_addr_valid) abuf_q[{ec_buf_q, buf_count_q[ec_buf_q][FAddrW-1:0]}] <= ec_addr;
+  end
+
   // ---------------------------------------------------------------- sequencing
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -590,7 +596,6 @@ module snn_layer_engine #(
         end
       end
       if (ec_addr_valid) begin
-        abuf_q[ec_buf_q][buf_count_q[ec_buf_q][FAddrW-1:0]] <= ec_addr;
         buf_count_q[ec_buf_q] <= buf_count_q[ec_buf_q] + 1'b1;
       end
       if (ec_done) begin
@@ -626,7 +631,7 @@ module snn_layer_engine #(
           fetch_q <= 16'd1;
           if (acc_last_item) begin
             core_q   <= CoreAccDrain;
-            drain_q  <= 16'(cfg_lat_w) + 16'(cfg_lat_m);
+            drain_q  <= 16'(cfg_lat_w) + 16'(cfg_lat_m);  // the last item's weight read, then its add
             acc_i_q  <= '0;
             acc_j_q  <= '0;
             acc_ky_q <= '0;

@@ -10,19 +10,17 @@
 
 #include <fmt/format.h>
 
-#include "Vsnn_layer_engine.h"
-#include "Vsnn_layer_engine_c8.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/tb/engine_image.h"
+#include "engine_models.h"
 
 namespace snncosim::tb {
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-constexpr int lanes_max = 4;
-constexpr int rate_max = 4;
+constexpr int lanes_max = engine_lanes_max;
 
 enum load_target : std::uint32_t { tgt_cfg = 0, tgt_spike = 1, tgt_weight = 2, tgt_gain = 3, tgt_bias = 4, tgt_acc = 5, tgt_mem = 6 };
 
@@ -46,50 +44,6 @@ struct engine_plan {
 struct port_sample {
   std::uint64_t cycle;
   std::uint32_t in_ready, out_free, busy, step_done, step, push_count, out_count, wb_valid, wb_spikes;
-};
-
-struct engine_ports {
-  sc_core::sc_signal<bool> rst_n, load_valid, start, busy, step_done, wb_valid;
-  sc_core::sc_signal<std::uint32_t> load_target, load_lane, load_addr, load_data, in_ready, out_free, step, out_count,
-      push_count, wb_lanes, wb_spikes, wb_pass, wb_pos;
-  sc_core::sc_signal<sc_dt::sc_bv<rate_max * 32>> out_data;
-  sc_core::sc_signal<sc_dt::sc_bv<lanes_max * 32>> push_data, wb_mem;
-  std::unique_ptr<sc_core::sc_module> model;
-
-  // One build per priority-encoder width; the ports are the same.
-  void bind(sc_core::sc_signal<bool>& clk, const std::string& name, int penc_width_bits) {
-    if (penc_width_bits == 8)
-      bind_model(std::make_unique<Vsnn_layer_engine_c8>(name.c_str()), clk);
-    else
-      bind_model(std::make_unique<Vsnn_layer_engine>(name.c_str()), clk);
-  }
-  template <class V>
-  void bind_model(std::unique_ptr<V> dut, sc_core::sc_signal<bool>& clk) {
-    dut->clk_i(clk);
-    dut->rst_ni(rst_n);
-    dut->load_valid_i(load_valid);
-    dut->load_target_i(load_target);
-    dut->load_lane_i(load_lane);
-    dut->load_addr_i(load_addr);
-    dut->load_data_i(load_data);
-    dut->start_i(start);
-    dut->in_steps_ready_i(in_ready);
-    dut->out_steps_free_i(out_free);
-    dut->busy_o(busy);
-    dut->step_done_o(step_done);
-    dut->step_o(step);
-    dut->out_count_o(out_count);
-    dut->out_data_o(out_data);
-    dut->push_count_o(push_count);
-    dut->push_data_o(push_data);
-    dut->wb_valid_o(wb_valid);
-    dut->wb_lanes_o(wb_lanes);
-    dut->wb_spikes_o(wb_spikes);
-    dut->wb_mem_o(wb_mem);
-    dut->wb_pass_o(wb_pass);
-    dut->wb_pos_o(wb_pos);
-    model = std::move(dut);
-  }
 };
 
 std::uint32_t field32(const sc_dt::sc_bv_base& v, int j) {
@@ -128,7 +82,8 @@ struct rtl_cosim : sc_core::sc_module {
       for (const auto& smp : samples) max_steps = std::max(max_steps, smp.num_steps);
       (void)make_engine_image(model.layers[layer_index(e)], eng.geometry(), eng.hw(), max_steps,
                               engine_build_limits(penc));
-      engines.back()->bind(clk, fmt::format("rtl_engine_{}", acc.engines()[e]->layer_name()), penc);
+      make_engine_model(*engines.back(), clk, fmt::format("rtl_engine_{}", acc.engines()[e]->layer_name()), penc,
+                        opt.variant);
     }
     m_history.resize(engines.size());
     SC_THREAD(clock_gen);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "snncosim/common/error.h"
 #include "snncosim/tb/cosim.h"
 #include "snncosim/tb/engine_image.h"
 #include "small_csnn.h"
@@ -91,6 +92,51 @@ TEST_CASE("cosim/mutation_one_membrane_bit_is_caught") {
   CHECK(r.first->field == "membrane");
   CHECK(r.first->layer == 0);
   CHECK(r.first->step == 0);
+}
+
+// The mutants are Verilated builds of a copy of the engine with one change each
+// (rtl/mutate/snn-mutate); the reference build of the same run has 0 mismatches.
+TEST_CASE("cosim/mutant_one_extra_drain_cycle_is_caught_as_a_cycle") {
+  tb::cosim_options o;
+  o.variant = tb::rtl_variant::mut_timing;
+  const auto r = run(sequential_hw, 1, 2, o);
+  report(r);
+  REQUIRE(r.first.has_value());
+  CHECK(r.mismatches > 0);
+  // an extra cycle moves every later stamp; no value changes
+  CHECK(r.first->event == "writeback");
+  CHECK(r.first->field == "cycle");
+  CHECK(std::stoull(r.first->actual) == std::stoull(r.first->expected) + 1);
+  CHECK(r.rtl_cycles > r.tlm_cycles);
+}
+
+TEST_CASE("cosim/mutant_one_accumulator_bit_is_caught_as_a_value") {
+  tb::cosim_options o;
+  o.variant = tb::rtl_variant::mut_bit;
+  const auto r = run(sequential_hw, 1, 2, o);
+  report(r);
+  REQUIRE(r.first.has_value());
+  CHECK(r.mismatches > 0);
+  CHECK(r.first->event == "writeback");
+  CHECK(r.first->field == "membrane");
+  CHECK(r.first->layer == 0);
+  CHECK(r.first->step == 0);
+  CHECK(r.tlm_cycles == r.rtl_cycles);  // a value change, no timing change
+}
+
+TEST_CASE("cosim/reference_build_of_the_mutation_runs_matches") {
+  const auto r = run(sequential_hw, 1, 2);
+  report(r);
+  CHECK(r.mismatches == 0);
+  CHECK(r.tlm_cycles == r.rtl_cycles);
+}
+
+TEST_CASE("cosim/mutants_exist_for_32_bit_encoders_only") {
+  tb::cosim_options o;
+  o.variant = tb::rtl_variant::mut_bit;
+  CHECK_THROWS_AS(run(pipelined_hw, 2, 1, o), bad_input);  // conv1 has an 8-bit encoder
+  CHECK_THROWS_AS(tb::parse_rtl_variant("mut_nothing"), bad_input);
+  CHECK(tb::parse_rtl_variant("mut_timing") == tb::rtl_variant::mut_timing);
 }
 
 TEST_CASE("cosim/engine_package_agrees_with_the_testbench_limits") {

@@ -36,11 +36,18 @@ struct cosim_faults {
   std::int32_t membrane_xor = 0;     // XORed into every RTL membrane write-back value
 };
 
+// Which Verilated engine build runs: the design, or a mutant built from a copy of it with
+// one change (rtl/mutate/snn-mutate) that the scoreboard must catch.
+enum class rtl_variant { reference, mut_timing, mut_bit };
+// "reference", "mut_timing", "mut_bit"; anything else throws bad_input.
+rtl_variant parse_rtl_variant(const std::string& name);
+
 struct cosim_options {
   std::string vcd_path;        // on a divergence: a VCD of the engine ports around it
   std::uint64_t vcd_window = 64;  // cycles before and after the divergence
   bool progress = true;
   cosim_faults faults;
+  rtl_variant variant = rtl_variant::reference;
 };
 
 struct cosim_result {

@@ -58,6 +58,37 @@ engine_params engine_parameters(const engine_shape& sh, const sm::layer_hw_confi
   return p;
 }
 
+namespace {
+int pow2_at_least(long v) {
+  long p = 1;
+  while (p < v) p *= 2;
+  return static_cast<int>(p);
+}
+}  // namespace
+
+rtl_engine_params rtl_engine_parameters(const engine_shape& sh, const sm::layer_hw_config& hw, sm::pipeline_mode mode,
+                                        std::size_t engine_index, int steps) {
+  rtl_engine_params p;
+  const int n = hw.neuron_cores;
+  const long passes = ceil_div(sh.out_channels, n);
+  const bool conv = sh.kind == numerics::layer_kind::conv;
+  const long rows = conv ? static_cast<long>(sh.frames) * sh.taps : sh.frame_bits;
+  const int slots = (engine_index == 0 || mode == sm::pipeline_mode::layer_sequential) ? std::max(1, steps) : 2;
+  p.lanes = n;
+  p.chunk = hw.penc_width_bits;
+  p.spike_words = pow2_at_least(ceil_div(sh.frame_bits, p.chunk) * sh.frames * slots);
+  p.weight_words = pow2_at_least(rows * passes);
+  p.acc_words = pow2_at_least(passes * sh.full.height * sh.full.width);
+  p.mem_words = pow2_at_least(passes * sh.positions);
+  p.chan_words = pow2_at_least(passes);
+  p.max_frame = pow2_at_least(sh.frame_bits);
+  p.fifo_depth = hw.spike_fifo_depth;
+  p.max_rate = hw.router_events_per_cycle;
+  p.max_latency = std::max({1, hw.spike_read_latency_cycles, hw.weight_memory.read_latency_cycles,
+                            hw.membrane_memory.read_latency_cycles});
+  return p;
+}
+
 const logic_coefficients& calibrated_coefficients() {
   // Least-squares fit to Yosys 0.23 synth_xilinx -family xcup on the calibration set of
   // docs/hardware.md §11 (explore/rtl_model/calibrate.sh).

@@ -44,31 +44,59 @@ resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, l
   return r;
 }
 
-yosys_result run_yosys(const engine_params& p, const std::string& family, const std::filesystem::path& workdir) {
+namespace {
+yosys_result run_script(const std::string& script_body, const std::string& top, const std::string& family,
+                        const std::filesystem::path& workdir) {
   std::filesystem::create_directories(workdir);
   const std::filesystem::path json = workdir / "stat.json";
   const std::filesystem::path log = workdir / "yosys.log";
   std::filesystem::remove(json);
-  // Off-chip weights have no on-chip memory: a two-word stand-in keeps the datapath.
-  const int wdepth = p.weight_kind == sc_models::memory_kind::offchip ? 2 : p.wdepth;
-  const std::string script = fmt::format(
-      "read_verilog -sv {}; chparam -set N {} -set PENC {} -set SDEPTH {} -set WBITS {} -set WWIDTH {} -set WDEPTH {} "
-      "-set ACC {} -set MEM {} -set ADEPTH {} -set MDEPTH {} -set FDEPTH {} -set EBITS {} layer_engine_est; "
-      "synth_xilinx -family {} -noiopad -noclkbuf -top layer_engine_est; tee -q -o {} stat -json",
-      engine_skeleton_sv().string(), p.n, p.penc, p.sdepth, p.wbits, p.wwidth, wdepth, p.acc, p.mem, p.adepth,
-      p.mdepth, p.fdepth, p.ebits, family, json.string());
+  const std::string script = fmt::format("{}; synth_xilinx -family {} -noiopad -noclkbuf -top {}; tee -q -o {} stat -json",
+                                         script_body, family, top, json.string());
   const std::string cmd = fmt::format("yosys -q -l '{}' -p '{}' > /dev/null 2>&1", log.string(), script);
   const auto t0 = std::chrono::steady_clock::now();
   const int rc = std::system(cmd.c_str());
   yosys_result out;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  out.top = "layer_engine_est";
+  out.top = top;
   if (rc != 0 || !std::filesystem::exists(json))
     throw std::runtime_error(fmt::format("yosys failed (exit {}); log: {}", rc, log.string()));
   std::ifstream in(json);
   const nlohmann::json stat = nlohmann::json::parse(in);
   out.used = count_xilinx_cells(stat, &out.cells);
   return out;
+}
+}  // namespace
+
+std::vector<std::filesystem::path> engine_rtl_sources() {
+  const std::filesystem::path rtl = SNNCOSIM_RTL_DIR;
+  return {rtl / "layer_engine/snn_engine_pkg.sv",        rtl / "prim/snn_ram_1r1w.sv",
+          rtl / "prim/snn_delay.sv",                     rtl / "event_control/snn_event_control.sv",
+          rtl / "event_control/snn_event_control_unit.sv", rtl / "spike_router/snn_spike_router.sv",
+          rtl / "neuron_core/snn_neuron_step.sv",        rtl / "layer_engine/snn_layer_engine.sv"};
+}
+
+yosys_result run_yosys_rtl(const rtl_engine_params& p, const std::string& family, const std::filesystem::path& workdir) {
+  std::string files;
+  for (const auto& f : engine_rtl_sources()) files += " " + f.string();
+  const std::string body = fmt::format(
+      "read_verilog -sv{}; chparam -set Lanes {} -set ChunkW {} -set SpikeWords {} -set WeightWords {} "
+      "-set AccWords {} -set MemWords {} -set ChanWords {} -set MaxFrame {} -set FifoDepth {} -set MaxRate {} "
+      "-set MaxLatency {} snn_layer_engine",
+      files, p.lanes, p.chunk, p.spike_words, p.weight_words, p.acc_words, p.mem_words, p.chan_words, p.max_frame,
+      p.fifo_depth, p.max_rate, p.max_latency);
+  return run_script(body, "snn_layer_engine", family, workdir);
+}
+
+yosys_result run_yosys(const engine_params& p, const std::string& family, const std::filesystem::path& workdir) {
+  // Off-chip weights have no on-chip memory: a two-word stand-in keeps the datapath.
+  const int wdepth = p.weight_kind == sc_models::memory_kind::offchip ? 2 : p.wdepth;
+  const std::string body = fmt::format(
+      "read_verilog -sv {}; chparam -set N {} -set PENC {} -set SDEPTH {} -set WBITS {} -set WWIDTH {} -set WDEPTH {} "
+      "-set ACC {} -set MEM {} -set ADEPTH {} -set MDEPTH {} -set FDEPTH {} -set EBITS {} layer_engine_est",
+      engine_skeleton_sv().string(), p.n, p.penc, p.sdepth, p.wbits, p.wwidth, wdepth, p.acc, p.mem, p.adepth,
+      p.mdepth, p.fdepth, p.ebits);
+  return run_script(body, "layer_engine_est", family, workdir);
 }
 
 }  // namespace snncosim::explore

@@ -103,10 +103,12 @@ TEST_CASE("cosim/mutant_one_extra_drain_cycle_is_caught_as_a_cycle") {
   report(r);
   REQUIRE(r.first.has_value());
   CHECK(r.mismatches > 0);
-  // an extra cycle moves every later stamp; no value changes
+  // one extra cycle per non-empty input frame (conv1 has two) moves the first write-back
+  // late; no value changes
   CHECK(r.first->event == "writeback");
   CHECK(r.first->field == "cycle");
-  CHECK(std::stoull(r.first->actual) == std::stoull(r.first->expected) + 1);
+  CHECK(std::stoull(r.first->actual) > std::stoull(r.first->expected));
+  CHECK(std::stoull(r.first->actual) <= std::stoull(r.first->expected) + 2);
   CHECK(r.rtl_cycles > r.tlm_cycles);
 }
 

@@ -63,6 +63,26 @@ std::vector<resources> estimate_engines(const std::vector<engine_shape>& shapes,
                                         int steps);
 resources total(const std::vector<resources>& r);
 
+// The size parameters of the RTL layer engine (rtl/layer_engine/snn_layer_engine.sv) one
+// engine needs, derived as `snncosim rtlgen` does (word counts rounded up to powers of two;
+// spike memory for `steps` slots as engine_parameters). The datapath widths are fixed in the
+// RTL: 16-bit weights, 32-bit accumulators and membranes.
+struct rtl_engine_params {
+  int lanes = 1, chunk = 32, spike_words = 64, weight_words = 64, acc_words = 64, mem_words = 64;
+  int chan_words = 4, max_frame = 64, fifo_depth = 4, max_rate = 1, max_latency = 2;
+};
+rtl_engine_params rtl_engine_parameters(const engine_shape& sh, const sc_models::layer_hw_config& hw,
+                                        sc_models::pipeline_mode mode, std::size_t engine_index, int steps);
+// The resource model of the RTL engine, calibrated against Yosys synth_xilinx -family xcup of
+// the RTL (explore/rtl_model/calibrate_rtl.sh, docs/hardware.md §11).
+resources estimate_rtl_engine(const rtl_engine_params& p);
+// Whether Yosys synthesises the RTL engine in bounded time (about 2 minutes of CPU on this
+// machine): the calibration range.
+bool rtl_synthesis_bounded(const rtl_engine_params& p);
+// The largest error of estimate_rtl_engine on the calibration set: LUT and FF as fractions
+// of Yosys' count, BRAM36 and DSP in absolute units (docs/hardware.md §11).
+const resources& rtl_model_error();
+
 struct utilisation {
   resources used, capacity;
   double lut = 0, ff = 0, bram36 = 0, uram = 0, dsp = 0;  // fractions

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,10 @@ resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, l
 // Synthesises the skeleton with the engine's parameters (`family`: xc7 or xcup) in `workdir`.
 // Throws std::runtime_error when yosys fails (its log is kept in workdir).
 yosys_result run_yosys(const engine_params& p, const std::string& family, const std::filesystem::path& workdir);
+
+// The RTL layer engine's sources (rtl/, in read order) and a synthesis of it with `p`'s sizes.
+std::vector<std::filesystem::path> engine_rtl_sources();
+yosys_result run_yosys_rtl(const rtl_engine_params& p, const std::string& family, const std::filesystem::path& workdir);
 
 bool yosys_available();
 

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Calibration set of the resource model on the REAL layer engine (docs/hardware.md §11):
+# Yosys 0.23 synth_xilinx of rtl/layer_engine/snn_layer_engine.sv with its size parameters
+# set by chparam, one CSV row of primitive counts per configuration (plus CPU seconds).
+# Usage: calibrate_rtl.sh [family] > calibration_rtl_xcup.csv   (run niced, one at a time)
+set -eu
+family=${1:-xcup}
+here=$(cd "$(dirname "$0")" && pwd)
+rtl=$(cd "$here/../../rtl" && pwd)
+src="$rtl/layer_engine/snn_engine_pkg.sv $rtl/prim/snn_ram_1r1w.sv $rtl/prim/snn_delay.sv
+     $rtl/event_control/snn_event_control.sv $rtl/event_control/snn_event_control_unit.sv
+     $rtl/spike_router/snn_spike_router.sv $rtl/neuron_core/snn_neuron_step.sv $rtl/layer_engine/snn_layer_engine.sv"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "lanes,chunk,spike_words,weight_words,acc_words,mem_words,chan_words,max_frame,fifo_depth,max_rate,max_latency,lut,ff,bram36,uram,dsp,lutram_luts,cpu_s"
+while read -r ln ch sw ww aw mw cw mf fd mr ml; do
+  case "$ln" in ''|'#'*) continue ;; esac
+  yosys -q -l "$work/log" -p "read_verilog -sv $(echo $src); chparam -set Lanes $ln -set ChunkW $ch \
+    -set SpikeWords $sw -set WeightWords $ww -set AccWords $aw -set MemWords $mw -set ChanWords $cw \
+    -set MaxFrame $mf -set FifoDepth $fd -set MaxRate $mr -set MaxLatency $ml snn_layer_engine; \
+    synth_xilinx -family $family -noiopad -noclkbuf -top snn_layer_engine; tee -q -o $work/s.json stat -json" \
+    > /dev/null 2>&1
+  cpu=$(sed -n 's/.*CPU: user \([0-9.]*\)s system \([0-9.]*\)s.*/\1 \2/p' "$work/log" | tail -1 | awk '{print $1 + $2}')
+  /usr/bin/python3 - "$work/s.json" "$ln,$ch,$sw,$ww,$aw,$mw,$cw,$mf,$fd,$mr,$ml" "$cpu" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["design"]["num_cells_by_type"]
+ram = {"RAM32M16": 8, "RAM64M8": 8, "RAM32M": 4, "RAM64M": 4, "RAM32X1D": 2, "RAM64X1D": 2, "RAM128X1D": 4,
+       "RAM256X1D": 8, "RAM32X1S": 1, "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4, "RAM512X1S": 8,
+       "SRL16E": 1, "SRLC32E": 1, "SRLC16E": 1}
+lut = sum(v for k, v in c.items() if k.startswith("LUT") or k == "INV")
+lr = sum(v * ram[k] for k, v in c.items() if k in ram)
+ff = sum(v for k, v in c.items() if k.startswith("FD"))
+bram = sum(v for k, v in c.items() if k.startswith("RAMB36")) + sum(v for k, v in c.items() if k.startswith("RAMB18")) / 2
+uram = sum(v for k, v in c.items() if k.startswith("URAM"))
+dsp = sum(v for k, v in c.items() if k.startswith("DSP"))
+print(f"{sys.argv[2]},{lut + lr},{ff},{bram},{uram},{dsp},{lr},{sys.argv[3]}", flush=True)
+PY
+done <<'CFG'
+# lanes chunk spike_words weight_words acc_words mem_words chan_words max_frame fifo_depth max_rate max_latency
+1 8 64 64 64 64 4 64 4 1 2
+2 8 256 256 256 64 4 128 4 2 2
+1 32 1024 1024 1024 256 8 256 8 2 2
+4 8 512 512 512 128 8 256 8 4 2
+2 32 1024 2048 1024 256 8 512 16 4 4
+4 32 2048 1024 2048 512 16 256 16 4 4
+2 32 4096 4096 4096 1024 16 1024 16 4 4
+CFG

@@ -59,8 +59,9 @@ engine_params engine_parameters(const engine_shape& sh, const sm::layer_hw_confi
 }
 
 namespace {
+// at least 2: the RTL's address ports are $clog2(words) bits wide
 int pow2_at_least(long v) {
-  long p = 1;
+  long p = 2;
   while (p < v) p *= 2;
   return static_cast<int>(p);
 }
@@ -156,6 +157,66 @@ resources estimate_engine(const engine_params& p, const logic_coefficients& k) {
   r.ff += k.ff0 + k.ff_lane * p.n + k.ff_fabric_bit * fabric_bits + k.ff_penc * p.penc;
   r.dsp = p.n;  // the leak multiply of each lane
   return r;
+}
+
+namespace {
+// Least-squares fit to Yosys 0.23 synth_xilinx -flatten -family xcup of the RTL engine on the
+// calibration set of docs/hardware.md §11 (explore/rtl_model/calibrate_rtl.sh ->
+// calibration_rtl_xcup.csv). Logic LUTs: the memories are counted separately.
+struct rtl_coefficients {
+  double lut0, lut_lane, lut_chunk;  // 1, Lanes, ChunkW
+  double ff0, ff_lane, ff_lat, ff_lat_lane;  // 1, Lanes, MaxLatency, MaxLatency * Lanes (pipeline registers)
+};
+const rtl_coefficients& rtl_calibrated() {
+  static const rtl_coefficients k{7581.8, 4078.8, 85.9, 79.5, 134.5, 475.1, 56.7};
+  return k;
+}
+// Synchronous-read RAMs (snn_ram_1r1w) of up to this many bits become LUT RAM in Yosys 0.23,
+// larger ones block RAM (calibration set).
+constexpr long rtl_lutram_max_bits = 2048;
+
+int address_bits(long words) {
+  int b = 1;
+  while ((1L << b) < words) ++b;
+  return b;
+}
+}  // namespace
+
+resources estimate_rtl_engine(const rtl_engine_params& p) {
+  resources r;
+  auto sync_ram = [&](long depth, long width, int copies) {
+    if (depth * width <= rtl_lutram_max_bits)
+      r.lut += copies * lutram_luts(depth, width);
+    else
+      r.bram36 += copies * bram36_tiles(depth, width);
+  };
+  sync_ram(p.spike_words, p.chunk, 1);
+  sync_ram(p.weight_words, 16, p.lanes);
+  sync_ram(p.acc_words, 32, p.lanes);
+  sync_ram(p.mem_words, 32, p.lanes);
+  // asynchronous reads: the two address lists and each lane's gains and biases
+  r.lut += lutram_luts(2L * p.max_frame, 16) + 2.0 * p.lanes * lutram_luts(p.chan_words, 32);
+  const rtl_coefficients& k = rtl_calibrated();
+  r.lut += k.lut0 + k.lut_lane * p.lanes + k.lut_chunk * p.chunk;
+  r.ff += k.ff0 + k.ff_lane * p.lanes + k.ff_lat * p.max_latency + k.ff_lat_lane * p.max_latency * p.lanes;
+  // 19 per lane: the four 64-bit multiplies of snn_neuron_step split into DSP48E2 tiles; 4
+  // for the index arithmetic, plus 4 per address bit above 8 (up to 2; a multiply goes into a
+  // DSP only from 9 result bits on). Fitted by hand on the calibration set.
+  const int aw = address_bits(std::max({p.spike_words, p.weight_words, p.acc_words}));
+  r.dsp += 4.0 + 19.0 * p.lanes + 4.0 * std::clamp(aw - 8, 0, 2);
+  return r;
+}
+
+bool rtl_synthesis_bounded(const rtl_engine_params& p) {
+  // the calibration range: one synthesis took at most 160 s of CPU there
+  return p.lanes <= 4 && p.chunk <= 32 && p.max_frame <= 512 && p.spike_words <= 2048 && p.weight_words <= 2048 &&
+         p.acc_words <= 2048 && p.mem_words <= 2048 && p.chan_words <= 16 && p.fifo_depth <= 16 && p.max_rate <= 4 &&
+         p.max_latency <= 4;
+}
+
+const resources& rtl_model_error() {
+  static const resources e{0.08, 0.03, 0.5, 0, 2.0};
+  return e;
 }
 
 std::vector<resources> estimate_engines(const std::vector<engine_shape>& shapes, const sm::hardware_config& hw,

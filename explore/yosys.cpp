@@ -45,14 +45,16 @@ resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, l
 }
 
 namespace {
+// `synth`: extra synth_xilinx options. The RTL is flattened: Yosys 0.23 writes invalid
+// `stat -json` for a hierarchy (calibrate_rtl.sh flattens too).
 yosys_result run_script(const std::string& script_body, const std::string& top, const std::string& family,
-                        const std::filesystem::path& workdir) {
+                        const std::string& synth, const std::filesystem::path& workdir) {
   std::filesystem::create_directories(workdir);
   const std::filesystem::path json = workdir / "stat.json";
   const std::filesystem::path log = workdir / "yosys.log";
   std::filesystem::remove(json);
-  const std::string script = fmt::format("{}; synth_xilinx -family {} -noiopad -noclkbuf -top {}; tee -q -o {} stat -json",
-                                         script_body, family, top, json.string());
+  const std::string script = fmt::format("{}; synth_xilinx {}-family {} -noiopad -noclkbuf -top {}; tee -q -o {} stat -json",
+                                         script_body, synth, family, top, json.string());
   const std::string cmd = fmt::format("yosys -q -l '{}' -p '{}' > /dev/null 2>&1", log.string(), script);
   const auto t0 = std::chrono::steady_clock::now();
   const int rc = std::system(cmd.c_str());
@@ -78,14 +80,17 @@ std::vector<std::filesystem::path> engine_rtl_sources() {
 
 yosys_result run_yosys_rtl(const rtl_engine_params& p, const std::string& family, const std::filesystem::path& workdir) {
   std::string files;
-  for (const auto& f : engine_rtl_sources()) files += " " + f.string();
+  for (const auto& f : engine_rtl_sources()) {
+    files += ' ';
+    files += f.string();
+  }
   const std::string body = fmt::format(
       "read_verilog -sv{}; chparam -set Lanes {} -set ChunkW {} -set SpikeWords {} -set WeightWords {} "
       "-set AccWords {} -set MemWords {} -set ChanWords {} -set MaxFrame {} -set FifoDepth {} -set MaxRate {} "
       "-set MaxLatency {} snn_layer_engine",
       files, p.lanes, p.chunk, p.spike_words, p.weight_words, p.acc_words, p.mem_words, p.chan_words, p.max_frame,
       p.fifo_depth, p.max_rate, p.max_latency);
-  return run_script(body, "snn_layer_engine", family, workdir);
+  return run_script(body, "snn_layer_engine", family, "-flatten ", workdir);
 }
 
 yosys_result run_yosys(const engine_params& p, const std::string& family, const std::filesystem::path& workdir) {
@@ -96,7 +101,7 @@ yosys_result run_yosys(const engine_params& p, const std::string& family, const 
       "-set ACC {} -set MEM {} -set ADEPTH {} -set MDEPTH {} -set FDEPTH {} -set EBITS {} layer_engine_est",
       engine_skeleton_sv().string(), p.n, p.penc, p.sdepth, p.wbits, p.wwidth, wdepth, p.acc, p.mem, p.adepth,
       p.mdepth, p.fdepth, p.ebits);
-  return run_script(body, "layer_engine_est", family, workdir);
+  return run_script(body, "layer_engine_est", family, "", workdir);
 }
 
 }  // namespace snncosim::explore

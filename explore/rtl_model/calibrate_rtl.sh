@@ -1,6 +1,6 @@
 #!/bin/sh
 # Calibration set of the resource model on the REAL layer engine (docs/hardware.md §11):
-# Yosys 0.23 synth_xilinx of rtl/layer_engine/snn_layer_engine.sv with its size parameters
+# Yosys 0.23 synth_xilinx -flatten of rtl/layer_engine/snn_layer_engine.sv with its size parameters
 # set by chparam, one CSV row of primitive counts per configuration (plus CPU seconds).
 # Usage: calibrate_rtl.sh [family] > calibration_rtl_xcup.csv   (run niced, one at a time)
 set -eu
@@ -18,7 +18,7 @@ while read -r ln ch sw ww aw mw cw mf fd mr ml; do
   yosys -q -l "$work/log" -p "read_verilog -sv $(echo $src); chparam -set Lanes $ln -set ChunkW $ch \
     -set SpikeWords $sw -set WeightWords $ww -set AccWords $aw -set MemWords $mw -set ChanWords $cw \
     -set MaxFrame $mf -set FifoDepth $fd -set MaxRate $mr -set MaxLatency $ml snn_layer_engine; \
-    synth_xilinx -family $family -noiopad -noclkbuf -top snn_layer_engine; tee -q -o $work/s.json stat -json" \
+    synth_xilinx -flatten -family $family -noiopad -noclkbuf -top snn_layer_engine; tee -q -o $work/s.json stat -json" \
     > /dev/null 2>&1
   cpu=$(sed -n 's/.*CPU: user \([0-9.]*\)s system \([0-9.]*\)s.*/\1 \2/p' "$work/log" | tail -1 | awk '{print $1 + $2}')
   /usr/bin/python3 - "$work/s.json" "$ln,$ch,$sw,$ww,$aw,$mw,$cw,$mf,$fd,$mr,$ml" "$cpu" <<'PY'

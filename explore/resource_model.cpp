@@ -208,9 +208,9 @@ resources estimate_rtl_engine(const rtl_engine_params& p) {
 }
 
 bool rtl_synthesis_bounded(const rtl_engine_params& p) {
-  // the calibration range: one synthesis took at most 160 s of CPU there
-  return p.lanes <= 4 && p.chunk <= 32 && p.max_frame <= 512 && p.spike_words <= 2048 && p.weight_words <= 2048 &&
-         p.acc_words <= 2048 && p.mem_words <= 2048 && p.chan_words <= 16 && p.fifo_depth <= 16 && p.max_rate <= 4 &&
+  // the calibration and validation range: one synthesis took at most 160 s of CPU there
+  return p.lanes <= 4 && p.chunk <= 32 && p.max_frame <= 1024 && p.spike_words <= 4096 && p.weight_words <= 4096 &&
+         p.acc_words <= 4096 && p.mem_words <= 4096 && p.chan_words <= 16 && p.fifo_depth <= 16 && p.max_rate <= 4 &&
          p.max_latency <= 4;
 }
 

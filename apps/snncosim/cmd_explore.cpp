@@ -103,7 +103,7 @@ void run_explore(const explore_args& a, const global_options& global) {
   opt.state_path = !a.state.empty() ? a.state : (out_dir.empty() ? std::string{} : (out_dir / "state.json").string());
   const explore::budget limit = explore::parse_budget(a.budget, in->platform);
   explore::search_space space = explore::default_space(w.engines, in->platform);
-  // Restrictions, e.g. to what the RTL is built for (docs/rtl.md §2: penc 8 or 32, 4 lanes, FIFO 16).
+  // Restrictions, e.g. to what the RTL is built for (docs/rtl.md §2: penc 8, 16 or 32, 4 lanes, FIFO 16).
   for (const int v : a.penc)
     if (v < 1) throw bad_input(fmt::format("--penc: {} is not a positive width", v));
   for (const int v : a.fifo)

@@ -19,7 +19,7 @@ while read -r ln ch sw ww aw mw cw mf fd mr ml; do
     -set SpikeWords $sw -set WeightWords $ww -set AccWords $aw -set MemWords $mw -set ChanWords $cw \
     -set MaxFrame $mf -set FifoDepth $fd -set MaxRate $mr -set MaxLatency $ml snn_layer_engine; \
     synth_xilinx -flatten -family $family -noiopad -noclkbuf -top snn_layer_engine; tee -q -o $work/s.json stat -json" \
-    > /dev/null 2>&1
+    < /dev/null > /dev/null 2>&1
   cpu=$(sed -n 's/.*CPU: user \([0-9.]*\)s system \([0-9.]*\)s.*/\1 \2/p' "$work/log" | tail -1 | awk '{print $1 + $2}')
   /usr/bin/python3 - "$work/s.json" "$ln,$ch,$sw,$ww,$aw,$mw,$cw,$mf,$fd,$mr,$ml" "$cpu" <<'PY'
 import json, sys
@@ -37,6 +37,7 @@ print(f"{sys.argv[2]},{lut + lr},{ff},{bram},{uram},{dsp},{lr},{sys.argv[3]}", f
 PY
 done <<'CFG'
 # lanes chunk spike_words weight_words acc_words mem_words chan_words max_frame fifo_depth max_rate max_latency
+# rows 1-6: calibration_rtl_xcup.csv (the fit); row 7: validation_rtl_xcup.csv (held out)
 1 8 64 64 64 64 4 64 4 1 2
 2 8 256 256 256 64 4 128 4 2 2
 1 32 1024 1024 1024 256 8 256 8 2 2

@@ -158,12 +158,12 @@ int pow2_at_least(long v) {
 engine_limits engine_build_limits(int penc_width_bits) {
   engine_limits lim;
   if (penc_width_bits == 32) return lim;
-  if (penc_width_bits == 8) {
-    lim.chunk_bits = 8;
-    lim.spike_words = 16384;
+  if (penc_width_bits == 8 || penc_width_bits == 16) {
+    lim.chunk_bits = penc_width_bits;
+    lim.spike_words = 4096 * 32 / penc_width_bits;
     return lim;
   }
-  throw bad_input(fmt::format("penc_width_bits {}: the RTL engine is built for 8 and 32 only (docs/rtl.md §2)",
+  throw bad_input(fmt::format("penc_width_bits {}: the RTL engine is built for 8, 16 and 32 only (docs/rtl.md §2)",
                               penc_width_bits));
 }
 

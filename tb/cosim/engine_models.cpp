@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "Vsnn_layer_engine.h"
+#include "Vsnn_layer_engine_c16.h"
 #include "Vsnn_layer_engine_c8.h"
 #include "Vsnn_layer_engine_mut_bit.h"
 #include "Vsnn_layer_engine_mut_timing.h"
@@ -66,6 +67,8 @@ void make_engine_model(engine_ports& ports, sc_core::sc_signal<bool>& clk, const
   }
   if (penc_width_bits == 8)
     bind_model(ports, std::make_unique<Vsnn_layer_engine_c8>(n), clk);
+  else if (penc_width_bits == 16)
+    bind_model(ports, std::make_unique<Vsnn_layer_engine_c16>(n), clk);
   else
     bind_model(ports, std::make_unique<Vsnn_layer_engine>(n), clk);
 }

@@ -73,6 +73,19 @@ TEST_CASE("cosim/timestep_pipelined_random_traces_match") {
   CHECK(r.tlm_cycles == r.rtl_cycles);
 }
 
+// The 16-bit priority-encoder build (Vsnn_layer_engine_c16) on every engine.
+TEST_CASE("cosim/penc_16_random_traces_match") {
+  const char* hw =
+      "pipeline_mode: timestep_pipelined\n"
+      "layer_defaults: {neuron_cores: 2, penc_width_bits: 16, spike_fifo_depth: 2}\n"
+      "layers:\n  conv2: {neuron_cores: 3, weight_memory: {read_latency_cycles: 2}}\n";
+  const auto r = run(hw, 5, 4);
+  report(r);
+  CHECK(r.mismatches == 0);
+  CHECK(r.events_compared > 300);
+  CHECK(r.tlm_cycles == r.rtl_cycles);
+}
+
 TEST_CASE("cosim/mutation_one_cycle_late_departure_is_caught") {
   tb::cosim_options o;
   o.faults.departed_delay = 1;

@@ -32,7 +32,7 @@ struct engine_limits {
 };
 
 // The limits of the Verilated engine build for a priority-encoder width: 32 (the package
-// defaults) or 8 (a second build with 4x the spike words); bad_input for other widths.
+// defaults), 16 or 8 (builds with 2x / 4x the spike words); bad_input for other widths.
 engine_limits engine_build_limits(int penc_width_bits);
 
 // The limits a model needs on a hardware configuration (the maximum over its engines), and

@@ -37,7 +37,6 @@ print(f"{sys.argv[2]},{lut + lr},{ff},{bram},{uram},{dsp},{lr},{sys.argv[3]}", f
 PY
 done <<'CFG'
 # lanes chunk spike_words weight_words acc_words mem_words chan_words max_frame fifo_depth max_rate max_latency
-# rows 1-6: calibration_rtl_xcup.csv (the fit); row 7: validation_rtl_xcup.csv (held out)
 1 8 64 64 64 64 4 64 4 1 2
 2 8 256 256 256 64 4 128 4 2 2
 1 32 1024 1024 1024 256 8 256 8 2 2
@@ -45,4 +44,6 @@ done <<'CFG'
 2 32 1024 2048 1024 256 8 512 16 4 4
 4 32 2048 1024 2048 512 16 256 16 4 4
 2 32 4096 4096 4096 1024 16 1024 16 4 4
+1 32 2 8 8 8 2 16 16 1 1
+1 32 2 2 2 2 2 2 16 1 1
 CFG

@@ -93,6 +93,13 @@ std::string join_strings(const json& a) {
   return s;
 }
 
+// Candidate keys separate layers with '|', which would split a Markdown table cell.
+std::string key_cell(const json& p) {
+  std::string k = p.value("key", "");
+  std::replace(k.begin(), k.end(), '|', '/');
+  return k;
+}
+
 std::string pct(const json& v) { return v.is_number() ? fmt::format("{:.1f}", 100 * v.get<double>()) : "-"; }
 std::string cycles(const json& v) { return v.is_number() ? fmt::format("{:.0f}", v.get<double>()) : "-"; }
 
@@ -203,7 +210,7 @@ std::string codesign_markdown(const json& doc, const std::string& h) {
       const json& p = jb[k];
       md += fmt::format("| {} | {} | {} | {:.6g} | {} | {} | `{}` |\n", std::string(k) == "objective" ? objective : k,
                         p.value("label", p.value("point", "")), pct(p["accuracy_integer"]), p.value("score", 0.0),
-                        cycles(p["latency_cycles"]), pct(p["max_utilisation"]), p.value("key", ""));
+                        cycles(p["latency_cycles"]), pct(p["max_utilisation"]), key_cell(p));
     }
     md += "\n";
   }
@@ -224,7 +231,7 @@ std::string codesign_markdown(const json& doc, const std::string& h) {
     if (n++ < listed)
       md += fmt::format("| {} | {} | {:.6g} | {} | {:.4f} | {} | `{}` |\n", p.value("label", p.value("point", "")),
                       pct(p["accuracy_integer"]), p.value("score", 0.0), cycles(p["latency_cycles"]),
-                        p.value("energy_uj", 0.0), pct(p["max_utilisation"]), p.value("key", ""));
+                        p.value("energy_uj", 0.0), pct(p["max_utilisation"]), key_cell(p));
   if (n > listed) md += fmt::format("\n({} more pairs in codesign.json)\n", n - listed);
   md += "\n";
   return md;

@@ -251,7 +251,8 @@ plot_job codesign_plot(const json& doc) {
       "set terminal pngcairo size 900,560 noenhanced\nset output 'codesign.png'\nset title '{}'\n"
       "set grid\nset key outside right top\nset xlabel 'integer accuracy (%)'\nset ylabel 'mean latency (cycles)'\n"
       "set logscale y\nset offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n"
-      "plot 'codesign.dat' using 1:2 with points pt 7 ps 1.5 lc rgb '#d62728' title 'best hardware', \\\n"
+      "plot 'codesign.dat' using 1:3:(0):($2-$3) with vectors nohead dt 2 lc rgb '#999999' notitle, \\\n"
+      "     '' using 1:2 with points pt 7 ps 1.5 lc rgb '#d62728' title 'best hardware', \\\n"
       "     '' using 1:3 with points pt 6 ps 1.5 lc rgb '#1f77b4' title 'start hardware', \\\n"
       "     '' using 1:2:4 with labels offset 0,1 font ',8' notitle\n",
       j.title);

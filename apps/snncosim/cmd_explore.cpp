@@ -351,8 +351,15 @@ std::string codesign_text(const json& doc) {
     s += fmt::format("  best {:<11}: {} ({:.1f}%, {:.0f} cycles, {:.1f}% util) {}\n", k, p.value("label", ""),
                      100 * p.value("accuracy_integer", 0.0), p.value("latency_cycles", 0.0),
                      100 * p.value("max_utilisation", 0.0), p.value("key", ""));
-  if (doc.contains("rtl_cosim"))
-    s += fmt::format("RTL co-simulation of the jointly best: {}\n", doc["rtl_cosim"].dump());
+  if (doc.contains("rtl_cosim")) {
+    const json& c = doc["rtl_cosim"];
+    s += c.contains("mismatches")
+             ? fmt::format("RTL co-simulation of the jointly best (point {}): {} mismatches over {} events, TLM {} / "
+                           "RTL {} cycles\n",
+                           c.value("point", ""), c["mismatches"].dump(), c.value("events_compared", json()).dump(),
+                           c.value("tlm_cycles", json()).dump(), c.value("rtl_cycles", json()).dump())
+             : fmt::format("RTL co-simulation of the jointly best did not run (exit {})\n", c.value("exit_status", -1));
+  }
   s += fmt::format("wrote {}/codesign.json, codesign.csv, codesign.md{}\n", doc.value("out", ""),
                    doc["plot"].is_null() ? "" : ", codesign.png");
   return s;

@@ -132,6 +132,19 @@ sweep_dir_and_report)
   "$bin" explore --sweep-dir empty 2>err.txt || rc=$?
   [[ $rc == 2 ]] && grep -q "snncosim sweep" err.txt || fail "untrained sweep: exit $rc"
   ;;
+cosim_jointly_best)
+  # The RTL is built for penc 8 or 32, up to 4 lanes, FIFO depth 16 (docs/rtl.md §2).
+  "$bin" -q --json explore "$sweep_yaml" --penc 8,32 --fifo 2,4,16 --max-cores 4 --cosim >cd.json
+  $py - cd.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+c = j["rtl_cosim"]
+assert c["exit_status"] == 0 and c["mismatches"] == 0 and c["events_compared"] > 0, c
+assert c["point"] == j["jointly_best"]["objective"]["point"], c
+assert c["tlm_cycles"] == c["rtl_cycles"], c
+print("cosim ok:", c)
+PY
+  ;;
 *) fail "unknown case $case" ;;
 esac
 echo "ok: $case"

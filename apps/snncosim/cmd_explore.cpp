@@ -137,10 +137,11 @@ std::vector<ex::codesign_pair> read_feasible(const fs::path& csv, const std::str
       if (c == std::string::npos) break;
       s = c + 1;
     }
-    if (f.size() != 5) throw bad_input(fmt::format("{}:{}: expected 5 fields, got {}", csv.string(), line_no, f.size()));
+    if (f.size() != 6) throw bad_input(fmt::format("{}:{}: expected 6 fields, got {}", csv.string(), line_no, f.size()));
     ex::codesign_pair p;
     p.point = point;
     p.key = f[0];
+    p.config = f[5];
     p.accuracy = accuracy;
     try {
       p.score = std::stod(f[1]);
@@ -348,9 +349,9 @@ std::string codesign_text(const json& doc) {
   }
   s += fmt::format("joint Pareto front: {} pairs\n", doc["joint_front"].size());
   for (const auto& [k, p] : doc["jointly_best"].items())
-    s += fmt::format("  best {:<11}: {} ({:.1f}%, {:.0f} cycles, {:.1f}% util) {}\n", k, p.value("label", ""),
+    s += fmt::format("  best {:<11}: {} ({:.1f}%, {:.0f} cycles, {:.1f}% util) {}\n", k, p.value("short_label", ""),
                      100 * p.value("accuracy_integer", 0.0), p.value("latency_cycles", 0.0),
-                     100 * p.value("max_utilisation", 0.0), p.value("key", ""));
+                     100 * p.value("max_utilisation", 0.0), p.value("config", ""));
   if (doc.contains("rtl_cosim")) {
     const json& c = doc["rtl_cosim"];
     s += c.contains("mismatches")

@@ -43,7 +43,8 @@ nlohmann::json scored_json(const explore::scored& s) {
           {"max_utilisation", s.max_utilisation},
           {"fits", s.fits},
           {"score", s.score},
-          {"key", s.cand.key()}};
+          {"key", s.cand.key()},
+          {"config", configuration_words(s.hw)}};
 }
 
 struct child_output {
@@ -73,14 +74,23 @@ std::string self_exe() { return std::filesystem::read_symlink("/proc/self/exe").
 
 // Every feasible candidate scored, for the co-design view's joint Pareto front.
 void write_feasible_csv(const std::filesystem::path& path, const std::vector<explore::scored>& all) {
-  std::string csv = "key,score,mean_latency_cycles,mean_energy_uj,max_utilisation\n";
+  std::string csv = "key,score,mean_latency_cycles,mean_energy_uj,max_utilisation,config\n";
   for (const auto& s : all)
-    csv += fmt::format("{},{},{},{},{}\n", s.cand.key(), s.score, s.eval.mean_latency_cycles, s.eval.mean_energy_uj,
-                       s.max_utilisation);
+    csv += fmt::format("{},{},{},{},{},{}\n", s.cand.key(), s.score, s.eval.mean_latency_cycles, s.eval.mean_energy_uj,
+                       s.max_utilisation, configuration_words(s.hw));
   write_file_atomic(path, csv);
 }
 
 }  // namespace
+
+std::string configuration_words(const sc_models::hardware_config& hw) {
+  std::string s = sc_models::to_string(hw.mode);
+  for (const auto& l : hw.layers)
+    s += fmt::format("; {} c{} p{} w:{} m:{} f{}", l.layer_name, l.neuron_cores, l.penc_width_bits,
+                     sc_models::to_string(l.weight_memory.kind), sc_models::to_string(l.membrane_memory.kind),
+                     l.spike_fifo_depth);
+  return s;
+}
 
 nlohmann::json explore_signature(const explore_args& a) {
   return {{"objective", a.objective}, {"budget", a.budget},     {"seed", a.seed},

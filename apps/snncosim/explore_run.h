@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "snncosim/sc_models/hardware_config.h"
+
 namespace snncosim::cli {
 
 struct explore_args {
@@ -38,6 +40,9 @@ nlohmann::json explore_model(const explore_args& a);
 // mismatches, events_compared, tlm_cycles, rtl_cycles.
 nlohmann::json cosim_configuration(const std::string& model, const std::string& traces, const std::string& hardware,
                                    const std::string& platform, int samples);
+
+// "timestep_pipelined; conv1 c4 p32 w:bram m:bram f16; ..." (no commas: a CSV field).
+std::string configuration_words(const sc_models::hardware_config& hw);
 
 // The human-readable summary of explore_model's JSON.
 std::string explore_text(const nlohmann::json& j);

@@ -67,11 +67,14 @@ std::vector<std::size_t> joint_pareto(const std::vector<codesign_pair>& pairs) {
 namespace {
 
 json pair_json(const codesign_pair& p, const json& rows) {
-  json j = {{"point", p.point},       {"key", p.key},       {"accuracy_integer", p.accuracy},
+  json j = {{"point", p.point},       {"key", p.key},       {"config", p.config},       {"accuracy_integer", p.accuracy},
             {"score", p.score},       {"latency_cycles", p.latency_cycles}, {"energy_uj", p.energy_uj},
             {"max_utilisation", p.max_utilisation}};
   for (const auto& r : rows)
-    if (r.value("id", "") == p.point) j["label"] = r.value("label", "");
+    if (r.value("id", "") == p.point) {
+      j["label"] = r.value("label", "");
+      j["short_label"] = r.value("neuron_model", "") + "/" + r.value("surrogate", "");
+    }
   return j;
 }
 
@@ -93,12 +96,15 @@ std::string join_strings(const json& a) {
   return s;
 }
 
-// Candidate keys separate layers with '|', which would split a Markdown table cell.
+// The configuration in words, else the key (whose '|' would split a Markdown table cell).
 std::string key_cell(const json& p) {
-  std::string k = p.value("key", "");
+  std::string k = p.value("config", "");
+  if (k.empty()) k = p.value("key", "");
   std::replace(k.begin(), k.end(), '|', '/');
   return k;
 }
+
+std::string point_cell(const json& p) { return p.value("short_label", p.value("label", p.value("point", ""))); }
 
 std::string pct(const json& v) { return v.is_number() ? fmt::format("{:.1f}", 100 * v.get<double>()) : "-"; }
 std::string cycles(const json& v) { return v.is_number() ? fmt::format("{:.0f}", v.get<double>()) : "-"; }
@@ -209,7 +215,7 @@ std::string codesign_markdown(const json& doc, const std::string& h) {
       if (!jb.contains(k)) continue;
       const json& p = jb[k];
       md += fmt::format("| {} | {} | {} | {:.6g} | {} | {} | `{}` |\n", std::string(k) == "objective" ? objective : k,
-                        p.value("label", p.value("point", "")), pct(p["accuracy_integer"]), p.value("score", 0.0),
+                        point_cell(p), pct(p["accuracy_integer"]), p.value("score", 0.0),
                         cycles(p["latency_cycles"]), pct(p["max_utilisation"]), key_cell(p));
     }
     md += "\n";
@@ -224,15 +230,26 @@ std::string codesign_markdown(const json& doc, const std::string& h) {
   md += fmt::format("{}# Joint Pareto front (accuracy up, {} down, max utilisation down): {} pairs\n\n", h, objective,
                     doc["joint_front"].size());
   md += "| point | int acc % | objective | latency cycles | energy uJ | max util % | configuration |\n|---|---|---|---|---|---|---|\n";
-  // The whole front is in codesign.json; a report lists its head.
+  // The whole front is in codesign.json (configurations with equal numbers, e.g. differing
+  // only in a FIFO depth that never fills, are all there); a report lists the distinct
+  // numbers, the first configuration of each.
   constexpr std::size_t listed = 30;
-  std::size_t n = 0;
-  for (const auto& p : doc["joint_front"])
-    if (n++ < listed)
-      md += fmt::format("| {} | {} | {:.6g} | {} | {:.4f} | {} | `{}` |\n", p.value("label", p.value("point", "")),
-                      pct(p["accuracy_integer"]), p.value("score", 0.0), cycles(p["latency_cycles"]),
-                        p.value("energy_uj", 0.0), pct(p["max_utilisation"]), key_cell(p));
-  if (n > listed) md += fmt::format("\n({} more pairs in codesign.json)\n", n - listed);
+  std::size_t distinct = 0;
+  const json& front = doc["joint_front"];
+  for (std::size_t i = 0; i < front.size();) {
+    const json& p = front[i];
+    std::size_t same = i + 1;
+    while (same < front.size() && front[same].value("point", "") == p.value("point", "") &&
+           front[same]["score"] == p["score"] && front[same]["max_utilisation"] == p["max_utilisation"])
+      ++same;
+    if (distinct++ < listed)
+      md += fmt::format("| {} | {} | {:.6g} | {} | {:.4f} | {} | `{}`{} |\n", point_cell(p), pct(p["accuracy_integer"]),
+                        p.value("score", 0.0), cycles(p["latency_cycles"]), p.value("energy_uj", 0.0),
+                        pct(p["max_utilisation"]), key_cell(p),
+                        same - i > 1 ? fmt::format(" (+{} equal)", same - i - 1) : std::string());
+    i = same;
+  }
+  if (distinct > listed) md += fmt::format("\n({} more in codesign.json)\n", distinct - listed);
   md += "\n";
   return md;
 }

@@ -61,10 +61,10 @@ TEST_CASE("codesign/joint_front_equals_brute_force") {
 
 TEST_CASE("codesign/jointly_best_are_the_extremes") {
   // acc, score, util: A is most accurate, B fastest, C smallest, D dominated by B.
-  const std::vector<ex::codesign_pair> pairs = {{"a", "A", 0.9, 300, 300, 1, 0.5},
-                                                {"b", "B", 0.7, 100, 100, 1, 0.4},
-                                                {"c", "C", 0.6, 500, 500, 1, 0.1},
-                                                {"b", "D", 0.7, 100, 100, 1, 0.45}};
+  const std::vector<ex::codesign_pair> pairs = {{"a", "A", "", 0.9, 300, 300, 1, 0.5},
+                                                {"b", "B", "", 0.7, 100, 100, 1, 0.4},
+                                                {"c", "C", "", 0.6, 500, 500, 1, 0.1},
+                                                {"b", "D", "", 0.7, 100, 100, 1, 0.45}};
   const auto doc = ex::codesign_document({{"objective", "latency"}}, nlohmann::json::array(), pairs);
   CHECK(doc["joint_front"].size() == 3);
   CHECK(doc["jointly_best"]["accuracy"]["key"] == "A");

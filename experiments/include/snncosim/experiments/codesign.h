@@ -17,6 +17,7 @@ namespace snncosim::experiments {
 struct codesign_pair {
   std::string point;  // point id
   std::string key;    // configuration key (explore's candidate key)
+  std::string config;  // the configuration in words (mode; per layer cores, penc, memories, FIFO)
   double accuracy = 0;  // integer accuracy of the point, maximised
   double score = 0;     // objective value (latency cycles, sample period or energy), minimised
   double latency_cycles = 0;

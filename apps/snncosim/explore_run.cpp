@@ -93,7 +93,8 @@ std::string configuration_words(const sc_models::hardware_config& hw) {
 }
 
 nlohmann::json explore_signature(const explore_args& a) {
-  return {{"objective", a.objective}, {"budget", a.budget},     {"seed", a.seed},
+  // format: the files of an explore folder (2: feasible.csv has the configuration in words).
+  return {{"format", 2}, {"objective", a.objective}, {"budget", a.budget},     {"seed", a.seed},
           {"top_k", a.no_confirm ? 0 : a.top_k},                {"samples", a.samples},
           {"iterations", a.iterations}, {"steps", a.steps},     {"exhaustive_limit", a.exhaustive_limit},
           {"penc", a.penc},             {"fifo", a.fifo},       {"max_cores", a.max_cores},

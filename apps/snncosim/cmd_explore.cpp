@@ -386,11 +386,14 @@ void run(const explore_command& cmd, const global_options& global) {
                                               : fs::path(root["output_dir"].as<std::string>()) / root["name"].as<std::string>();
     if (!ex::sweep_axes(doc).empty()) {
       codesign = true;
-      // `sweep` skips finished points, so this trains only what is missing.
+      // Done when every point of the experiment's grid (its config hash, as `sweep` names
+      // the folders) has metrics.json; else `sweep`, which skips finished points, trains
+      // the missing ones and rewrites sweep.json.
       bool all_done = fs::exists(dir / "sweep.json");
-      if (all_done) {
-        const json sw = json::parse(read_file(dir / "sweep.json"), nullptr, false);
-        all_done = !sw.is_discarded() && ex::load_results(dir).size() == sw.value("points", json::array()).size();
+      for (const auto& p : ex::expand_grid(ex::sweep_axes(doc))) {
+        if (!all_done) break;
+        const config::document pd = config::load(cmd.input, p.overrides, "experiment");
+        all_done = fs::exists(dir / "points" / ex::point_hash(pd.root()) / "metrics.json");
       }
       if (!all_done) run_stage_child("sweep", cmd.input, dir);
       j = run_codesign(cmd, dir, "run `snncosim sweep " + cmd.input + "` first");

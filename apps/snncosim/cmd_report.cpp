@@ -55,6 +55,7 @@ std::string explore_section(const fs::path& dir, const fs::path& out, const std:
     const fs::path e = fs::exists(dir / "explore" / "points" / r.id) ? dir / "explore" / "points" / r.id : dir / "explore";
     if (!fs::exists(e / "explore.json")) continue;
     const std::string label = r.label.empty() ? r.id : r.label;
+    plots += fmt::format("Point {} ({}/{}):\n\n", r.id, r.neuron_model, r.surrogate);
     for (const char* kind : {"pareto", "balance"}) {
       const fs::path png = e / (std::string(kind) + ".png");
       if (!fs::exists(png)) continue;

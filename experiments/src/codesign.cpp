@@ -209,7 +209,7 @@ std::string codesign_markdown(const json& doc, const std::string& h) {
   md += "\n";
   const json& jb = doc["jointly_best"];
   if (!jb.empty()) {
-    md += fmt::format("{}# Jointly best (hyperparameters, hardware) under the budget\n\n", h);
+    md += fmt::format("{} Jointly best (hyperparameters, hardware) under the budget\n\n", h);
     md += "| best in | point | int acc % | objective | latency cycles | max util % | configuration |\n|---|---|---|---|---|---|---|\n";
     for (const char* k : {"accuracy", "objective", "utilisation"}) {
       if (!jb.contains(k)) continue;
@@ -227,7 +227,7 @@ std::string codesign_markdown(const json& doc, const std::string& h) {
                             c["mismatches"].dump(), c.value("events_compared", json()).dump())
               : fmt::format("RTL co-simulation of the jointly best did not run (exit {}).\n\n", c.value("exit_status", -1));
   }
-  md += fmt::format("{}# Joint Pareto front (accuracy up, {} down, max utilisation down): {} pairs\n\n", h, objective,
+  md += fmt::format("{} Joint Pareto front (accuracy up, {} down, max utilisation down): {} pairs\n\n", h, objective,
                     doc["joint_front"].size());
   md += "| point | int acc % | objective | latency cycles | energy uJ | max util % | configuration |\n|---|---|---|---|---|---|---|\n";
   // The whole front is in codesign.json (configurations with equal numbers, e.g. differing

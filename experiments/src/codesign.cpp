@@ -214,7 +214,7 @@ std::string codesign_markdown(const json& doc, const std::string& h) {
     for (const char* k : {"accuracy", "objective", "utilisation"}) {
       if (!jb.contains(k)) continue;
       const json& p = jb[k];
-      md += fmt::format("| {} | {} | {} | {:.6g} | {} | {} | `{}` |\n", std::string(k) == "objective" ? objective : k,
+      md += fmt::format("| {} | {} | {} | {:.6g} | {} | {} | {} |\n", std::string(k) == "objective" ? objective : k,
                         point_cell(p), pct(p["accuracy_integer"]), p.value("score", 0.0),
                         cycles(p["latency_cycles"]), pct(p["max_utilisation"]), key_cell(p));
     }
@@ -243,7 +243,7 @@ std::string codesign_markdown(const json& doc, const std::string& h) {
            front[same]["score"] == p["score"] && front[same]["max_utilisation"] == p["max_utilisation"])
       ++same;
     if (distinct++ < listed)
-      md += fmt::format("| {} | {} | {:.6g} | {} | {:.4f} | {} | `{}`{} |\n", point_cell(p), pct(p["accuracy_integer"]),
+      md += fmt::format("| {} | {} | {:.6g} | {} | {:.4f} | {} | {}{} |\n", point_cell(p), pct(p["accuracy_integer"]),
                         p.value("score", 0.0), cycles(p["latency_cycles"]), p.value("energy_uj", 0.0),
                         pct(p["max_utilisation"]), key_cell(p),
                         same - i > 1 ? fmt::format(" (+{} equal)", same - i - 1) : std::string());

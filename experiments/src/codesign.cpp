@@ -188,7 +188,7 @@ std::string codesign_csv(const json& doc) {
 std::string codesign_markdown(const json& doc, const std::string& h) {
   const std::string objective = doc.value("objective", "latency");
   std::string md = fmt::format("{} Co-design: best hardware per training point\n\n", h);
-  md += fmt::format("Objective `{}` on {}, budget `{}`; {} feasible (point, configuration) pairs. Start: the "
+  md += fmt::format("Objective {} on {}, budget {}; {} feasible (point, configuration) pairs. Start: the "
                     "experiment's hardware YAML. TLM: the best configuration re-simulated by the TLM.\n\n",
                     objective, doc.value("platform", "?"), doc.value("budget", "").empty() ? "platform" : doc.value("budget", ""),
                     doc.value("pairs", 0));

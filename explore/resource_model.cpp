@@ -210,9 +210,10 @@ resources estimate_rtl_engine(const rtl_engine_params& p) {
 }
 
 bool rtl_synthesis_bounded(const rtl_engine_params& p) {
-  // the calibration range: one synthesis took at most 160 s of CPU there
-  return p.lanes <= 4 && p.chunk <= 32 && p.max_frame <= 1024 && p.spike_words <= 4096 && p.weight_words <= 4096 &&
-         p.acc_words <= 4096 && p.mem_words <= 4096 && p.chan_words <= 16 && p.fifo_depth <= 16 && p.max_rate <= 4 &&
+  // up to the package's sizes (rtl/layer_engine/snn_engine_pkg.sv), where the calibration and
+  // the check at the package took at most 160 s of Yosys CPU
+  return p.lanes <= 4 && p.chunk <= 32 && p.max_frame <= 2048 && p.spike_words <= 16384 && p.weight_words <= 16384 &&
+         p.acc_words <= 16384 && p.mem_words <= 16384 && p.chan_words <= 64 && p.fifo_depth <= 16 && p.max_rate <= 4 &&
          p.max_latency <= 4;
 }
 

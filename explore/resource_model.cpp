@@ -168,12 +168,19 @@ struct rtl_coefficients {
   double ff0, ff_lat, ff_lat_lane, ff_fifo;                 // 1, MaxLatency, MaxLatency * Lanes, FifoDepth
 };
 const rtl_coefficients& rtl_calibrated() {
-  static const rtl_coefficients k{7340.7, 3396.4, 18.7, 888.1, 127.4, 404.8, 325.2, 99.4, 12.0};
+  static const rtl_coefficients k{7618.3, 3335.7, 17.8, 743.9, 167.2, 404.8, 325.2, 99.4, 12.0};
   return k;
 }
 // Synchronous-read RAMs (snn_ram_1r1w) of up to this many bits become LUT RAM in Yosys 0.23,
 // larger ones block RAM (calibration set).
 constexpr long rtl_lutram_max_bits = 2048;
+
+// LUTs of a LUT RAM with one write and one read port as Yosys 0.23 maps the RTL's memories:
+// RAM32M16 (32 x 14 bits) up to 32 words, else RAM64M8 (64 x 7 bits), 8 LUTs each.
+double rtl_lutram_luts(long depth, long width) {
+  if (depth <= 32) return 8.0 * static_cast<double>(ceil_div(width, 14));
+  return 8.0 * static_cast<double>(ceil_div(depth, 64) * ceil_div(width, 7));
+}
 
 int address_bits(long words) {
   int b = 1;
@@ -186,7 +193,7 @@ resources estimate_rtl_engine(const rtl_engine_params& p) {
   resources r;
   auto sync_ram = [&](long depth, long width, int copies) {
     if (depth * width <= rtl_lutram_max_bits)
-      r.lut += copies * lutram_luts(depth, width);
+      r.lut += copies * rtl_lutram_luts(depth, width);
     else
       r.bram36 += copies * bram36_tiles(depth, width);
   };
@@ -195,7 +202,7 @@ resources estimate_rtl_engine(const rtl_engine_params& p) {
   sync_ram(p.acc_words, 32, p.lanes);
   sync_ram(p.mem_words, 32, p.lanes);
   // asynchronous reads: the two address lists and each lane's gains and biases
-  r.lut += lutram_luts(2L * p.max_frame, 16) + 2.0 * p.lanes * lutram_luts(p.chan_words, 32);
+  r.lut += rtl_lutram_luts(2L * p.max_frame, 16) + 2.0 * p.lanes * rtl_lutram_luts(p.chan_words, 32);
   const rtl_coefficients& k = rtl_calibrated();
   // MaxLatency: the run-time-selected taps of every RAM pipeline and delay line
   r.lut += k.lut0 + k.lut_lane * p.lanes + k.lut_chunk * p.chunk + k.lut_lat * p.max_latency +

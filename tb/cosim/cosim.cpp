@@ -10,6 +10,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "Vsnn_accelerator3.h"
 #include "Vsnn_accelerator3_c8.h"
@@ -239,7 +240,7 @@ struct rtl_cosim : sc_core::sc_module {
   const std::vector<sc_models::sample_input>& m_samples;
   const cosim_options& m_opt;
   sc_models::event_log& m_log;
-  const bool m_whole;
+  bool m_whole = false;
   engine_limits m_top_limits;  // whole mode: the one ChunkW of the top build
   std::vector<std::size_t> m_spike_marks{0}, m_wb_marks{0};  // event log size after each sample
   cosim_result result;
@@ -250,26 +251,23 @@ struct rtl_cosim : sc_core::sc_module {
   rtl_cosim(const sc_core::sc_module_name& n, sc_models::accelerator& acc, const numerics::quant_model& model,
             const sc_models::hardware_config& hw, const std::vector<sc_models::sample_input>& samples,
             const cosim_options& opt, sc_models::event_log& log)
-      : sc_core::sc_module(n), m_acc(acc), m_model(model), m_hw(hw), m_samples(samples), m_opt(opt), m_log(log),
-        m_whole(opt.mode == cosim_mode::whole) {
+      : sc_core::sc_module(n), m_acc(acc), m_model(model), m_hw(hw), m_samples(samples), m_opt(opt), m_log(log) {
     half = sc_core::sc_time(500.0 / hw.clock_mhz, sc_core::SC_NS);
     n_eng = acc.engines().size();
     int max_steps = 1;
     for (const auto& smp : samples) max_steps = std::max(max_steps, smp.num_steps);
+    m_whole = opt.mode != cosim_mode::engine;
     if (m_whole) {
-      if (n_eng != top_engines)
-        throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top is built for {} engines, the model "
-                                    "has {} neuron layers (use --mode engine)",
-                                    top_engines, n_eng));
-      m_top_limits = engine_build_limits(acc.engines()[0]->hw().penc_width_bits);
-      // bad_input before anything runs: every layer and link must fit the top build
-      for (std::size_t e = 0; e < n_eng; ++e) {
-        const auto& eng = *acc.engines()[e];
-        (void)make_engine_image(model.layers[layer_index(e)], eng.geometry(), eng.hw(), max_steps, m_top_limits);
-        if (e + 1 < n_eng)
-          (void)make_link_image(model, layer_index(e), layer_index(e + 1), acc.engines()[e + 1]->geometry(),
-                                acc.engines()[e + 1]->input.slots(), true, max_steps, m_top_limits);
+      try {
+        check_top_fits(max_steps);
+      } catch (const bad_input& e) {
+        if (opt.mode == cosim_mode::whole) throw;
+        spdlog::warn("cosim: {}; running the engines one by one with the TLM's handshakes (--mode engine)", e.what());
+        m_whole = false;
       }
+    }
+    result.mode = m_whole ? cosim_mode::whole : cosim_mode::engine;
+    if (m_whole) {
       top = std::make_unique<top_ports>();
       top->bind(clk, m_top_limits.chunk_bits);
     } else {
@@ -286,6 +284,28 @@ struct rtl_cosim : sc_core::sc_module {
     SC_THREAD(clock_gen);
     SC_THREAD(drive);
     m_t0 = clock_type::now();
+  }
+
+  // bad_input before anything runs: the accelerator top holds every layer and link.
+  void check_top_fits(int max_steps) {
+    if (n_eng != top_engines)
+      throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top is built for {} engines, the model has {} "
+                                  "neuron layers (use --mode engine)",
+                                  top_engines, n_eng));
+    const int penc = m_acc.engines()[0]->hw().penc_width_bits;
+    for (const auto& eng : m_acc.engines())
+      if (eng->hw().penc_width_bits != penc)
+        throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top has one encoder width, the hardware "
+                                    "mixes {} and {} bits (use --mode engine)",
+                                    penc, eng->hw().penc_width_bits));
+    m_top_limits = engine_build_limits(penc);
+    for (std::size_t e = 0; e < n_eng; ++e) {
+      const auto& eng = *m_acc.engines()[e];
+      (void)make_engine_image(m_model.layers[layer_index(e)], eng.geometry(), eng.hw(), max_steps, m_top_limits);
+      if (e + 1 < n_eng)
+        (void)make_link_image(m_model, layer_index(e), layer_index(e + 1), m_acc.engines()[e + 1]->geometry(),
+                              m_acc.engines()[e + 1]->input.slots(), true, max_steps, m_top_limits);
+    }
   }
 
   void on_sample(std::size_t index) {
@@ -718,12 +738,20 @@ struct rtl_cosim : sc_core::sc_module {
 }  // namespace
 
 cosim_mode parse_cosim_mode(const std::string& s) {
+  if (s == "auto") return cosim_mode::automatic;
   if (s == "whole") return cosim_mode::whole;
   if (s == "engine") return cosim_mode::engine;
-  throw bad_input(fmt::format("cosim: --mode '{}': expected whole or engine", s));
+  throw bad_input(fmt::format("cosim: --mode '{}': expected auto, whole or engine", s));
 }
 
-const char* to_string(cosim_mode m) { return m == cosim_mode::whole ? "whole" : "engine"; }
+const char* to_string(cosim_mode m) {
+  switch (m) {
+    case cosim_mode::automatic: return "auto";
+    case cosim_mode::whole: return "whole";
+    case cosim_mode::engine: return "engine";
+  }
+  return "?";
+}
 
 cosim_result run_cosim(const numerics::quant_model& model, const sc_models::hardware_config& hw,
                        const std::vector<sc_models::sample_input>& samples, const cosim_options& options) {

@@ -60,6 +60,7 @@ tb::cosim_options engine_mode() {
 // Whole mode: every cycle of every engine compares both handshakes, and the output stream
 // carries spikes.
 void check_whole(const tb::cosim_result& r) {
+  CHECK(r.mode == tb::cosim_mode::whole);
   CHECK(r.mismatches == 0);
   CHECK(r.events_compared > 500);
   CHECK(r.tlm_cycles == r.rtl_cycles);
@@ -190,7 +191,16 @@ TEST_CASE("cosim/whole_mode_rejects_models_the_top_cannot_hold") {
   const std::vector<sample_input> in{{testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * 2), 0.2), 2}};
   tb::cosim_options o;
   o.progress = false;
+  o.mode = tb::cosim_mode::whole;
   CHECK_THROWS_AS(tb::run_cosim(m, mixed, in, o), snncosim::bad_input);
+}
+
+TEST_CASE("cosim/auto_mode_falls_back_to_engine_mode") {
+  const auto r = run(pipelined_hw, 2, 2);  // mixed encoder widths
+  report(r);
+  CHECK(r.mode == tb::cosim_mode::engine);
+  CHECK(r.mismatches == 0);
+  CHECK(r.handshake_cycles_compared == 0);
 }
 
 TEST_CASE("cosim/whole_mode_rejects_two_neuron_layers") {
@@ -203,6 +213,7 @@ TEST_CASE("cosim/whole_mode_rejects_two_neuron_layers") {
   const std::vector<sample_input> in{{testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * 2), 0.2), 2}};
   tb::cosim_options o;
   o.progress = false;
+  o.mode = tb::cosim_mode::whole;
   try {
     (void)tb::run_cosim(m, hw, in, o);
     FAIL("no bad_input");

@@ -41,14 +41,16 @@ struct cosim_faults {
   std::int32_t membrane_xor = 0;     // XORed into every RTL membrane write-back value
 };
 
-enum class cosim_mode { whole, engine };
-// "whole" or "engine"; bad_input otherwise.
+// automatic: whole when the top holds the model and hardware, else engine with a logged
+// warning saying why.
+enum class cosim_mode { automatic, whole, engine };
+// "auto", "whole" or "engine"; bad_input otherwise.
 cosim_mode parse_cosim_mode(const std::string& s);
 const char* to_string(cosim_mode m);
 
 struct cosim_options {
-  // whole: the RTL accelerator top, which has 3 engines: other models are bad_input
-  cosim_mode mode = cosim_mode::whole;
+  // whole: the RTL accelerator top (3 engines, one encoder width): other models are bad_input
+  cosim_mode mode = cosim_mode::automatic;
   std::string vcd_path;        // on a divergence: a VCD of the engine ports around it
   std::uint64_t vcd_window = 64;  // cycles before and after the divergence
   bool progress = true;
@@ -56,6 +58,7 @@ struct cosim_options {
 };
 
 struct cosim_result {
+  cosim_mode mode = cosim_mode::whole;  // the mode that ran (never automatic)
   std::uint64_t mismatches = 0;
   std::uint64_t events_compared = 0;
   std::uint64_t tlm_cycles = 0;  // sum of the samples' latencies

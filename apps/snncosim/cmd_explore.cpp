@@ -1,315 +1,476 @@
-// `snncosim explore`: searches hardware configurations for a trained model's traces on a
-// platform (docs/explore.md): fast evaluator + resource model, greedy balancing, then
-// exhaustive or simulated annealing; Pareto front; the top-k confirmed by the TLM in child
-// processes (`snncosim simulate`, one SystemC elaboration each).
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
+// `snncosim explore`: searches hardware configurations for trained models on a platform
+// (docs/explore.md). Three inputs:
+//   --model/--traces/--hardware    one model, directly;
+//   EXPERIMENT.yaml (no sweep:)    the experiment's run folder (trained by `snncosim run`
+//                                  first when it is missing), its hardware as the start;
+//   SWEEP.yaml or --sweep-dir DIR  the co-design view: the same search for every trained
+//                                  point of the sweep, resumable per point, codesign.*.
 #include <iostream>
 #include <memory>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include "command.h"
-#include "explore_inputs.h"
-#include "explore_plots.h"
+#include "explore_run.h"
 #include "snncosim/common/atomic_file.h"
+#include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
 #include "snncosim/common/progress.h"
-#include "snncosim/explore/hardware_yaml.h"
-#include "snncosim/explore/search.h"
+#include "snncosim/experiments/child_process.h"
+#include "snncosim/experiments/codesign.h"
+#include "snncosim/experiments/point_hash.h"
+#include "snncosim/experiments/results.h"
+#include "snncosim/experiments/sweep_grid.h"
 
 namespace snncosim::cli {
 
+namespace fs = std::filesystem;
+using nlohmann::json;
+namespace ex = experiments;
+
 namespace {
 
-struct explore_args {
-  std::string model, traces, hardware, platform, objective = "latency", budget, out, state;
-  std::vector<std::string> sets;
-  std::uint64_t seed = 1;
-  int top_k = 3, samples = 0, iterations = 3000, steps = 0;
-  double exhaustive_limit = 20000;
-  bool no_confirm = false;
-  bool cosim = false;
-  std::vector<int> penc, fifo;
-  int max_cores = 0;
+struct explore_command {
+  explore_args args;
+  std::string input;      // experiment YAML (positional)
+  std::string sweep_dir;  // --sweep-dir
+  std::string results;    // --results: run or sweep folder instead of <output_dir>/<name>
+  bool top_k_given = false;
 };
 
-nlohmann::json scored_json(const explore::scored& s) {
-  nlohmann::json layers = nlohmann::json::array();
-  for (const auto& l : s.hw.layers)
-    layers.push_back({{"layer", l.layer_name},
-                      {"neuron_cores", l.neuron_cores},
-                      {"penc_width_bits", l.penc_width_bits},
-                      {"weight_memory", sc_models::to_string(l.weight_memory.kind)},
-                      {"membrane_memory", sc_models::to_string(l.membrane_memory.kind)},
-                      {"spike_fifo_depth", l.spike_fifo_depth}});
-  return {{"pipeline_mode", sc_models::to_string(s.hw.mode)},
-          {"layers", layers},
-          {"mean_latency_cycles", s.eval.mean_latency_cycles},
-          {"mean_latency_us", s.eval.latency_us},
-          {"samples_per_s", s.eval.samples_per_s},
-          {"mean_energy_uj", s.eval.mean_energy_uj},
-          {"resources", {{"lut", s.used.lut}, {"ff", s.used.ff}, {"bram36", s.used.bram36}, {"uram", s.used.uram},
-                         {"dsp", s.used.dsp}}},
-          {"max_utilisation", s.max_utilisation},
-          {"fits", s.fits},
-          {"key", s.cand.key()}};
+// Runs `snncosim <verb> EXPERIMENT --out DIR` (run or sweep) in a child process; its bad
+// input (exit 2, e.g. missing data) becomes ours with the child's one-line message.
+void run_stage_child(const std::string& verb, const std::string& experiment, const fs::path& dir) {
+  spdlog::info("explore: {} is not trained yet; running `snncosim {} {} --out {}` first", dir.string(), verb,
+               experiment, dir.string());
+  const fs::path log = fs::temp_directory_path() / fmt::format("snncosim_explore_{}_{}.log", verb, ::getpid());
+  const ex::child_exit e =
+      ex::run_child({ex::self_executable().string(), "-q", verb, experiment, "--out", dir.string()}, "/dev/null", log);
+  std::string msg = ex::last_error_line(log);
+  fs::remove(log);
+  if (e.ok()) return;
+  if (msg.empty()) msg = e.signal ? fmt::format("killed by signal {}", e.signal) : fmt::format("exit {}", e.exit_code);
+  if (e.exit_code == exit_bad_input) throw bad_input(msg);
+  throw std::runtime_error(fmt::format("snncosim {} {} failed: {}", verb, experiment, msg));
 }
 
-struct child_output {
-  int status = -1;
-  std::string out;
-};
-
-child_output run_child(const std::string& cmd) {
-  child_output r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+bool run_folder_done(const fs::path& dir, const std::string& hash) {
+  const fs::path h = dir / "config.hash";
+  return fs::exists(h) && read_file(h) == hash + "\n" && fs::exists(dir / "metrics.json") &&
+         fs::exists(dir / "model.h5") && fs::exists(dir / "traces.h5");
 }
 
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
+// A document of the run's resolved configuration as a stand-alone file (hardware, platform),
+// for runs that were not simulated and so have no hardware.yaml / platform.yaml.
+fs::path standalone_file(const fs::path& run_dir, const std::string& kind, const fs::path& out_dir) {
+  const fs::path given = run_dir / (kind + ".yaml");
+  if (fs::exists(given)) return given;
+  const fs::path cfg = run_dir / "config.resolved.yaml";
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(cfg.string());
+  } catch (const YAML::Exception& e) {
+    throw bad_input(fmt::format("{}:{}: {}", cfg.string(), e.mark.line + 1, e.msg));
+  }
+  if (!root[kind] || !root[kind].IsMap())
+    throw bad_input(fmt::format("{}: the experiment has no `{}:` section; give --{}", cfg.string(), kind, kind));
+  YAML::Node doc = YAML::Clone(root[kind]);
+  if (!doc["schema"]) doc["schema"] = fmt::format("snncosim.{}/{}", kind, config::schema_version(kind));
+  YAML::Emitter em;
+  em << doc;
+  const fs::path out = out_dir / ("start_" + kind + ".yaml");
+  fs::create_directories(out_dir);
+  write_file_atomic(out, std::string(em.c_str()) + "\n");
+  return out;
 }
 
-void run_explore(const explore_args& a, const global_options& global) {
-  if (a.top_k < 0) throw bad_input(fmt::format("--top-k must be >= 0, got {}", a.top_k));
-  if (a.iterations < 1) throw bad_input(fmt::format("--iterations must be >= 1, got {}", a.iterations));
-  const auto in = load_explore_inputs(a.model, a.hardware, a.platform, a.sets);
-  const explore::workload w = load_workload(in->model, a.traces, a.samples);
-  int max_steps = 1;
-  for (const auto& s : w.samples) max_steps = std::max(max_steps, s.steps);
+// Model, traces, start hardware and platform of a finished run folder.
+explore_args args_for_run(const explore_args& base, const fs::path& run_dir, const fs::path& out_dir) {
+  explore_args a = base;
+  a.model = (run_dir / "model.h5").string();
+  a.traces = (run_dir / "traces.h5").string();
+  a.hardware = standalone_file(run_dir, "hardware", out_dir).string();
+  if (a.platform.empty()) a.platform = standalone_file(run_dir, "platform", out_dir).string();
+  a.out = out_dir.string();
+  const fs::path hash = run_dir / "config.hash";
+  a.identity = fs::exists(hash) ? read_file(hash) : std::string{};
+  return a;
+}
 
-  explore::search_options opt;
-  opt.goal = explore::parse_objective(a.objective);
-  opt.seed = a.seed;
-  opt.iterations = a.iterations;
-  opt.exhaustive_limit = a.exhaustive_limit;
-  opt.steps = a.steps > 0 ? a.steps : max_steps;
-  std::filesystem::path out_dir = a.out;
-  if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
-  opt.state_path = !a.state.empty() ? a.state : (out_dir.empty() ? std::string{} : (out_dir / "state.json").string());
-  const explore::budget limit = explore::parse_budget(a.budget, in->platform);
-  explore::search_space space = explore::default_space(w.engines, in->platform);
-  // Restrictions, e.g. to what the RTL is built for (docs/rtl.md §2: penc 8 or 32, 4 lanes, FIFO 16).
-  for (const int v : a.penc)
-    if (v < 1) throw bad_input(fmt::format("--penc: {} is not a positive width", v));
-  for (const int v : a.fifo)
-    if (v < 1) throw bad_input(fmt::format("--fifo: {} is not a positive depth", v));
-  if (a.max_cores < 0) throw bad_input(fmt::format("--max-cores must be >= 0, got {}", a.max_cores));
-  if (!a.penc.empty()) space.penc = a.penc;
-  if (!a.fifo.empty()) space.fifo = a.fifo;
-  if (a.max_cores > 0)
-    for (auto& c : space.cores) {
-      std::erase_if(c, [&](int n) { return n > a.max_cores; });
-      if (c.empty()) c.push_back(1);
+json yaml_to_json(const YAML::Node& n) {
+  if (n.IsMap()) {
+    json j = json::object();
+    for (const auto& kv : n) j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+    return j;
+  }
+  if (n.IsSequence()) {
+    json j = json::array();
+    for (const auto& v : n) j.push_back(yaml_to_json(v));
+    return j;
+  }
+  if (!n.IsScalar()) return nullptr;
+  try {
+    return n.as<double>();
+  } catch (const YAML::Exception&) {
+    return n.as<std::string>();
+  }
+}
+
+std::vector<ex::codesign_pair> read_feasible(const fs::path& csv, const std::string& point, double accuracy) {
+  std::vector<ex::codesign_pair> out;
+  const std::string text = read_file(csv);
+  std::size_t pos = text.find('\n');  // header
+  std::size_t line_no = 1;
+  while (pos != std::string::npos && pos + 1 < text.size()) {
+    const std::size_t end = text.find('\n', pos + 1);
+    const std::string line = text.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+    pos = end;
+    ++line_no;
+    std::vector<std::string> f;
+    std::size_t s = 0;
+    for (std::size_t c = line.find(','); ; c = line.find(',', s)) {
+      f.push_back(line.substr(s, c == std::string::npos ? std::string::npos : c - s));
+      if (c == std::string::npos) break;
+      s = c + 1;
     }
+    if (f.size() != 6) throw bad_input(fmt::format("{}:{}: expected 6 fields, got {}", csv.string(), line_no, f.size()));
+    ex::codesign_pair p;
+    p.point = point;
+    p.key = f[0];
+    p.config = f[5];
+    p.accuracy = accuracy;
+    try {
+      p.score = std::stod(f[1]);
+      p.latency_cycles = std::stod(f[2]);
+      p.energy_uj = std::stod(f[3]);
+      p.max_utilisation = std::stod(f[4]);
+    } catch (const std::exception&) {
+      throw bad_input(fmt::format("{}:{}: not a number", csv.string(), line_no));
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
 
-  std::unique_ptr<progress_bar> bar;
-  std::size_t bar_done = 0;
-  opt.progress = [&](std::size_t done, std::size_t total) {
-    if (!bar) bar = std::make_unique<progress_bar>("explore", total, "configs");
-    if (done > bar_done) bar->advance(done - bar_done);
-    bar_done = done;
+json layer_values(const json& best, const char* key) {
+  json a = json::array();
+  for (const auto& l : best["layers"]) a.push_back(l[key]);
+  return a;
+}
+
+json codesign_row(std::size_t index, const ex::point_record& rec, const fs::path& run_dir, const fs::path& out_dir,
+                  const json& e, bool reused) {
+  const json& b = e["best"];
+  const json& cap = e["platform_resources"];
+  const auto frac = [&](const char* r) {
+    const double c = cap.value(r, 0.0);
+    return c > 0 ? b["resources"].value(r, 0.0) / c : 0.0;
   };
-  explore::searcher search(w, in->hw, in->platform, space, limit, opt);
-  explore::search_result res = search.run();
-  if (bar) bar->finish();
-  if (res.ranked.empty()) {
-    const auto& c = res.closest_infeasible;
-    throw bad_input(fmt::format(
-        "--budget '{}': no configuration fits on {} ({} candidates tried); the smallest needs LUT {:.0f}, FF {:.0f}, "
-        "BRAM36 {:.1f}, URAM {:.0f}, DSP {:.0f} ({})",
-        a.budget, in->platform.name, res.evaluated + res.resumed, c.used.lut, c.used.ff, c.used.bram36, c.used.uram,
-        c.used.dsp, c.why_not));
+  json surrogate_params = json::object();
+  try {
+    const YAML::Node root = YAML::LoadFile((run_dir / "config.resolved.yaml").string());
+    const YAML::Node p = root["network"]["neuron"]["surrogate"]["params"];
+    if (p) surrogate_params = yaml_to_json(p);
+  } catch (const YAML::Exception&) {
   }
-  const double configs_per_min = res.seconds > 0 ? static_cast<double>(res.evaluated) / res.seconds * 60.0 : 0;
-  spdlog::info("explore: {} ({} scored, {} resumed) in {:.1f} s, {:.0f} configurations/min", res.method, res.evaluated,
-               res.resumed, res.seconds, configs_per_min);
-
-  // Confirmation of the top-k by the full TLM, one child process each.
-  nlohmann::json confirmed = nlohmann::json::array();
-  nlohmann::json& done = search.extra_state()["confirmed"];
-  if (!done.is_object()) done = nlohmann::json::object();
-  const std::size_t k = std::min(static_cast<std::size_t>(a.top_k), res.ranked.size());
-  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  const std::filesystem::path yaml_dir =
-      out_dir.empty() ? std::filesystem::temp_directory_path() / fmt::format("snncosim_explore_{}", ::getpid()) : out_dir;
-  if (!a.no_confirm && k > 0) {
-    std::filesystem::create_directories(yaml_dir);
-    progress_bar cbar("confirm (TLM)", k, "configs");
-    for (std::size_t i = 0; i < k; ++i) {
-      const explore::scored& s = res.ranked[i];
-      const std::string key = s.cand.key();
-      nlohmann::json c = {{"rank", i + 1}, {"key", key}, {"evaluator_latency_cycles", s.eval.mean_latency_cycles},
-                          {"evaluator_energy_uj", s.eval.mean_energy_uj}};
-      if (done.contains(key)) {
-        c.update(done[key]);
-      } else {
-        const std::filesystem::path y = yaml_dir / fmt::format("top{}.yaml", i + 1);
-        write_file_atomic(y, explore::to_yaml(s.hw, fmt::format("snncosim explore: rank {} ({})", i + 1, a.objective)));
-        const std::string cmd = fmt::format("{} -q --json simulate --model {} --traces {} --hardware {} --platform {}{}",
-                                            quoted(self), quoted(a.model), quoted(a.traces), quoted(y.string()),
-                                            quoted(a.platform), a.samples > 0 ? fmt::format(" --samples {}", a.samples) : "");
-        const child_output r = run_child(cmd);
-        nlohmann::json got;
-        if (r.status == 0) {
-          const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-          if (!j.is_discarded() && j.contains("summary")) {
-            got["tlm_latency_cycles"] = j["summary"]["mean_latency_cycles"];
-            got["tlm_energy_uj"] = j["summary"]["mean_energy_uj"];
-          }
-        }
-        if (!got.contains("tlm_latency_cycles")) got["tlm_error"] = fmt::format("simulate exited {}", r.status);
-        done[key] = got;
-        c.update(got);
-        if (out_dir.empty()) std::filesystem::remove(y);
-        search.save_state();
-      }
-      if (c.contains("tlm_latency_cycles")) {
-        const double tlm = c["tlm_latency_cycles"].get<double>();
-        c["agree_exactly"] = tlm == s.eval.mean_latency_cycles;
-        c["relative_difference"] = tlm > 0 ? (s.eval.mean_latency_cycles - tlm) / tlm : 0.0;
-      }
-      confirmed.push_back(c);
-      cbar.advance();
+  json row = {{"index", index},
+              {"id", rec.id},
+              {"label", rec.label},
+              {"settings", rec.settings},
+              {"neuron_model", rec.neuron_model},
+              {"surrogate", rec.surrogate},
+              {"surrogate_params", surrogate_params},
+              {"accuracy_float", rec.float_accuracy()},
+              {"accuracy_integer", rec.accuracy()},
+              // spikes per neuron and step over all spiking layers (integer model)
+              {"firing_rate", 1.0 - rec.sparsity()},
+              {"start_latency_cycles", e["baseline"]["mean_latency_cycles"]},
+              {"start_max_utilisation", e["baseline"]["max_utilisation"]},
+              {"start_fits", e["baseline"]["fits"]},
+              {"best",
+               {{"pipeline_mode", b["pipeline_mode"]},
+                {"layers", layer_values(b, "layer")},
+                {"neuron_cores", layer_values(b, "neuron_cores")},
+                {"penc_width_bits", layer_values(b, "penc_width_bits")},
+                {"weight_memory", layer_values(b, "weight_memory")},
+                {"membrane_memory", layer_values(b, "membrane_memory")},
+                {"spike_fifo_depth", layer_values(b, "spike_fifo_depth")},
+                {"latency_cycles", b["mean_latency_cycles"]},
+                {"latency_us", b["mean_latency_us"]},
+                {"energy_uj", b["mean_energy_uj"]},
+                {"score", b["score"]},
+                {"lut_utilisation", frac("lut")},
+                {"bram_utilisation", frac("bram36")},
+                {"max_utilisation", b["max_utilisation"]},
+                {"key", b["key"]}}},
+              {"method", e["method"]},
+              {"feasible", e.value("feasible", 0)},
+              {"explore_dir", out_dir.string()},
+              {"reused", reused}};
+  for (const auto& c : e["confirmed"])
+    if (c.value("rank", 0) == 1 && c.contains("tlm_latency_cycles")) {
+      row["tlm_latency_cycles"] = c["tlm_latency_cycles"];
+      row["tlm_agrees"] = c.value("agree_exactly", false);
     }
-    cbar.finish();
-    if (out_dir.empty()) std::filesystem::remove_all(yaml_dir);
-  }
+  return row;
+}
 
-  // RTL co-simulation of the winner (issue 7's `snncosim cosim`, when this build has it).
-  nlohmann::json rtl_cosim;
-  if (a.cosim) {
-    std::filesystem::create_directories(yaml_dir);
-    const std::filesystem::path y = yaml_dir / "cosim_best.yaml";
-    write_file_atomic(y, explore::to_yaml(res.ranked.front().hw, "snncosim explore: best, for cosim"));
-    const std::string cmd = fmt::format("{} -q --json cosim --model {} --traces {} --hardware {} --platform {}{}",
-                                        quoted(self), quoted(a.model), quoted(a.traces), quoted(y.string()),
-                                        quoted(a.platform), a.samples > 0 ? fmt::format(" --samples {}", a.samples) : "");
-    const child_output r = run_child(cmd);
-    const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-    rtl_cosim = {{"exit_status", r.status}};
-    if (!j.is_discarded() && j.is_object())
-      for (const char* key : {"mismatches", "events_compared", "tlm_cycles", "rtl_cycles"})
-        if (j.contains(key)) rtl_cosim[key] = j[key];
-    if (out_dir.empty()) std::filesystem::remove_all(yaml_dir);
-    if (r.status != 0 && !rtl_cosim.contains("mismatches"))
-      spdlog::warn("explore: RTL co-simulation of the best configuration did not run (exit {}); see `snncosim cosim`",
-                   r.status);
-  }
+fs::path find_gnuplot() {
+  for (const char* p : {"/usr/bin/gnuplot", "/usr/local/bin/gnuplot"})
+    if (fs::exists(p)) return p;
+  return {};
+}
 
-  nlohmann::json pareto = nlohmann::json::array();
-  for (const auto& s : res.pareto) pareto.push_back(scored_json(s));
-  nlohmann::json top = nlohmann::json::array();
-  for (std::size_t i = 0; i < std::min<std::size_t>(std::max<std::size_t>(k, 1), res.ranked.size()); ++i)
-    top.push_back(scored_json(res.ranked[i]));
-  const explore::evaluation before = search.detail(res.baseline.cand);
-  const explore::evaluation after = search.detail(res.ranked.front().cand);
-  nlohmann::json balance = nlohmann::json::array();
-  for (std::size_t e = 0; e < w.engines.size(); ++e)
-    balance.push_back({{"layer", w.engines[e].name},
-                       {"baseline_busy_cycles", before.layer_busy_cycles[e]},
-                       {"best_busy_cycles", after.layer_busy_cycles[e]},
-                       {"baseline_span_cycles", before.layer_span_cycles[e]},
-                       {"best_span_cycles", after.layer_span_cycles[e]}});
-  nlohmann::json j = {{"objective", a.objective},
-                      {"platform", in->platform.name},
-                      {"method", res.method},
-                      {"space_size", space.size()},
-                      {"evaluated", res.evaluated},
-                      {"resumed", res.resumed},
-                      {"seconds", res.seconds},
-                      {"configs_per_minute", configs_per_min},
-                      {"samples", w.samples.size()},
-                      {"baseline", scored_json(res.baseline)},
-                      {"greedy", scored_json(res.after_greedy)},
-                      {"best", scored_json(res.ranked.front())},
-                      {"top", top},
-                      {"pareto", pareto},
-                      {"balance", balance},
-                      {"confirmed", confirmed}};
-  if (a.cosim) j["rtl_cosim"] = rtl_cosim;
-  if (!out_dir.empty()) {
-    write_file_atomic(out_dir / "best.yaml", explore::to_yaml(res.ranked.front().hw, "snncosim explore: best (" + a.objective + ")"));
-    write_file_atomic(out_dir / "explore.json", j.dump(2));
-    write_pareto_csv(out_dir / "pareto.csv", res.pareto);
-    j["plots"] = write_plots(out_dir, res, balance);
+// The co-design view over the finished points of a sweep folder.
+json run_codesign(const explore_command& cmd, const fs::path& dir, const std::string& make_hint) {
+  if (!fs::exists(dir / "sweep.json"))
+    throw bad_input(fmt::format("{}: not a sweep folder (no sweep.json); {}", dir.string(), make_hint));
+  const json sweep = json::parse(read_file(dir / "sweep.json"));
+  const auto records = ex::load_results(dir);
+  const std::size_t total = sweep.at("points").size();
+  if (records.size() < total)
+    throw bad_input(fmt::format("{}: {} of {} points are not trained yet; {}", dir.string(), total - records.size(),
+                                total, make_hint));
+  const fs::path out = cmd.args.out.empty() ? dir / "explore" : fs::path(cmd.args.out);
+  fs::create_directories(out / "points");
+  explore_args base = cmd.args;
+  if (!cmd.top_k_given) base.top_k = 1;  // each point's best is confirmed by the TLM
+  json rows = json::array();
+  std::vector<ex::codesign_pair> pairs;
+  std::size_t reused_points = 0;
+  progress_bar bar("codesign", records.size(), "points");
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& rec = records[i];
+    const fs::path run_dir = dir / "points" / rec.id;
+    const fs::path pout = out / "points" / rec.id;
+    explore_args a = args_for_run(base, run_dir, pout);
+    a.cosim = false;  // the jointly best only, below
+    a.progress = false;
+    a.state.clear();
+    bar.set_postfix(rec.label);
+    json e;
+    bool reused = false;
+    if (fs::exists(pout / "explore.json")) {
+      const json old = json::parse(read_file(pout / "explore.json"), nullptr, false);
+      if (!old.is_discarded() && old.value("signature", json()) == explore_signature(a) &&
+          fs::exists(pout / "feasible.csv")) {
+        e = old;
+        reused = true;
+        ++reused_points;
+        spdlog::info("codesign: point {} ({}) was explored with these options; reusing {}", i, rec.label,
+                     (pout / "explore.json").string());
+      } else {
+        fs::remove(pout / "explore.json");
+      }
+    }
+    if (!reused) {
+      spdlog::info("codesign: point {} ({}): exploring", i, rec.label);
+      try {
+        e = explore_model(a);
+      } catch (const bad_input& err) {
+        throw bad_input(fmt::format("point {} ({}, {}): {}", i, rec.label, rec.id, err.what()));
+      }
+      check_explore_confirmation(e);
+    }
+    rows.push_back(codesign_row(i, rec, run_dir, pout, e, reused));
+    const auto got = read_feasible(pout / "feasible.csv", rec.id, rec.accuracy());
+    pairs.insert(pairs.end(), got.begin(), got.end());
+    bar.advance();
   }
-  if (global.json) {
-    std::cout << j.dump(2) << "\n";
+  bar.finish();
+
+  const json header = {{"sweep_dir", dir.string()},       {"objective", cmd.args.objective},
+                       {"budget", cmd.args.budget},       {"platform", rows.empty() ? json() : json(cmd.args.platform)},
+                       {"points", records.size()},        {"reused_points", reused_points},
+                       {"options", explore_signature(base)}};
+  json doc = ex::codesign_document(header, rows, pairs);
+  if (!rows.empty()) {
+    // Platform name as the search saw it.
+    const json e0 = json::parse(read_file(fs::path(rows[0]["explore_dir"].get<std::string>()) / "explore.json"));
+    doc["platform"] = e0.value("platform", "");
+  }
+  if (cmd.args.cosim && doc["jointly_best"].contains("objective")) {
+    // The jointly best for the objective is its point's best (same score order, ties by
+    // utilisation), whose hardware is the point's best.yaml.
+    const std::string id = doc["jointly_best"]["objective"]["point"].get<std::string>();
+    const fs::path run_dir = dir / "points" / id;
+    const explore_args a = args_for_run(cmd.args, run_dir, out / "points" / id);
+    json c = cosim_configuration(a.model, a.traces, (out / "points" / id / "best.yaml").string(), a.platform, a.samples);
+    c["point"] = id;
+    doc["rtl_cosim"] = c;
+  }
+  write_file_atomic(out / "codesign.csv", ex::codesign_csv(doc));
+  write_file_atomic(out / "codesign.md", "# snncosim co-design: " + dir.filename().string() + "\n\n" +
+                                             ex::codesign_markdown(doc, "##"));
+  const ex::plot_job plot = ex::codesign_plot(doc);
+  write_file_atomic(out / "codesign.dat", plot.data);
+  write_file_atomic(out / "codesign.gp", fmt::format("cd '{}'\n", fs::absolute(out).string()) + plot.script);
+  const fs::path gnuplot = find_gnuplot();
+  doc["plot"] = nullptr;
+  if (!gnuplot.empty()) {
+    const fs::path log = out / "codesign.gnuplot.log";
+    const auto e = ex::run_child({gnuplot.string(), (out / "codesign.gp").string()}, "/dev/null", log);
+    if (e.ok() && fs::exists(out / "codesign.png")) {
+      doc["plot"] = (out / "codesign.png").string();
+      fs::remove(log);
+    } else {
+      fs::remove(out / "codesign.png");
+      spdlog::warn("codesign: gnuplot failed (see {})", log.string());
+    }
   } else {
-    const auto& b = res.ranked.front();
-    std::cout << fmt::format("{}: {} over {} candidates ({} scored, {:.0f}/min)\n", a.objective, res.method,
-                             space.size(), res.evaluated, configs_per_min);
-    std::cout << fmt::format("baseline: {:.0f} cycles, {:.3f} uJ, max utilisation {:.1f}%\n",
-                             res.baseline.eval.mean_latency_cycles, res.baseline.eval.mean_energy_uj,
-                             100 * res.baseline.max_utilisation);
-    std::cout << fmt::format("best:     {:.0f} cycles, {:.3f} uJ, max utilisation {:.1f}% ({})\n",
-                             b.eval.mean_latency_cycles, b.eval.mean_energy_uj, 100 * b.max_utilisation,
-                             sc_models::to_string(b.hw.mode));
-    for (const auto& l : b.hw.layers)
-      std::cout << fmt::format("  {:<10} cores {:>4} penc {:>4} weights {:<7} membranes {:<7} fifo {}\n", l.layer_name,
-                               l.neuron_cores, l.penc_width_bits, sc_models::to_string(l.weight_memory.kind),
-                               sc_models::to_string(l.membrane_memory.kind), l.spike_fifo_depth);
-    std::cout << fmt::format("pareto front: {} configurations\n", res.pareto.size());
-    for (const auto& c : confirmed)
-      std::cout << fmt::format("  rank {}: evaluator {:.1f} cycles, TLM {}\n", c["rank"].get<int>(),
-                               c["evaluator_latency_cycles"].get<double>(),
-                               c.contains("tlm_latency_cycles") ? fmt::format("{:.1f}", c["tlm_latency_cycles"].get<double>())
-                                                                : c.value("tlm_error", std::string("?")));
+    spdlog::warn("codesign: gnuplot not found; no codesign.png");
   }
-  if (rtl_cosim.contains("mismatches") && rtl_cosim["mismatches"].get<std::int64_t>() > 0)
-    throw std::runtime_error(fmt::format("RTL co-simulation of the best configuration: {} mismatches",
-                                         rtl_cosim["mismatches"].get<std::int64_t>()));
-  for (const auto& c : confirmed)
-    if (c.contains("tlm_error")) throw std::runtime_error("TLM confirmation failed: " + c["tlm_error"].get<std::string>());
+  // Last: the whole view at once.
+  write_file_atomic(out / "codesign.json", doc.dump(2) + "\n");
+  doc["out"] = out.string();
+  return doc;
+}
+
+std::string codesign_text(const json& doc) {
+  std::string s = fmt::format("co-design over {} points ({} reused), objective {}, {} feasible pairs\n",
+                              doc["rows"].size(), doc.value("reused_points", 0), doc.value("objective", ""),
+                              doc.value("pairs", 0));
+  s += fmt::format("{:>3} {:<10} {:<20} {:>7} {:>12} {:>12} {:>8}  {}\n", "#", "neuron", "surrogate", "int acc",
+                   "start cyc", "best cyc", "max util", "cores per layer, mode");
+  for (const auto& r : doc["rows"]) {
+    std::string cores;
+    for (const auto& c : r["best"]["neuron_cores"]) {
+      if (!cores.empty()) cores += '/';
+      cores += std::to_string(c.get<int>());
+    }
+    s += fmt::format("{:>3} {:<10} {:<20} {:>6.1f}% {:>12.0f} {:>12.0f} {:>7.1f}%  {} {}\n", r["index"].get<int>(),
+                     r.value("neuron_model", ""), r.value("surrogate", ""), 100 * r.value("accuracy_integer", 0.0),
+                     r.value("start_latency_cycles", 0.0), r["best"].value("latency_cycles", 0.0),
+                     100 * r["best"].value("max_utilisation", 0.0), cores, r["best"].value("pipeline_mode", ""));
+  }
+  s += fmt::format("joint Pareto front: {} pairs\n", doc["joint_front"].size());
+  for (const auto& [k, p] : doc["jointly_best"].items())
+    s += fmt::format("  best {:<11}: {} ({:.1f}%, {:.0f} cycles, {:.1f}% util) {}\n", k, p.value("short_label", ""),
+                     100 * p.value("accuracy_integer", 0.0), p.value("latency_cycles", 0.0),
+                     100 * p.value("max_utilisation", 0.0), p.value("config", ""));
+  if (doc.contains("rtl_cosim")) {
+    const json& c = doc["rtl_cosim"];
+    s += c.contains("mismatches")
+             ? fmt::format("RTL co-simulation of the jointly best (point {}): {} mismatches over {} events, TLM {} / "
+                           "RTL {} cycles\n",
+                           c.value("point", ""), c["mismatches"].dump(), c.value("events_compared", json()).dump(),
+                           c.value("tlm_cycles", json()).dump(), c.value("rtl_cycles", json()).dump())
+             : fmt::format("RTL co-simulation of the jointly best did not run (exit {})\n", c.value("exit_status", -1));
+  }
+  s += fmt::format("wrote {}/codesign.json, codesign.csv, codesign.md{}\n", doc.value("out", ""),
+                   doc["plot"].is_null() ? "" : ", codesign.png");
+  return s;
+}
+
+void run(const explore_command& cmd, const global_options& global) {
+  json j;
+  bool codesign = false;
+  if (!cmd.input.empty() || !cmd.sweep_dir.empty()) {
+    if (!cmd.input.empty() && !cmd.sweep_dir.empty())
+      throw bad_input("explore: give an experiment YAML or --sweep-dir, not both");
+    if (!cmd.args.model.empty() || !cmd.args.traces.empty() || !cmd.args.hardware.empty())
+      throw bad_input("explore: --model/--traces/--hardware are for direct use; with an experiment or --sweep-dir they "
+                      "come from its run folders");
+  }
+  if (!cmd.sweep_dir.empty()) {
+    codesign = true;
+    j = run_codesign(cmd, cmd.sweep_dir, "run `snncosim sweep EXPERIMENT.yaml --out " + cmd.sweep_dir + "` first");
+  } else if (!cmd.input.empty()) {
+    const config::document doc = config::load(cmd.input, {}, "experiment");
+    const YAML::Node& root = doc.root();
+    const fs::path dir = !cmd.results.empty() ? fs::path(cmd.results)
+                                              : fs::path(root["output_dir"].as<std::string>()) / root["name"].as<std::string>();
+    if (!ex::sweep_axes(doc).empty()) {
+      codesign = true;
+      // Done when every point of the experiment's grid (its config hash, as `sweep` names
+      // the folders) has metrics.json; else `sweep`, which skips finished points, trains
+      // the missing ones and rewrites sweep.json.
+      bool all_done = fs::exists(dir / "sweep.json");
+      for (const auto& p : ex::expand_grid(ex::sweep_axes(doc))) {
+        if (!all_done) break;
+        const config::document pd = config::load(cmd.input, p.overrides, "experiment");
+        all_done = fs::exists(dir / "points" / ex::point_hash(pd.root()) / "metrics.json");
+      }
+      if (!all_done) run_stage_child("sweep", cmd.input, dir);
+      j = run_codesign(cmd, dir, "run `snncosim sweep " + cmd.input + "` first");
+    } else {
+      if (!run_folder_done(dir, ex::point_hash(root))) run_stage_child("run", cmd.input, dir);
+      explore_args a = args_for_run(cmd.args, dir, cmd.args.out.empty() ? dir / "explore" : fs::path(cmd.args.out));
+      j = explore_model(a);
+      j["run_dir"] = dir.string();
+      j["out"] = a.out;
+    }
+  } else {
+    for (const auto& [name, v] : {std::pair{"--model", &cmd.args.model}, std::pair{"--traces", &cmd.args.traces},
+                                  std::pair{"--hardware", &cmd.args.hardware}, std::pair{"--platform", &cmd.args.platform}})
+      if (v->empty())
+        throw bad_input(fmt::format("explore: {} is required without an experiment YAML or --sweep-dir", name));
+    j = explore_model(cmd.args);
+  }
+  if (global.json)
+    std::cout << j.dump(2) << "\n";
+  else
+    std::cout << (codesign ? codesign_text(j) : explore_text(j));
+  if (codesign) {
+    if (j.contains("rtl_cosim") && j["rtl_cosim"].contains("mismatches") && j["rtl_cosim"]["mismatches"].get<long>() > 0)
+      throw std::runtime_error(fmt::format("RTL co-simulation of the jointly best: {} mismatches",
+                                           j["rtl_cosim"]["mismatches"].get<long>()));
+  } else {
+    check_explore_confirmation(j);
+  }
 }
 
 }  // namespace
 
 void add_explore_command(CLI::App& root, global_options& global) {
-  auto a = std::make_shared<explore_args>();
-  auto* cmd = root.add_subcommand("explore", "Search hardware configurations: latency/throughput/energy vs FPGA resources");
-  cmd->add_option("--model", a->model, "Model file (HDF5)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--traces", a->traces, "Spike-trace file (its input spikes drive the evaluation)")
-      ->required()
+  auto c = std::make_shared<explore_command>();
+  explore_args* a = &c->args;
+  auto* cmd = root.add_subcommand("explore", "Search hardware configurations: latency/throughput/energy vs FPGA resources; "
+                                             "per experiment or across a sweep (co-design)");
+  cmd->add_option("experiment", c->input,
+                  "Experiment YAML: one run (trained first when missing) or a sweep (co-design view over its points)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--hardware", a->hardware, "Starting hardware YAML (memory latencies, widths, capacities)")
-      ->required()
+  cmd->add_option("--sweep-dir", c->sweep_dir, "Co-design view over the trained points of this sweep folder")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--results", c->results, "With an experiment: its run or sweep folder (default <output_dir>/<name>)");
+  cmd->add_option("--model", a->model, "Model file (HDF5), direct use")->check(CLI::ExistingFile);
+  cmd->add_option("--traces", a->traces, "Spike-trace file (its input spikes drive the evaluation), direct use")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--platform", a->platform, "Platform YAML: clock, resources, energy")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--hardware", a->hardware, "Starting hardware YAML (memory latencies, widths, capacities), direct use")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--platform", a->platform, "Platform YAML: clock, resources, energy (default: the experiment's)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--set", a->sets, "Override a hardware key of the start point");
   cmd->add_option("--objective", a->objective, "latency | throughput | energy")->capture_default_str();
   cmd->add_option("--budget", a->budget, "Resource budget, e.g. lut=50%,bram=400 (default: the whole platform)");
   cmd->add_option("--seed", a->seed, "Seed of the annealing")->capture_default_str();
-  cmd->add_option("--top-k", a->top_k, "Confirm the best K by full TLM simulation")->capture_default_str();
+  cmd->add_option("--top-k", a->top_k, "Confirm the best K by full TLM simulation (per point in the co-design view)")
+      ->capture_default_str();
   cmd->add_option("--samples", a->samples, "Use the first N samples of the traces (0: all)")->capture_default_str();
   cmd->add_option("--iterations", a->iterations, "Annealing moves when the space is too big to enumerate")
       ->capture_default_str();
   cmd->add_option("--exhaustive-limit", a->exhaustive_limit, "Enumerate when the space has at most this many candidates")
       ->capture_default_str();
   cmd->add_option("--steps", a->steps, "Time steps the spike memories hold (resource model; 0: the traces' T)");
-  cmd->add_option("--out", a->out, "Write explore.json, pareto.csv, best.yaml, top<k>.yaml, plots and state.json here");
+  cmd->add_option("--out", a->out,
+                  "Write explore.json, pareto.csv, best.yaml, plots, state.json (co-design: codesign.* and points/) "
+                  "here (default with an experiment: <run or sweep folder>/explore)");
   cmd->add_option("--state", a->state, "Resumable state file (default: OUT/state.json)");
   cmd->add_flag("--no-confirm", a->no_confirm, "Skip the TLM confirmation of the top-k");
   cmd->add_option("--penc", a->penc, "Priority-encoder widths to search (default 8,16,32,64,128)")->delimiter(',');
   cmd->add_option("--fifo", a->fifo, "Router FIFO depths to search (default 2,4,16,64)")->delimiter(',');
   cmd->add_option("--max-cores", a->max_cores, "At most this many neuron cores per layer (0: the layer's channels)");
-  cmd->add_flag("--cosim", a->cosim, "Also co-simulate the best configuration against the RTL (`snncosim cosim`)");
-  cmd->callback([a, &global] { run_explore(*a, global); });
+  cmd->add_flag("--cosim", a->cosim,
+                "Also co-simulate the best (co-design: the jointly best) configuration against the RTL (`snncosim cosim`)");
+  cmd->callback([c, cmd, &global] {
+    c->args.progress = true;
+    c->top_k_given = cmd->count("--top-k") > 0;
+    run(*c, global);
+  });
 }
 
 }  // namespace snncosim::cli

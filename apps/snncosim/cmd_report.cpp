@@ -1,5 +1,6 @@
 // `snncosim report RESULTS_DIR`: summary.csv, points.json (per-point metrics), PNG plots made
 // with gnuplot, report.md and report.html for a sweep folder or one run folder.
+#include <functional>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/experiments/child_process.h"
+#include "snncosim/experiments/codesign.h"
 #include "snncosim/experiments/results.h"
 
 namespace snncosim::cli {
@@ -30,6 +32,44 @@ fs::path find_gnuplot() {
   for (const char* p : {"/usr/bin/gnuplot", "/usr/local/bin/gnuplot"})
     if (fs::exists(p)) return p;
   return {};
+}
+
+// The architecture exploration of the folder (docs/explore.md §7), when there is one: the
+// co-design table and plot from explore/codesign.json, and every explored point's Pareto
+// and balance plots copied in as explore_<id>_{pareto,balance}.png.
+std::string explore_section(const fs::path& dir, const fs::path& out, const std::vector<ex::point_record>& records,
+                            const std::function<bool(const ex::plot_job&)>& draw, std::vector<std::string>& made) {
+  std::string md;
+  const fs::path cd = dir / "explore" / "codesign.json";
+  if (fs::exists(cd)) {
+    const nlohmann::json doc = nlohmann::json::parse(read_file(cd), nullptr, false);
+    if (doc.is_discarded() || !doc.contains("rows"))
+      throw bad_input(fmt::format("{}: not a codesign document", cd.string()));
+    md += ex::codesign_markdown(doc, "##");
+    const ex::plot_job plot = ex::codesign_plot(doc);
+    if (draw(plot)) md += fmt::format("![{}]({}.png)\n\n", plot.title, plot.name);
+  }
+  std::string plots;
+  for (const auto& r : records) {
+    // A sweep's points are explored under explore/points/<id>, a single run under explore/.
+    const fs::path e = fs::exists(dir / "explore" / "points" / r.id) ? dir / "explore" / "points" / r.id : dir / "explore";
+    if (!fs::exists(e / "explore.json")) continue;
+    const std::string label = r.label.empty() ? r.id : r.label;
+    plots += fmt::format("Point {} ({}/{}):\n\n", r.id, r.neuron_model, r.surrogate);
+    for (const char* kind : {"pareto", "balance"}) {
+      const fs::path png = e / (std::string(kind) + ".png");
+      if (!fs::exists(png)) continue;
+      const std::string name = fmt::format("explore_{}_{}.png", r.id, kind);
+      fs::copy_file(png, out / name, fs::copy_options::overwrite_existing);
+      made.push_back(name);
+      plots += fmt::format("![{}: {}]({})\n\n", label,
+                           std::string(kind) == "pareto" ? "explored configurations and Pareto front"
+                                                         : "per-layer busy cycles, start vs best",
+                           name);
+    }
+  }
+  if (!plots.empty()) md += "## Architecture exploration per point\n\n" + plots;
+  return md;
 }
 
 }  // namespace
@@ -67,24 +107,27 @@ void add_report_command(CLI::App& root, global_options& global) {
     std::vector<std::string> made;
     const fs::path gnuplot = find_gnuplot();
     if (!opt->no_plots && gnuplot.empty()) spdlog::warn("report: gnuplot not found (scripts/setup installs gnuplot-nox); no plots");
-    for (const auto& j : jobs) {
+    // A failed plot leaves no PNG behind (gnuplot may have started writing it).
+    auto draw = [&](const ex::plot_job& j) {
       write_file_atomic(out / (j.name + ".dat"), j.data);
       const std::string script = fmt::format("cd '{}'\n", fs::absolute(out).string()) + j.script;
       write_file_atomic(out / (j.name + ".gp"), script);
-      if (opt->no_plots || gnuplot.empty()) continue;
-      // A failed plot leaves no PNG behind (gnuplot may have started writing it).
+      if (opt->no_plots || gnuplot.empty()) return false;
       const fs::path log = out / (j.name + ".gnuplot.log");
       const auto e = ex::run_child({gnuplot.string(), (out / (j.name + ".gp")).string()}, "/dev/null", log);
       if (e.ok() && fs::exists(out / (j.name + ".png"))) {
         made.push_back(j.name + ".png");
         fs::remove(log);
-      } else {
-        fs::remove(out / (j.name + ".png"));
-        spdlog::warn("report: gnuplot failed for {} (see {})", j.name, log.string());
+        return true;
       }
-    }
+      fs::remove(out / (j.name + ".png"));
+      spdlog::warn("report: gnuplot failed for {} (see {})", j.name, log.string());
+      return false;
+    };
+    for (const auto& j : jobs) draw(j);
     const std::string title = fmt::format("snncosim report: {}", fs::absolute(dir).lexically_normal().filename().string());
-    const std::string md = ex::report_markdown(title, records, sel, jobs, made);
+    std::string md = ex::report_markdown(title, records, sel, jobs, made);
+    md += explore_section(dir, out, records, draw, made);
     write_file_atomic(out / "report.md", md);
     write_file_atomic(out / "report.html", ex::markdown_to_html(title, md));
     if (global.json) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -74,6 +75,43 @@ std::string plot_header(const std::string& name, const std::string& title) {
   return fmt::format("set terminal pngcairo size 900,560 noenhanced\nset output '{}.png'\nset title '{}'\n"
                      "set grid\nset key outside right top\n",
                      name, gp_quote(title));
+}
+
+struct histogram_style {
+  std::string name, title;
+  std::string histogram;  // gnuplot `set style histogram` argument: rowstacked, clustered gap 1
+  std::string ylabel;
+  bool simulated_only;    // leave out points without a TLM latency (and shorten the y tics)
+};
+
+// One bar group per point, one series per column (missing values are 0): the per-layer
+// latency, phase and spike histograms of the report.
+plot_job histogram_plot(const histogram_style& st, const std::vector<point_record>& points,
+                        const std::vector<std::string>& series,
+                        const std::function<double(const point_record&, const std::string&)>& value) {
+  plot_job j{st.name, st.title, "# label", ""};
+  for (const auto& c : series) j.data += " " + c;
+  j.data += "\n";
+  for (const auto& p : points) {
+    if (st.simulated_only && std::isnan(p.latency_cycles())) continue;
+    j.data += fmt::format("\"{}\"", short_label(p));
+    for (const auto& c : series) {
+      const double v = value(p, c);
+      j.data += fmt::format(" {}", std::isnan(v) ? 0.0 : v);
+    }
+    j.data += "\n";
+  }
+  j.script = plot_header(j.name, j.title) +
+             fmt::format("set style data histograms\nset style histogram {}\nset style fill solid 0.8 border -1\n",
+                         st.histogram) +
+             (st.simulated_only ? "set boxwidth 0.7\n" : "") +
+             fmt::format("set xtics rotate by -35 font ',8'\nset ylabel '{}'\n", gp_quote(st.ylabel)) +
+             (st.simulated_only ? "set format y '%.1s%c'\n" : "") + "plot ";
+  for (std::size_t k = 0; k < series.size(); ++k)
+    j.script += fmt::format("{}'{}.dat' using {}{} title '{}'", k ? ", \\\n     " : "", j.name, k + 2,
+                            k == 0 ? ":xtic(1)" : "", gp_quote(series[k]));
+  j.script += "\n";
+  return j;
 }
 
 }  // namespace
@@ -259,79 +297,30 @@ std::vector<plot_job> plot_jobs(const std::vector<point_record>& points, const s
                "     '' using 1:2:3 with labels offset 0,1 font ',8' notitle\n";
     jobs.push_back(s);
 
-    plot_job b{"latency_breakdown", "Latency per layer (cycles per sample)", "", ""};
-    b.data = "# label";
-    for (const auto& l : layers) b.data += " " + l;
-    b.data += "\n";
     std::vector<std::string> engine_layers;
     for (const auto& l : layers) {
       bool has = false;
       for (const auto& p : points) has = has || !std::isnan(layer_value(p, l, "cycles"));
       if (has) engine_layers.push_back(l);
     }
-    b.data = "# label";
-    for (const auto& l : engine_layers) b.data += " " + l;
-    b.data += "\n";
-    for (const auto& p : points) {
-      if (std::isnan(p.latency_cycles())) continue;
-      b.data += "\"" + short_label(p) + "\"";
-      for (const auto& l : engine_layers) {
-        const double v = layer_value(p, l, "cycles");
-        b.data += fmt::format(" {}", std::isnan(v) ? 0.0 : v);
-      }
-      b.data += "\n";
-    }
-    b.script = plot_header(b.name, b.title) +
-               "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.8 border -1\n"
-               "set boxwidth 0.7\nset xtics rotate by -35 font ',8'\nset ylabel 'cycles'\nset format y '%.1s%c'\nplot ";
-    for (std::size_t k = 0; k < engine_layers.size(); ++k)
-      b.script += fmt::format("{}'latency_breakdown.dat' using {}{} title '{}'", k ? ", \\\n     " : "", k + 2,
-                              k == 0 ? ":xtic(1)" : "", gp_quote(engine_layers[k]));
-    b.script += "\n";
-    if (!engine_layers.empty()) jobs.push_back(b);
-
-    plot_job ph{"latency_phases", "Layer cycles by phase, summed over layers (per sample)", "", ""};
-    const std::vector<std::string> phases = {"compress", "accumulate", "activate", "stall", "idle"};
-    ph.data = "# label compress accumulate activate stall idle\n";
-    for (const auto& p : points) {
-      if (std::isnan(p.latency_cycles())) continue;
-      ph.data += "\"" + short_label(p) + "\"";
-      for (const auto& name : phases) {
-        const double v = num(p.metrics, {"latency", "phases", name.c_str()});
-        ph.data += fmt::format(" {}", std::isnan(v) ? 0.0 : v);
-      }
-      ph.data += "\n";
-    }
-    ph.script = plot_header(ph.name, ph.title) +
-                "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.8 border -1\n"
-                "set boxwidth 0.7\nset xtics rotate by -35 font ',8'\nset ylabel 'cycles'\nset format y '%.1s%c'\nplot ";
-    for (std::size_t k = 0; k < phases.size(); ++k)
-      ph.script += fmt::format("{}'latency_phases.dat' using {}{} title '{}'", k ? ", \\\n     " : "", k + 2,
-                               k == 0 ? ":xtic(1)" : "", phases[k]);
-    ph.script += "\n";
-    jobs.push_back(ph);
+    if (!engine_layers.empty())
+      jobs.push_back(histogram_plot({"latency_breakdown", "Latency per layer (cycles per sample)", "rowstacked", "cycles",
+                                     true},
+                                    points, engine_layers, [](const point_record& p, const std::string& l) {
+                                      return layer_value(p, l, "cycles");
+                                    }));
+    jobs.push_back(histogram_plot(
+        {"latency_phases", "Layer cycles by phase, summed over layers (per sample)", "rowstacked", "cycles", true}, points,
+        {"compress", "accumulate", "activate", "stall", "idle"},
+        [](const point_record& p, const std::string& phase) { return num(p.metrics, {"latency", "phases", phase.c_str()}); }));
   }
 
-  plot_job sp{"layer_spikes", "Spikes per sample per layer (integer model)", "", ""};
-  sp.data = "# label";
-  for (const auto& l : layers) sp.data += " " + l;
-  sp.data += "\n";
-  for (const auto& p : points) {
-    sp.data += "\"" + short_label(p) + "\"";
-    for (const auto& l : layers) {
-      const double v = layer_value(p, l, "spikes_per_sample");
-      sp.data += fmt::format(" {}", std::isnan(v) ? 0.0 : v);
-    }
-    sp.data += "\n";
-  }
-  sp.script = plot_header(sp.name, sp.title) +
-              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8 border -1\n"
-              "set xtics rotate by -35 font ',8'\nset ylabel 'spikes per sample'\nplot ";
-  for (std::size_t k = 0; k < layers.size(); ++k)
-    sp.script += fmt::format("{}'layer_spikes.dat' using {}{} title '{}'", k ? ", \\\n     " : "", k + 2,
-                             k == 0 ? ":xtic(1)" : "", gp_quote(layers[k]));
-  sp.script += "\n";
-  if (!layers.empty()) jobs.push_back(sp);
+  if (!layers.empty())
+    jobs.push_back(histogram_plot({"layer_spikes", "Spikes per sample per layer (integer model)", "clustered gap 1",
+                                   "spikes per sample", false},
+                                  points, layers, [](const point_record& p, const std::string& l) {
+                                    return layer_value(p, l, "spikes_per_sample");
+                                  }));
   return jobs;
 }
 

@@ -22,7 +22,7 @@ namespace snncosim::cli {
 namespace {
 
 struct cosim_args {
-  std::string model, traces, hardware, platform, vcd;
+  std::string model, traces, hardware, platform, vcd, mode = "auto";
   std::vector<std::string> sets;
   int samples = 0;
   std::uint64_t seed = 1;
@@ -83,21 +83,26 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
   if (inputs.empty()) throw bad_input(fmt::format("{}: no samples", a.traces));
 
   tb::cosim_options opt;
+  opt.mode = tb::parse_cosim_mode(a.mode);
   opt.vcd_path = a.vcd;
   opt.vcd_window = a.vcd_window;
   opt.progress = !global.json;
   opt.faults.departed_delay = a.fault_timing;
   opt.faults.membrane_xor = a.fault_datapath;
   opt.variant = tb::parse_rtl_variant(a.rtl_variant);
-  spdlog::info("cosim: {} samples, hardware '{}' ({})", inputs.size(), hw.name, sc_models::to_string(hw.mode));
+  spdlog::info("cosim: {} samples, hardware '{}' ({}), --mode {}", inputs.size(), hw.name,
+               sc_models::to_string(hw.mode), tb::to_string(opt.mode));
   const tb::cosim_result r = tb::run_cosim(model, hw, inputs, opt);
 
   nlohmann::json j;
   j["samples"] = inputs.size();
   j["hardware"] = hw.name;
   j["pipeline_mode"] = sc_models::to_string(hw.mode);
+  j["mode"] = tb::to_string(r.mode);
   j["mismatches"] = r.mismatches;
   j["events_compared"] = r.events_compared;
+  j["handshake_cycles_compared"] = r.handshake_cycles_compared;
+  j["output_spikes_compared"] = r.output_spikes_compared;
   j["tlm_cycles"] = r.tlm_cycles;
   j["rtl_cycles"] = r.rtl_cycles;
   j["tlm_seconds"] = r.tlm_seconds;
@@ -115,8 +120,9 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
   if (global.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << fmt::format("cosim: {} samples, {} events compared, {} mismatches; cycles TLM {} RTL {}\n",
-                             inputs.size(), r.events_compared, r.mismatches, r.tlm_cycles, r.rtl_cycles);
+    std::cout << fmt::format("cosim ({} mode): {} samples, {} events compared, {} mismatches; cycles TLM {} RTL {}\n",
+                             tb::to_string(r.mode), inputs.size(), r.events_compared, r.mismatches, r.tlm_cycles,
+                             r.rtl_cycles);
     if (r.first) {
       const auto& d = *r.first;
       std::cout << fmt::format(
@@ -132,7 +138,7 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
 
 void add_cosim_command(CLI::App& root, global_options& global) {
   auto a = std::make_shared<cosim_args>();
-  auto* cmd = root.add_subcommand("cosim", "Co-simulate the TLM accelerator and the RTL layer engines");
+  auto* cmd = root.add_subcommand("cosim", "Co-simulate the TLM accelerator and the RTL accelerator (or its engines)");
   cmd->add_option("--model", a->model, "Model file (HDF5)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--traces", a->traces, "Spike-trace file whose input spikes drive both models")
       ->check(CLI::ExistingFile);
@@ -143,6 +149,11 @@ void add_cosim_command(CLI::App& root, global_options& global) {
   cmd->add_option("--seed", a->seed, "Seed of the first random trace (trace k uses seed + k)");
   cmd->add_option("--random-traces", a->random_traces, "Add K seeded random traces (bursts, empty steps, dense steps)");
   cmd->add_option("--steps", a->steps, "Time steps of the random traces (default: the traces' T, else 8)");
+  cmd->add_option("--mode", a->mode,
+                 "whole: the RTL accelerator top, spikes and handshakes between engines in RTL (3 neuron layers, "
+                 "one encoder width); engine: each RTL engine alone with the TLM's handshakes replayed; auto "
+                 "(default): whole when the top holds the model, else engine with a warning")
+      ->check(CLI::IsMember({"auto", "whole", "engine"}));
   cmd->add_option("--vcd", a->vcd, "On a mismatch, write the engines' ports around the first divergence");
   cmd->add_option("--vcd-window", a->vcd_window, "Cycles before and after the divergence in --vcd");
   cmd->add_option("--inject-timing-fault", a->fault_timing, "Delay every RTL departure stamp by N cycles (mutation test)");

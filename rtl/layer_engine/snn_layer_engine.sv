@@ -21,7 +21,10 @@ module snn_layer_engine #(
   parameter int unsigned ChanWords   = snn_engine_pkg::ChanWords,
   parameter int unsigned MaxFrame    = snn_engine_pkg::MaxFrame,
   parameter int unsigned FifoDepth   = snn_engine_pkg::FifoDepth,
-  parameter int unsigned MaxRate     = snn_engine_pkg::MaxRate
+  parameter int unsigned MaxRate     = snn_engine_pkg::MaxRate,
+  // Bit-set ports of the spike memory (the spike link of the accelerator top). 0: the spike
+  // memory is the 1R1W RAM of snn_event_control_unit and the set ports are ignored.
+  parameter int unsigned SetPorts    = 0
 ) (
   input  logic                             clk_i,
   input  logic                             rst_ni,
@@ -36,6 +39,12 @@ module snn_layer_engine #(
   input  logic [31:0]                      load_data_i,
   // sample control
   input  logic                             start_i,
+  // Waiver: with SetPorts = 0 the set ports are tied off and unused.
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [(SetPorts > 0 ? SetPorts : 1)-1:0]                     set_valid_i,
+  input  logic [(SetPorts > 0 ? SetPorts : 1)*$clog2(SpikeWords)-1:0] set_addr_i,
+  input  logic [(SetPorts > 0 ? SetPorts : 1)*$clog2(ChunkW)-1:0]     set_bit_i,
+  /* verilator lint_on UNUSEDSIGNAL */
   input  logic [7:0]                       in_steps_ready_i,   // steps whose input is complete
   input  logic [7:0]                       out_steps_free_i,   // steps that may be activated
   output logic                             busy_o,
@@ -44,6 +53,9 @@ module snn_layer_engine #(
   // spikes leaving the router, {step, channel, y, x} bytes
   output logic [$clog2(MaxRate+1)-1:0]     out_count_o,
   output logic [MaxRate*32-1:0]            out_data_o,
+  // the oldest packet left in the router after this cycle's departures: its step
+  output logic                             next_valid_o,
+  output logic [7:0]                       next_step_o,
   // packets entering the router this cycle (observation for the scoreboard)
   output logic [$clog2(Lanes+1)-1:0]       push_count_o,
   output logic [Lanes*32-1:0]              push_data_o,
@@ -166,26 +178,77 @@ module snn_layer_engine #(
   assign ec_cmd  = (running_q || start_i) && ec_t_q < cfg_steps && ec_t_q < in_steps_ready_i &&
                    !buf_busy_q[ec_parity_q];
 
-  snn_event_control_unit #(
-    .ChunkW     (ChunkW),
-    .Words      (SpikeWords),
-    .MaxLatency (MaxLatency),
-    .AddrW      (16)
-  ) u_input (
-    .clk_i,
-    .rst_ni,
-    .latency_i    (cfg_lat_spk),
-    .chunks_i     (SWordW'(cfg_chunks)),
-    .load_valid_i (load_valid_i && load_target_i == TgtSpike),
-    .load_addr_i  (SWordW'(load_addr_i)),
-    .load_data_i  (ChunkW'(load_data_i)),
-    .cmd_valid_i  (ec_cmd),
-    .cmd_ready_o  (ec_ready),
-    .base_i       (ec_base),
-    .addr_valid_o (ec_addr_valid),
-    .addr_o       (ec_addr),
-    .done_o       (ec_done)
-  );
+  if (SetPorts == 0) begin : g_ram_input
+    snn_event_control_unit #(
+      .ChunkW     (ChunkW),
+      .Words      (SpikeWords),
+      .MaxLatency (MaxLatency),
+      .AddrW      (16)
+    ) u_input (
+      .clk_i,
+      .rst_ni,
+      .latency_i    (cfg_lat_spk),
+      .chunks_i     (SWordW'(cfg_chunks)),
+      .load_valid_i (load_valid_i && load_target_i == TgtSpike),
+      .load_addr_i  (SWordW'(load_addr_i)),
+      .load_data_i  (ChunkW'(load_data_i)),
+      .cmd_valid_i  (ec_cmd),
+      .cmd_ready_o  (ec_ready),
+      .base_i       (ec_base),
+      .addr_valid_o (ec_addr_valid),
+      .addr_o       (ec_addr),
+      .done_o       (ec_done)
+    );
+  end else begin : g_set_input
+    // The spike memory as registers with the link's bit-set ports (docs/rtl.md §2).
+    logic              re, rvalid, clr;
+    logic [SWordW-1:0] raddr, clr_addr;
+    logic [ChunkW-1:0] rdata;
+    snn_spike_ram #(
+      .ChunkW     (ChunkW),
+      .Words      (SpikeWords),
+      .MaxLatency (MaxLatency),
+      .SetPorts   (SetPorts)
+    ) u_spike_ram (
+      .clk_i,
+      .rst_ni,
+      .latency_i    (cfg_lat_spk),
+      .re_i         (re),
+      .raddr_i      (raddr),
+      .rvalid_o     (rvalid),
+      .rdata_o      (rdata),
+      .clr_i        (clr),
+      .clr_addr_i   (clr_addr),
+      .load_valid_i (load_valid_i && load_target_i == TgtSpike),
+      .load_addr_i  (SWordW'(load_addr_i)),
+      .load_data_i  (ChunkW'(load_data_i)),
+      .set_valid_i,
+      .set_addr_i,
+      .set_bit_i
+    );
+    snn_event_control #(
+      .ChunkW     (ChunkW),
+      .WordAddrW  (SWordW),
+      .MaxLatency (MaxLatency),
+      .AddrW      (16)
+    ) u_event_control (
+      .clk_i,
+      .rst_ni,
+      .chunks_i     (SWordW'(cfg_chunks)),
+      .cmd_valid_i  (ec_cmd),
+      .cmd_ready_o  (ec_ready),
+      .base_i       (ec_base),
+      .re_o         (re),
+      .raddr_o      (raddr),
+      .rvalid_i     (rvalid),
+      .rdata_i      (rdata),
+      .clr_o        (clr),
+      .clr_addr_o   (clr_addr),
+      .addr_valid_o (ec_addr_valid),
+      .addr_o       (ec_addr),
+      .done_o       (ec_done)
+    );
+  end
   assign ec_frame_of_buf = buf_frame_q[ec_buf_q];
 
   // Frames whose compressed list waits for the cores, in frame order (at most two).
@@ -455,6 +518,10 @@ module snn_layer_engine #(
   assign push_count_o = n_push;
   assign push_data_o  = push_data;
 
+  // Waiver: only the step byte of the oldest queued packet leaves the engine.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [31:0] router_next;
+  /* verilator lint_on UNUSEDSIGNAL */
   snn_spike_router #(
     .DataW    (32),
     .MaxDepth (FifoDepth),
@@ -472,9 +539,12 @@ module snn_layer_engine #(
     .out_data_o,
     // Waiver (PINCONNECTEMPTY): occupancy is for observation only.
     /* verilator lint_off PINCONNECTEMPTY */
-    .occupancy_o ()
+    .occupancy_o (),
     /* verilator lint_on PINCONNECTEMPTY */
+    .next_valid_o,
+    .next_data_o (router_next)
   );
+  assign next_step_o = router_next[31:24];
 
   // ---- memory ports
   always_comb begin

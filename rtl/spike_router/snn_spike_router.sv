@@ -7,6 +7,7 @@
 //   departed_k = max(entered_k + 1, departed_{k-1}, departed_{k-B} + 1)
 // The producer pushes a prefix of its pending packets (in_count_i <= space_o) and holds
 // the rest; the neuron cores stall meanwhile.
+// next_o shows the oldest packet left behind this cycle's departures.
 module snn_spike_router #(
   parameter int unsigned DataW    = 32,
   parameter int unsigned MaxDepth = 16,
@@ -22,7 +23,11 @@ module snn_spike_router #(
   input  logic [MaxLanes*DataW-1:0]        in_data_i,
   output logic [$clog2(MaxRate+1)-1:0]     out_count_o,
   output logic [MaxRate*DataW-1:0]         out_data_o,
-  output logic [$clog2(MaxDepth+1)-1:0]    occupancy_o
+  output logic [$clog2(MaxDepth+1)-1:0]    occupancy_o,
+  // the oldest packet still queued after this cycle's departures (the spike link uses its
+  // step to tell which steps have left completely)
+  output logic                             next_valid_o,
+  output logic [DataW-1:0]                 next_data_o
 );
   localparam int unsigned CountW = $clog2(MaxDepth + 1);
   localparam int unsigned IdxW   = MaxDepth > 1 ? $clog2(MaxDepth) : 1;
@@ -45,6 +50,8 @@ module snn_spike_router #(
   assign space_o     = depth_i - kept;
   assign out_count_o = ($clog2(MaxRate+1))'(pops);
   assign occupancy_o = count_q;
+  assign next_valid_o = kept != '0;
+  assign next_data_o  = buf_q[wrap(head_q, 32'(pops))];
 
   always_comb begin
     out_data_o = '0;

@@ -111,7 +111,8 @@ struct router_driver : sc_core::sc_module {
   sc_core::sc_clock clk{"clk", 10, sc_core::SC_NS, 0.5, 5, sc_core::SC_NS, true};
   sc_core::sc_signal<bool> rst_n{"rst_n"};
   sc_core::sc_signal<std::uint32_t> depth{"depth"}, rate{"rate"}, space{"space"}, in_count{"in_count"},
-      out_count{"out_count"}, occupancy{"occupancy"};
+      out_count{"out_count"}, occupancy{"occupancy"}, next_data{"next_data"};
+  sc_core::sc_signal<bool> next_valid{"next_valid"};
   sc_core::sc_signal<sc_dt::sc_bv<router_lanes * 32>> in_data{"in_data"};
   sc_core::sc_signal<sc_dt::sc_bv<router_rate_max * 32>> out_data{"out_data"};
   Vsnn_spike_router dut{"dut"};
@@ -130,6 +131,8 @@ struct router_driver : sc_core::sc_module {
     dut.out_count_o(out_count);
     dut.out_data_o(out_data);
     dut.occupancy_o(occupancy);
+    dut.next_valid_o(next_valid);
+    dut.next_data_o(next_data);
     SC_THREAD(drive);
   }
 

@@ -2,6 +2,7 @@
 #include "snncosim/tb/cosim.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <deque>
 #include <fstream>
@@ -9,11 +10,14 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include "Vsnn_accelerator3.h"
+#include "Vsnn_accelerator3_c8.h"
+#include "engine_models.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/tb/engine_image.h"
-#include "engine_models.h"
 
 namespace snncosim::tb {
 
@@ -21,6 +25,9 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 constexpr int lanes_max = engine_lanes_max;
+constexpr int rate_max = engine_rate_max;
+constexpr std::size_t top_engines = 3;  // rtl/CMakeLists.txt: Vsnn_accelerator3*
+constexpr std::uint32_t tgt_link = 7;    // the accelerator top's load target of a link
 
 enum load_target : std::uint32_t { tgt_cfg = 0, tgt_spike = 1, tgt_weight = 2, tgt_gain = 3, tgt_bias = 4, tgt_acc = 5, tgt_mem = 6 };
 
@@ -46,22 +53,104 @@ struct port_sample {
   std::uint32_t in_ready, out_free, busy, step_done, step, push_count, out_count, wb_valid, wb_spikes;
 };
 
-std::uint32_t field32(const sc_dt::sc_bv_base& v, int j) {
-  return static_cast<std::uint32_t>(v.range(j * 32 + 31, j * 32).to_uint());
-}
+// The Verilated accelerator top: one load port, a start, the output stream and the
+// concatenated observation ports (engine e at slice e).
+struct top_ports {
+  static constexpr int n = static_cast<int>(top_engines);
+  static constexpr int cnt_w = 3, lane_w = 3;  // $clog2(MaxRate+1), $clog2(Lanes+1)
+  sc_core::sc_signal<bool> rst_n, load_valid, start, busy;
+  sc_core::sc_signal<std::uint32_t> load_engine, load_target, load_lane, load_addr, load_data, out_count;
+  sc_core::sc_signal<sc_dt::sc_bv<rate_max * 32>> out_data;
+  sc_core::sc_signal<std::uint32_t> in_ready, out_free, obs_busy, step_done, obs_out_count, push_count, wb_valid,
+      wb_lanes, wb_spikes;
+  sc_core::sc_signal<std::uint64_t> wb_pass, wb_pos;
+  sc_core::sc_signal<sc_dt::sc_bv<n * rate_max * 32>> obs_out_data;
+  sc_core::sc_signal<sc_dt::sc_bv<n * lanes_max * 32>> push_data, wb_mem;
+  std::unique_ptr<sc_core::sc_module> model;
+
+  void bind(sc_core::sc_signal<bool>& clk, int penc_width_bits) {
+    if (penc_width_bits == 8)
+      bind_model(std::make_unique<Vsnn_accelerator3_c8>("rtl_accelerator"), clk);
+    else
+      bind_model(std::make_unique<Vsnn_accelerator3>("rtl_accelerator"), clk);
+  }
+  template <class V>
+  void bind_model(std::unique_ptr<V> dut, sc_core::sc_signal<bool>& clk) {
+    dut->clk_i(clk);
+    dut->rst_ni(rst_n);
+    dut->load_valid_i(load_valid);
+    dut->load_engine_i(load_engine);
+    dut->load_target_i(load_target);
+    dut->load_lane_i(load_lane);
+    dut->load_addr_i(load_addr);
+    dut->load_data_i(load_data);
+    dut->start_i(start);
+    dut->busy_o(busy);
+    dut->out_count_o(out_count);
+    dut->out_data_o(out_data);
+    dut->obs_in_ready_o(in_ready);
+    dut->obs_out_free_o(out_free);
+    dut->obs_busy_o(obs_busy);
+    dut->obs_step_done_o(step_done);
+    dut->obs_out_count_o(obs_out_count);
+    dut->obs_out_data_o(obs_out_data);
+    dut->obs_push_count_o(push_count);
+    dut->obs_push_data_o(push_data);
+    dut->obs_wb_valid_o(wb_valid);
+    dut->obs_wb_lanes_o(wb_lanes);
+    dut->obs_wb_spikes_o(wb_spikes);
+    dut->obs_wb_mem_o(wb_mem);
+    dut->obs_wb_pass_o(wb_pass);
+    dut->obs_wb_pos_o(wb_pos);
+    model = std::move(dut);
+  }
+  engine_obs observe(std::size_t e) const {
+    const int i = static_cast<int>(e);
+    auto bits = [&](std::uint64_t v, int w) { return static_cast<std::uint32_t>((v >> (i * w)) & ((1ull << w) - 1)); };
+    engine_obs o;
+    o.in_ready = bits(in_ready.read(), 8);
+    o.out_free = bits(out_free.read(), 8);
+    o.busy = bits(obs_busy.read(), 1) != 0;
+    o.step_done = bits(step_done.read(), 1) != 0;
+    o.push_count = bits(push_count.read(), lane_w);
+    o.out_count = bits(obs_out_count.read(), cnt_w);
+    o.wb_valid = bits(wb_valid.read(), 1) != 0;
+    o.wb_lanes = bits(wb_lanes.read(), lanes_max);
+    o.wb_spikes = bits(wb_spikes.read(), lanes_max);
+    o.wb_pass = bits(wb_pass.read(), 16);
+    o.wb_pos = bits(wb_pos.read(), 16);
+    if (o.push_count > 0) {
+      const auto& d = push_data.read();
+      for (int j = 0; j < lanes_max; ++j) o.push_data[static_cast<std::size_t>(j)] = field32(d, i * lanes_max + j);
+    }
+    if (o.out_count > 0) {
+      const auto& d = obs_out_data.read();
+      for (int j = 0; j < rate_max; ++j) o.out_data[static_cast<std::size_t>(j)] = field32(d, i * rate_max + j);
+    }
+    if (o.wb_valid) {
+      const auto& d = wb_mem.read();
+      for (int j = 0; j < lanes_max; ++j) o.wb_mem[static_cast<std::size_t>(j)] = field32(d, i * lanes_max + j);
+    }
+    return o;
+  }
+};
 
 struct rtl_cosim : sc_core::sc_module {
   SC_HAS_PROCESS(rtl_cosim);
   sc_core::sc_signal<bool> clk{"clk"};
   sc_core::sc_event tlm_done;
   sc_core::sc_time half;
-  std::vector<std::unique_ptr<engine_ports>> engines;
+  std::vector<std::unique_ptr<engine_ports>> engines;  // engine mode
+  std::unique_ptr<top_ports> top;                       // whole mode
+  std::size_t n_eng = 0;
   sc_models::accelerator& m_acc;
   const numerics::quant_model& m_model;
   const sc_models::hardware_config& m_hw;
   const std::vector<sc_models::sample_input>& m_samples;
   const cosim_options& m_opt;
   sc_models::event_log& m_log;
+  bool m_whole = false;
+  engine_limits m_top_limits;  // whole mode: the one ChunkW of the top build
   std::vector<std::size_t> m_spike_marks{0}, m_wb_marks{0};  // event log size after each sample
   cosim_result result;
   clock_type::time_point m_t0, m_tlm_end;
@@ -73,22 +162,62 @@ struct rtl_cosim : sc_core::sc_module {
             const cosim_options& opt, sc_models::event_log& log)
       : sc_core::sc_module(n), m_acc(acc), m_model(model), m_hw(hw), m_samples(samples), m_opt(opt), m_log(log) {
     half = sc_core::sc_time(500.0 / hw.clock_mhz, sc_core::SC_NS);
-    for (std::size_t e = 0; e < acc.engines().size(); ++e) {
-      engines.push_back(std::make_unique<engine_ports>());
-      const auto& eng = *acc.engines()[e];
-      const int penc = eng.hw().penc_width_bits;
-      // bad_input before anything runs: the layer must fit the engine build
-      int max_steps = 1;
-      for (const auto& smp : samples) max_steps = std::max(max_steps, smp.num_steps);
-      (void)make_engine_image(model.layers[layer_index(e)], eng.geometry(), eng.hw(), max_steps,
-                              engine_build_limits(penc));
-      make_engine_model(*engines.back(), clk, fmt::format("rtl_engine_{}", acc.engines()[e]->layer_name()), penc,
-                        opt.variant);
+    n_eng = acc.engines().size();
+    int max_steps = 1;
+    for (const auto& smp : samples) max_steps = std::max(max_steps, smp.num_steps);
+    m_whole = opt.mode != cosim_mode::engine;
+    if (m_whole) {
+      try {
+        check_top_fits(max_steps);
+      } catch (const bad_input& e) {
+        if (opt.mode == cosim_mode::whole) throw;
+        spdlog::warn("cosim: {}; running the engines one by one with the TLM's handshakes (--mode engine)", e.what());
+        m_whole = false;
+      }
     }
-    m_history.resize(engines.size());
+    result.mode = m_whole ? cosim_mode::whole : cosim_mode::engine;
+    if (m_whole) {
+      top = std::make_unique<top_ports>();
+      top->bind(clk, m_top_limits.chunk_bits);
+    } else {
+      for (std::size_t e = 0; e < n_eng; ++e) {
+        engines.push_back(std::make_unique<engine_ports>());
+        const auto& eng = *acc.engines()[e];
+        const int penc = eng.hw().penc_width_bits;
+        (void)make_engine_image(model.layers[layer_index(e)], eng.geometry(), eng.hw(), max_steps,
+                                engine_build_limits(penc));
+        make_engine_model(*engines.back(), clk, fmt::format("rtl_engine_{}", acc.engines()[e]->layer_name()), penc,
+                          opt.variant);
+      }
+    }
+    m_history.resize(n_eng);
     SC_THREAD(clock_gen);
     SC_THREAD(drive);
     m_t0 = clock_type::now();
+  }
+
+  // bad_input before anything runs: the accelerator top holds every layer and link.
+  void check_top_fits(int max_steps) {
+    if (m_opt.variant != rtl_variant::reference)
+      throw bad_input("cosim --mode whole: the mutants (--rtl-variant) are engine builds (use --mode engine)");
+    if (n_eng != top_engines)
+      throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top is built for {} engines, the model has {} "
+                                  "neuron layers (use --mode engine)",
+                                  top_engines, n_eng));
+    const int penc = m_acc.engines()[0]->hw().penc_width_bits;
+    for (const auto& eng : m_acc.engines())
+      if (eng->hw().penc_width_bits != penc)
+        throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top has one encoder width, the hardware "
+                                    "mixes {} and {} bits (use --mode engine)",
+                                    penc, eng->hw().penc_width_bits));
+    m_top_limits = engine_build_limits(penc);
+    for (std::size_t e = 0; e < n_eng; ++e) {
+      const auto& eng = *m_acc.engines()[e];
+      (void)make_engine_image(m_model.layers[layer_index(e)], eng.geometry(), eng.hw(), max_steps, m_top_limits);
+      if (e + 1 < n_eng)
+        (void)make_link_image(m_model, layer_index(e), layer_index(e + 1), m_acc.engines()[e + 1]->geometry(),
+                              m_acc.engines()[e + 1]->input.slots(), true, max_steps, m_top_limits);
+    }
   }
 
   void on_sample(std::size_t index) {
@@ -110,6 +239,8 @@ struct rtl_cosim : sc_core::sc_module {
   }
   void negedge() { wait(clk.negedge_event()); }
 
+  engine_obs observe(std::size_t e) const { return m_whole ? top->observe(e) : engines[e]->observe(); }
+
   engine_plan plan(std::size_t s, std::size_t e) {
     const auto& eng = *m_acc.engines()[e];
     const auto& res = m_acc_results()[s];
@@ -119,23 +250,41 @@ struct rtl_cosim : sc_core::sc_module {
     const auto& layer = m_model.layers[li];
     engine_plan p;
     p.steps = steps;
-    const engine_limits lim = engine_build_limits(eng.hw().penc_width_bits);
-    const engine_image im = make_engine_image(layer, eng.geometry(), eng.hw(), steps, lim);
+    const engine_limits lim = m_whole ? m_top_limits : engine_build_limits(eng.hw().penc_width_bits);
+    engine_image im = make_engine_image(layer, eng.geometry(), eng.hw(), steps, lim);
+    // Whole mode: the TLM's slots (2 behind a pipelined link), as the link writes them.
+    const int slots = m_whole ? std::min(steps, eng.input.slots()) : steps;
+    im.regs[31] = static_cast<std::uint32_t>(slots);
     for (std::uint32_t i = 0; i < im.regs.size(); ++i) p.loads.push_back({tgt_cfg, 0, i, im.regs[i]});
-    const numerics::spike_record& in = li == 0 ? res.spikes.input : res.spikes.layers[li - 1];
-    const auto words = engine_spike_words(in, eng.geometry(), steps, lim);
-    for (std::size_t i = 0; i < words.size(); ++i)
-      if (words[i] != 0 || s > 0) p.loads.push_back({tgt_spike, 0, static_cast<std::uint32_t>(i), words[i]});
+    if (!m_whole || e == 0) {
+      const numerics::spike_record& in = li == 0 ? res.spikes.input : res.spikes.layers[li - 1];
+      const auto words = engine_spike_words(in, eng.geometry(), steps, lim);
+      for (std::size_t i = 0; i < words.size(); ++i)
+        if (words[i] != 0 || s > 0) p.loads.push_back({tgt_spike, 0, static_cast<std::uint32_t>(i), words[i]});
+    } else if (s == 0) {
+      // Linked spike memories start empty; every later sample leaves them empty (clear on read).
+      const int words = slots * eng.geometry().frames * im.chunks;
+      for (int i = 0; i < words; ++i) p.loads.push_back({tgt_spike, 0, static_cast<std::uint32_t>(i), 0});
+    }
     for (std::size_t k = 0; k < im.weights.size(); ++k) {
       const auto lane = static_cast<std::uint32_t>(k);
-      for (std::size_t i = 0; i < im.weights[k].size(); ++i)
-        p.loads.push_back({tgt_weight, lane, static_cast<std::uint32_t>(i), im.weights[k][i]});
-      for (std::size_t i = 0; i < im.gains[k].size(); ++i) {
-        p.loads.push_back({tgt_gain, lane, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(im.gains[k][i])});
-        p.loads.push_back({tgt_bias, lane, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(im.biases[k][i])});
+      if (!m_whole || s == 0) {  // the top keeps its weights between samples
+        for (std::size_t i = 0; i < im.weights[k].size(); ++i)
+          p.loads.push_back({tgt_weight, lane, static_cast<std::uint32_t>(i), im.weights[k][i]});
+        for (std::size_t i = 0; i < im.gains[k].size(); ++i) {
+          p.loads.push_back({tgt_gain, lane, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(im.gains[k][i])});
+          p.loads.push_back({tgt_bias, lane, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(im.biases[k][i])});
+        }
       }
       for (int i = 0; i < im.acc_words_used; ++i) p.loads.push_back({tgt_acc, lane, static_cast<std::uint32_t>(i), 0});
       for (int i = 0; i < im.mem_words_used; ++i) p.loads.push_back({tgt_mem, lane, static_cast<std::uint32_t>(i), 0});
+    }
+    if (m_whole && e + 1 < n_eng) {
+      const auto& next = *m_acc.engines()[e + 1];
+      const link_image link =
+          make_link_image(m_model, li, layer_index(e + 1), next.geometry(), std::min(steps, next.input.slots()),
+                          m_hw.mode == sc_models::pipeline_mode::timestep_pipelined, steps, lim);
+      for (std::uint32_t i = 0; i < link.regs.size(); ++i) p.loads.push_back({tgt_link, 0, i, link.regs[i]});
     }
     // Handshakes of the TLM run, relative to the sample start.
     const auto& lr = res.layers[e];
@@ -181,20 +330,25 @@ struct rtl_cosim : sc_core::sc_module {
     }
   }
 
+  void set_reset(bool active) {
+    if (m_whole) top->rst_n.write(!active);
+    for (auto& e : engines) e->rst_n.write(!active);
+  }
+
   void drive() {
     wait(tlm_done);
-    const std::size_t n_eng = engines.size();
     m_delivered.assign(n_eng, {});
-    for (auto& e : engines) e->rst_n.write(false);
+    set_reset(true);
     negedge();
     negedge();
-    for (auto& e : engines) e->rst_n.write(true);
+    set_reset(false);
     const bool pipelined = m_hw.mode == sc_models::pipeline_mode::timestep_pipelined;
     for (std::size_t s = 0; s < m_samples.size(); ++s) {
       std::vector<engine_plan> plans;
       for (std::size_t e = 0; e < n_eng; ++e) plans.push_back(plan(s, e));
       // Handshakes: engine e's input is ready per the TLM's delivery of engine e-1; its
-      // output buffer (pipelined) frees per the TLM's step ends of engine e+1.
+      // output buffer (pipelined) frees per the TLM's step ends of engine e+1. Replayed in
+      // engine mode, the expectation for the links' handshakes in whole mode.
       for (std::size_t e = 0; e < n_eng; ++e) {
         auto& p = plans[e];
         const auto steps = static_cast<std::size_t>(p.steps);
@@ -207,76 +361,118 @@ struct rtl_cosim : sc_core::sc_module {
         if (pipelined && e + 1 < n_eng)
           for (std::size_t t = 2; t < steps; ++t) p.output_free[t] = plans[e + 1].step_end[t - 2];
       }
-      // Load every engine through its own load port, in parallel.
-      std::size_t longest = 0;
-      for (auto& p : plans) longest = std::max(longest, p.loads.size());
-      for (std::size_t i = 0; i < longest; ++i) {
-        negedge();
-        for (std::size_t e = 0; e < n_eng; ++e) {
-          auto& port = *engines[e];
-          if (i < plans[e].loads.size()) {
-            const auto& w = plans[e].loads[i];
-            port.load_valid.write(true);
-            port.load_target.write(w.target);
-            port.load_lane.write(w.lane);
-            port.load_addr.write(w.addr);
-            port.load_data.write(w.data);
-          } else {
-            port.load_valid.write(false);
-          }
-        }
-      }
+      if (m_whole)
+        load_top(plans);
+      else
+        load_engines(plans);
       run_sample(s, plans);
     }
     sc_core::sc_stop();
   }
 
+  // Every engine through its own load port, in parallel.
+  void load_engines(const std::vector<engine_plan>& plans) {
+    std::size_t longest = 0;
+    for (const auto& p : plans) longest = std::max(longest, p.loads.size());
+    for (std::size_t i = 0; i < longest; ++i) {
+      negedge();
+      for (std::size_t e = 0; e < n_eng; ++e) {
+        auto& port = *engines[e];
+        if (i < plans[e].loads.size()) {
+          const auto& w = plans[e].loads[i];
+          port.load_valid.write(true);
+          port.load_target.write(w.target);
+          port.load_lane.write(w.lane);
+          port.load_addr.write(w.addr);
+          port.load_data.write(w.data);
+        } else {
+          port.load_valid.write(false);
+        }
+      }
+    }
+  }
+
+  // The top's one load port, engine by engine.
+  void load_top(const std::vector<engine_plan>& plans) {
+    for (std::size_t e = 0; e < n_eng; ++e)
+      for (const auto& w : plans[e].loads) {
+        negedge();
+        top->load_valid.write(true);
+        top->load_engine.write(static_cast<std::uint32_t>(e));
+        top->load_target.write(w.target);
+        top->load_lane.write(w.lane);
+        top->load_addr.write(w.addr);
+        top->load_data.write(w.data);
+      }
+  }
+
+  static std::uint32_t steps_at(const std::vector<std::uint64_t>& at, std::uint64_t cycle) {
+    std::uint32_t n = 0;
+    for (std::size_t t = 0; t < at.size(); ++t)
+      if (at[t] <= cycle) n = static_cast<std::uint32_t>(t + 1);
+    return n;
+  }
+
   void run_sample(std::size_t s, std::vector<engine_plan>& plans) {
-    const std::size_t n_eng = engines.size();
     std::vector<std::size_t> spike_i(n_eng, 0), wb_i(n_eng, 0), step_i(n_eng, 0);
-    std::vector<std::vector<std::uint64_t>> entered(n_eng);  // RTL entry cycle per packet, in FIFO order
     std::vector<std::deque<std::pair<std::uint32_t, std::uint64_t>>> in_fifo(n_eng);
     std::vector<std::uint64_t> rtl_end(n_eng, 0);
     std::vector<bool> done(n_eng, false);
+    std::vector<std::uint32_t> output_stream;  // whole mode: the top's output spikes
     std::uint64_t tlm_latency = m_acc_results()[s].latency_cycles;
     const std::uint64_t limit = 2 * tlm_latency + 10000;
     const auto t0 = clock_type::now();
     std::uint64_t cycle = 0;
     for (; cycle <= limit; ++cycle) {
       negedge();
-      bool all_done = true;
-      for (std::size_t e = 0; e < n_eng; ++e) {
-        auto& port = *engines[e];
-        auto& p = plans[e];
-        port.load_valid.write(false);
-        port.start.write(cycle == 0);
-        std::uint32_t ready = 0, free = 0;
-        for (int t = 0; t < p.steps; ++t) {
-          if (p.input_ready[static_cast<std::size_t>(t)] <= cycle) ready = static_cast<std::uint32_t>(t + 1);
-          if (p.output_free[static_cast<std::size_t>(t)] <= cycle) free = static_cast<std::uint32_t>(t + 1);
+      if (m_whole) {
+        top->load_valid.write(false);
+        top->start.write(cycle == 0);
+      } else {
+        for (std::size_t e = 0; e < n_eng; ++e) {
+          auto& port = *engines[e];
+          auto& p = plans[e];
+          port.load_valid.write(false);
+          port.start.write(cycle == 0);
+          // The TLM sets input_ready per step in order, so counting the prefix is exact.
+          port.in_ready.write(steps_at(p.input_ready, cycle));
+          port.out_free.write(steps_at(p.output_free, cycle));
         }
-        // The TLM sets input_ready per step in order, so counting the prefix is exact.
-        port.in_ready.write(ready);
-        port.out_free.write(free);
       }
       wait(sc_core::sc_time(half / 4));
+      bool all_done = true;
+      if (m_whole) {
+        const std::uint32_t n_out = top->out_count.read();
+        if (n_out > 0) {
+          const auto& d = top->out_data.read();
+          for (std::uint32_t j = 0; j < n_out; ++j) output_stream.push_back(field32(d, static_cast<int>(j)));
+        }
+      }
       for (std::size_t e = 0; e < n_eng; ++e) {
-        auto& port = *engines[e];
+        const engine_obs port = observe(e);
         auto& p = plans[e];
         const std::string& lname = m_acc.engines()[e]->layer_name();
         const int cores = m_acc.engines()[e]->hw().neuron_cores;
-        if (m_opt.vcd_path.size() > 0) sample_ports(e, cycle);
-        // packets entering the router
-        const std::uint32_t pushes = port.push_count.read();
-        if (pushes > 0) {
-          const auto& pdata = port.push_data.read();
-          for (std::uint32_t j = 0; j < pushes; ++j) in_fifo[e].emplace_back(field32(pdata, static_cast<int>(j)), cycle);
+        if (m_opt.vcd_path.size() > 0) sample_ports(e, cycle, port);
+        if (m_whole) {
+          // The links' handshakes against the TLM's, every cycle (the ends of the chain are
+          // constant: "all steps").
+          const auto steps = static_cast<std::uint32_t>(p.steps);
+          const std::uint32_t want_ready = steps_at(p.input_ready, cycle), want_free = steps_at(p.output_free, cycle);
+          const std::uint32_t got_ready = std::min(port.in_ready, steps), got_free = std::min(port.out_free, steps);
+          result.handshake_cycles_compared += 1;
+          if (got_ready != want_ready)
+            report({static_cast<int>(s), static_cast<int>(e), lname, -1, -1, -1, -1, -1, cycle, "handshake",
+                    "in_steps_ready", std::to_string(want_ready), std::to_string(got_ready)});
+          if (got_free != want_free)
+            report({static_cast<int>(s), static_cast<int>(e), lname, -1, -1, -1, -1, -1, cycle, "handshake",
+                    "out_steps_free", std::to_string(want_free), std::to_string(got_free)});
         }
+        // packets entering the router
+        for (std::uint32_t j = 0; j < port.push_count; ++j) in_fifo[e].emplace_back(port.push_data[j], cycle);
         // packets leaving: compare with the TLM's next packet
-        const std::uint32_t pops = port.out_count.read();
-        const auto& odata = port.out_data.read();
-        for (std::uint32_t j = 0; j < pops; ++j) {
-          const std::uint32_t d = field32(odata, static_cast<int>(j));
+        for (std::uint32_t j = 0; j < port.out_count; ++j) {
+          const std::uint32_t d = port.out_data[j];
           const std::uint64_t ent = in_fifo[e].empty() ? 0 : in_fifo[e].front().second;
           if (!in_fifo[e].empty()) in_fifo[e].pop_front();
           const int st = static_cast<int>(d >> 24), ch = static_cast<int>((d >> 16) & 0xFF),
@@ -301,17 +497,12 @@ struct rtl_cosim : sc_core::sc_module {
           else if (x.departed != dep) diff("departed_cycle", x.departed, dep);
         }
         // membrane write-backs
-        if (port.wb_valid.read()) {
-          const std::uint32_t lanes = port.wb_lanes.read();
-          const std::uint32_t spikes = port.wb_spikes.read();
-          const auto& mem = port.wb_mem.read();
-          const std::uint32_t pass = port.wb_pass.read();
-          const std::uint32_t pos = port.wb_pos.read();
+        if (port.wb_valid) {
           for (int k = 0; k < lanes_max; ++k) {
-            if ((lanes >> k & 1u) == 0) continue;
-            const int ch = static_cast<int>(pass) * cores + k;
-            const auto value = static_cast<std::int32_t>(field32(mem, k)) ^ m_opt.faults.membrane_xor;
-            const bool spike = (spikes >> k & 1u) != 0;
+            if ((port.wb_lanes >> k & 1u) == 0) continue;
+            const int ch = static_cast<int>(port.wb_pass) * cores + k;
+            const auto value = static_cast<std::int32_t>(port.wb_mem[static_cast<std::size_t>(k)]) ^ m_opt.faults.membrane_xor;
+            const bool spike = (port.wb_spikes >> k & 1u) != 0;
             ++result.events_compared;
             if (wb_i[e] >= p.writebacks.size()) {
               report({static_cast<int>(s), static_cast<int>(e), lname, k, ch, -1, -1, -1, cycle, "writeback",
@@ -325,15 +516,15 @@ struct rtl_cosim : sc_core::sc_module {
               report({static_cast<int>(s), static_cast<int>(e), lname, k, x.channel, x.y, x.x, x.step, cycle, "writeback",
                       f, want, got});
             };
-            if (x.channel != ch || want_pos != static_cast<int>(pos))
-              diff("neuron", fmt::format("c{} pos{}", x.channel, want_pos), fmt::format("c{} pos{}", ch, pos));
+            if (x.channel != ch || want_pos != static_cast<int>(port.wb_pos))
+              diff("neuron", fmt::format("c{} pos{}", x.channel, want_pos), fmt::format("c{} pos{}", ch, port.wb_pos));
             else if (x.mem != value) diff("membrane", std::to_string(x.mem), std::to_string(value));
             else if (x.spike != spike) diff("spike", std::to_string(x.spike), std::to_string(spike));
             else if (x.cycle != cycle) diff("cycle", std::to_string(x.cycle), std::to_string(cycle));
           }
         }
         // step ends
-        if (port.step_done.read()) {
+        if (port.step_done) {
           const std::uint64_t end = cycle + 1;
           const std::size_t t = step_i[e]++;
           ++result.events_compared;
@@ -345,7 +536,7 @@ struct rtl_cosim : sc_core::sc_module {
                     "end_cycle", std::to_string(p.step_end[t]), std::to_string(end)});
           if (step_i[e] == static_cast<std::size_t>(p.steps)) rtl_end[e] = end;
         }
-        if (!done[e] && rtl_end[e] != 0 && in_fifo[e].empty() && !port.busy.read()) done[e] = true;
+        if (!done[e] && rtl_end[e] != 0 && in_fifo[e].empty() && !port.busy) done[e] = true;
         all_done = all_done && done[e];
       }
       if (all_done) break;
@@ -369,26 +560,53 @@ struct rtl_cosim : sc_core::sc_module {
         report({static_cast<int>(s), static_cast<int>(e), lname, -1, x.channel, x.y, x.x, x.step, x.cycle, "leftover",
                 "writeback", fmt::format("{} more write-backs", p.writebacks.size() - wb_i[e]), "none"});
       }
-      if (rtl_end[e] != p.layer_end) {
-        ++result.events_compared;
+      ++result.events_compared;
+      if (rtl_end[e] != p.layer_end)
         report({static_cast<int>(s), static_cast<int>(e), lname, -1, -1, -1, -1, -1, rtl_end[e], "layer_end",
                 "end_cycle", std::to_string(p.layer_end), std::to_string(rtl_end[e])});
-      } else {
-        ++result.events_compared;
-      }
     }
+    if (m_whole) compare_output(s, output_stream);
     result.tlm_cycles += tlm_latency;
     result.rtl_cycles += rtl_end.empty() ? 0 : rtl_end.back();
     if (!m_opt.vcd_path.empty() && result.first && !result.vcd_written && result.first->sample == static_cast<int>(s))
       write_vcd();
   }
 
-  void sample_ports(std::size_t e, std::uint64_t cycle) {
-    auto& port = *engines[e];
+  // The top's output stream against the TLM's record of the last neuron layer: the same
+  // spikes, in step order (the stream is the last router's departures, which the
+  // scoreboard also checks packet by packet against the TLM's; this is the end-to-end view).
+  void compare_output(std::size_t s, std::vector<std::uint32_t>& got) {
+    const numerics::spike_record& r = m_acc_results()[s].spikes.layers[layer_index(n_eng - 1)];
+    const auto& sh = r.shape;
+    std::vector<std::uint32_t> want;
+    for (int t = 0; t < m_samples[s].num_steps; ++t)
+      for (int c = 0; c < sh.channels; ++c)
+        for (int y = 0; y < sh.height; ++y)
+          for (int x = 0; x < sh.width; ++x) {
+            const auto i = static_cast<std::size_t>(((std::int64_t{t} * sh.channels + c) * sh.height + y) * sh.width + x);
+            if (r.spikes[i] != 0)
+              want.push_back(static_cast<std::uint32_t>(t) << 24 | static_cast<std::uint32_t>(c) << 16 |
+                             static_cast<std::uint32_t>(y) << 8 | static_cast<std::uint32_t>(x));
+          }
+    std::sort(got.begin(), got.end());
+    result.output_spikes_compared += want.size();
+    const std::string& lname = m_acc.engines()[n_eng - 1]->layer_name();
+    auto show = [](std::uint32_t d) { return fmt::format("({},{},{},{})", d >> 24, d >> 16 & 0xFF, d >> 8 & 0xFF, d & 0xFF); };
+    for (std::size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
+      const bool have_w = i < want.size(), have_g = i < got.size();
+      if (have_w && have_g && want[i] == got[i]) continue;
+      const std::uint32_t d = have_w ? want[i] : got[i];
+      report({static_cast<int>(s), static_cast<int>(n_eng - 1), lname, -1, static_cast<int>(d >> 16 & 0xFF),
+              static_cast<int>(d >> 8 & 0xFF), static_cast<int>(d & 0xFF), static_cast<int>(d >> 24), 0, "output",
+              "spike (t,c,y,x)", have_w ? show(want[i]) : "none", have_g ? show(got[i]) : "none"});
+      break;
+    }
+  }
+
+  void sample_ports(std::size_t e, std::uint64_t cycle, const engine_obs& port) {
     auto& h = m_history[e];
-    h.push_back({cycle, port.in_ready.read(), port.out_free.read(), port.busy.read(), port.step_done.read(),
-                 port.step.read(), port.push_count.read(), port.out_count.read(), port.wb_valid.read(),
-                 port.wb_spikes.read()});
+    h.push_back({cycle, port.in_ready, port.out_free, port.busy ? 1u : 0u, port.step_done ? 1u : 0u, port.step,
+                 port.push_count, port.out_count, port.wb_valid ? 1u : 0u, port.wb_spikes});
     // keep a window big enough for both sides of the first divergence
     const std::uint64_t keep = 2 * m_opt.vcd_window + 2;
     while (h.size() > keep && (!result.first || h.front().cycle + m_opt.vcd_window < m_divergence_cycle)) h.pop_front();
@@ -402,7 +620,7 @@ struct rtl_cosim : sc_core::sc_module {
                            "out_count", "wb_valid", "wb_spikes", "divergence"};
     const int widths[] = {8, 8, 1, 1, 8, 3, 3, 1, 4, 1};
     auto id = [](std::size_t e, int i) { return fmt::format("{}{}", static_cast<char>('!' + i), e); };
-    for (std::size_t e = 0; e < engines.size(); ++e) {
+    for (std::size_t e = 0; e < n_eng; ++e) {
       out += fmt::format("$scope module {} $end\n", m_acc.engines()[e]->layer_name());
       for (int i = 0; i < 10; ++i) out += fmt::format("$var wire {} {} {} $end\n", widths[i], id(e, i), names[i]);
       out += "$upscope $end\n";
@@ -416,7 +634,7 @@ struct rtl_cosim : sc_core::sc_module {
       return s;
     };
     std::map<std::uint64_t, std::string> at;
-    for (std::size_t e = 0; e < engines.size(); ++e)
+    for (std::size_t e = 0; e < n_eng; ++e)
       for (const auto& ps : m_history[e]) {
         const std::uint32_t v[] = {ps.in_ready, ps.out_free, ps.busy, ps.step_done, ps.step, ps.push_count,
                                    ps.out_count, ps.wb_valid, ps.wb_spikes, ps.cycle == m_divergence_cycle ? 1u : 0u};
@@ -430,6 +648,22 @@ struct rtl_cosim : sc_core::sc_module {
 };
 
 }  // namespace
+
+cosim_mode parse_cosim_mode(const std::string& s) {
+  if (s == "auto") return cosim_mode::automatic;
+  if (s == "whole") return cosim_mode::whole;
+  if (s == "engine") return cosim_mode::engine;
+  throw bad_input(fmt::format("cosim: --mode '{}': expected auto, whole or engine", s));
+}
+
+const char* to_string(cosim_mode m) {
+  switch (m) {
+    case cosim_mode::automatic: return "auto";
+    case cosim_mode::whole: return "whole";
+    case cosim_mode::engine: return "engine";
+  }
+  return "?";
+}
 
 cosim_result run_cosim(const numerics::quant_model& model, const sc_models::hardware_config& hw,
                        const std::vector<sc_models::sample_input>& samples, const cosim_options& options) {

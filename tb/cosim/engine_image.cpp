@@ -112,6 +112,46 @@ engine_image make_engine_image(const numerics::quant_layer& l, const sc_models::
   return im;
 }
 
+link_image make_link_image(const numerics::quant_model& model, std::size_t producer_layer, std::size_t consumer_layer,
+                           const sc_models::engine_geometry& consumer_geo, int consumer_slots, bool pipelined, int steps,
+                           const engine_limits& lim) {
+  const auto shapes = numerics::validate(model);
+  numerics::tensor_shape pooled = shapes.at(producer_layer);
+  int kernel = 1;
+  bool flat = false;
+  for (std::size_t i = producer_layer + 1; i < consumer_layer; ++i) {
+    const auto& l = model.layers[i];
+    if (l.kind == numerics::layer_kind::maxpool) {
+      if (l.kernel != l.stride || flat)
+        throw bad_input(fmt::format("layer {}: the RTL spike link maps max-pools with kernel == stride in front of any "
+                                    "flatten only (kernel {}, stride {})",
+                                    l.name, l.kernel, l.stride));
+      kernel *= l.kernel;
+      pooled = shapes[i];
+    } else if (l.kind == numerics::layer_kind::flatten) {
+      flat = true;
+    } else {
+      throw bad_input(fmt::format("layer {}: a {} layer between two neuron layers is not a spike link stage", l.name,
+                                  numerics::to_string(l.kind)));
+    }
+  }
+  if (kernel > lim.max_coordinate)
+    throw bad_input(fmt::format("layer {}: combined max-pool kernel {} exceeds the spike link", model.layers[consumer_layer].name, kernel));
+  const bool consumer_linear = model.layers[consumer_layer].kind == numerics::layer_kind::linear;
+  link_image im;
+  auto& r = im.regs;
+  r[0] = pipelined ? 1 : 0;
+  r[1] = static_cast<std::uint32_t>(steps);
+  r[2] = static_cast<std::uint32_t>(kernel > 1 ? kernel : 0);
+  r[3] = static_cast<std::uint32_t>(pooled.height);
+  r[4] = static_cast<std::uint32_t>(pooled.width);
+  r[5] = consumer_linear ? 1 : 0;
+  r[6] = static_cast<std::uint32_t>(consumer_geo.frames);
+  r[7] = static_cast<std::uint32_t>((consumer_geo.frame_bits + lim.chunk_bits - 1) / lim.chunk_bits);
+  r[8] = static_cast<std::uint32_t>(consumer_slots);
+  return im;
+}
+
 std::vector<std::uint32_t> engine_spike_words(const numerics::spike_record& input, const sc_models::engine_geometry& geo,
                                               int steps, const engine_limits& lim) {
   const int chunks = (geo.frame_bits + lim.chunk_bits - 1) / lim.chunk_bits;

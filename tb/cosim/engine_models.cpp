@@ -24,6 +24,11 @@ void bind_model(engine_ports& p, std::unique_ptr<V> dut, sc_core::sc_signal<bool
   dut->load_addr_i(p.load_addr);
   dut->load_data_i(p.load_data);
   dut->start_i(p.start);
+  dut->set_valid_i(p.set_valid);  // an engine on its own has no spike link
+  dut->set_addr_i(p.set_addr);
+  dut->set_bit_i(p.set_bit);
+  dut->next_valid_o(p.next_valid);
+  dut->next_step_o(p.next_step);
   dut->in_steps_ready_i(p.in_ready);
   dut->out_steps_free_i(p.out_free);
   dut->busy_o(p.busy);
@@ -43,6 +48,35 @@ void bind_model(engine_ports& p, std::unique_ptr<V> dut, sc_core::sc_signal<bool
 }
 
 }  // namespace
+
+engine_obs engine_ports::observe() const {
+  engine_obs o;
+  o.in_ready = in_ready.read();
+  o.out_free = out_free.read();
+  o.busy = busy.read();
+  o.step_done = step_done.read();
+  o.step = step.read();
+  o.push_count = push_count.read();
+  o.out_count = out_count.read();
+  o.wb_valid = wb_valid.read();
+  o.wb_lanes = wb_lanes.read();
+  o.wb_spikes = wb_spikes.read();
+  o.wb_pass = wb_pass.read();
+  o.wb_pos = wb_pos.read();
+  if (o.push_count > 0) {
+    const auto& d = push_data.read();
+    for (int j = 0; j < engine_lanes_max; ++j) o.push_data[static_cast<std::size_t>(j)] = field32(d, j);
+  }
+  if (o.out_count > 0) {
+    const auto& d = out_data.read();
+    for (int j = 0; j < engine_rate_max; ++j) o.out_data[static_cast<std::size_t>(j)] = field32(d, j);
+  }
+  if (o.wb_valid) {
+    const auto& d = wb_mem.read();
+    for (int j = 0; j < engine_lanes_max; ++j) o.wb_mem[static_cast<std::size_t>(j)] = field32(d, j);
+  }
+  return o;
+}
 
 rtl_variant parse_rtl_variant(const std::string& name) {
   if (name == "reference") return rtl_variant::reference;

@@ -1,6 +1,7 @@
 #pragma once
 // The signals around one Verilated layer engine and the factory that picks its build
 // (priority-encoder width, reference or mutant; docs/rtl.md §4). Private to tb/cosim.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,13 +15,29 @@ namespace snncosim::tb {
 inline constexpr int engine_lanes_max = 4;
 inline constexpr int engine_rate_max = 4;
 
+// What the scoreboard sees of one engine in one cycle, in either cosim mode.
+struct engine_obs {
+  std::uint32_t in_ready = 0, out_free = 0, step = 0, push_count = 0, out_count = 0, wb_lanes = 0, wb_spikes = 0,
+                wb_pass = 0, wb_pos = 0;
+  bool busy = false, step_done = false, wb_valid = false;
+  std::array<std::uint32_t, engine_lanes_max> push_data{}, wb_mem{};
+  std::array<std::uint32_t, engine_rate_max> out_data{};
+};
+
+// 32-bit field j of a packed port.
+inline std::uint32_t field32(const sc_dt::sc_bv_base& v, int j) {
+  return static_cast<std::uint32_t>(v.range(j * 32 + 31, j * 32).to_uint());
+}
+
 struct engine_ports {
-  sc_core::sc_signal<bool> rst_n, load_valid, start, busy, step_done, wb_valid;
+  sc_core::sc_signal<bool> rst_n, load_valid, start, busy, step_done, wb_valid, next_valid, set_valid;
   sc_core::sc_signal<std::uint32_t> load_target, load_lane, load_addr, load_data, in_ready, out_free, step, out_count,
-      push_count, wb_lanes, wb_spikes, wb_pass, wb_pos;
+      push_count, wb_lanes, wb_spikes, wb_pass, wb_pos, next_step, set_addr, set_bit;
   sc_core::sc_signal<sc_dt::sc_bv<engine_rate_max * 32>> out_data;
   sc_core::sc_signal<sc_dt::sc_bv<engine_lanes_max * 32>> push_data, wb_mem;
   std::unique_ptr<sc_core::sc_module> model;
+
+  engine_obs observe() const;
 };
 
 // Instantiates the engine build for `penc_width_bits` (8, 16 or 32) and `variant` and binds

@@ -1,8 +1,10 @@
-// Lock-step co-simulation of the TLM accelerator and the RTL layer engines on a small
+// Lock-step co-simulation of the TLM accelerator and the RTL (the accelerator top in whole
+// mode, the engines with replayed handshakes in engine mode) on a small
 // conv-pool-conv-flatten-fc network (the quickstart's shape, scaled down) with seeded
 // random traces. One ctest process per case (one SystemC elaboration each).
 #include <doctest/doctest.h>
 
+#include <array>
 #include <fstream>
 #include <string>
 
@@ -49,6 +51,34 @@ const char* sequential_hw =
     "layer_defaults: {neuron_cores: 2, penc_width_bits: 32, spike_fifo_depth: 2}\n"
     "layers:\n  conv2: {neuron_cores: 4, weight_memory: {read_latency_cycles: 2, width_bits: 16}}\n"
     "  fc1: {neuron_cores: 3, membrane_memory: {read_latency_cycles: 3}}\n";
+tb::cosim_options engine_mode() {
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::engine;
+  return o;
+}
+
+// Whole mode: every cycle of every engine compares both handshakes, and the output stream
+// carries spikes.
+void check_whole(const tb::cosim_result& r) {
+  CHECK(r.mode == tb::cosim_mode::whole);
+  CHECK(r.mismatches == 0);
+  CHECK(r.events_compared > 500);
+  CHECK(r.tlm_cycles == r.rtl_cycles);
+  CHECK(r.handshake_cycles_compared >= 3 * r.rtl_cycles);
+  CHECK(r.output_spikes_compared > 0);
+}
+
+// Uniform encoder width (the top has one ChunkW); 1-4 cores, narrow FIFOs, two drain rates.
+const char* whole_pipelined_hw =
+    "pipeline_mode: timestep_pipelined\n"
+    "layer_defaults: {neuron_cores: 1, penc_width_bits: 32, spike_fifo_depth: 1}\n"
+    "layers:\n  conv1: {neuron_cores: 3, router_events_per_cycle: 2}\n"
+    "  fc1: {neuron_cores: 4, spike_fifo_depth: 4}\n";
+const char* whole_c8_hw =
+    "pipeline_mode: timestep_pipelined\n"
+    "layer_defaults: {neuron_cores: 2, penc_width_bits: 8, spike_fifo_depth: 3, router_events_per_cycle: 4}\n"
+    "layers:\n  conv2: {neuron_cores: 4, membrane_memory: {read_latency_cycles: 2}}\n";
+
 const char* pipelined_hw =
     "pipeline_mode: timestep_pipelined\n"
     "layer_defaults: {neuron_cores: 1, penc_width_bits: 32, spike_fifo_depth: 1}\n"
@@ -57,8 +87,8 @@ const char* pipelined_hw =
 
 }  // namespace
 
-TEST_CASE("cosim/layer_sequential_random_traces_match") {
-  const auto r = run(sequential_hw, 1, 6);
+TEST_CASE("cosim/engine_mode_layer_sequential_random_traces_match") {
+  const auto r = run(sequential_hw, 1, 6, engine_mode());
   report(r);
   CHECK(r.mismatches == 0);
   CHECK(r.events_compared > 500);
@@ -66,7 +96,7 @@ TEST_CASE("cosim/layer_sequential_random_traces_match") {
 }
 
 TEST_CASE("cosim/timestep_pipelined_random_traces_match") {
-  const auto r = run(pipelined_hw, 2, 6);
+  const auto r = run(pipelined_hw, 2, 6, engine_mode());  // mixed encoder widths: engine mode only
   report(r);
   CHECK(r.mismatches == 0);
   CHECK(r.events_compared > 500);
@@ -169,4 +199,105 @@ TEST_CASE("cosim/engine_package_agrees_with_the_testbench_limits") {
   CHECK(tb::fits(tb::required_limits(m, hw, 4), build));
   const hardware_config wide = resolve_hardware(testing::hardware("layer_defaults: {neuron_cores: 5}\n"), m);
   CHECK_FALSE(tb::fits(tb::required_limits(m, wide, 4), build));
+}
+
+TEST_CASE("cosim/whole_layer_sequential_random_traces_match") {
+  const auto r = run(sequential_hw, 3, 8);
+  report(r);
+  check_whole(r);
+}
+
+TEST_CASE("cosim/whole_timestep_pipelined_random_traces_match") {
+  const auto r = run(whole_pipelined_hw, 4, 8);
+  report(r);
+  check_whole(r);
+}
+
+TEST_CASE("cosim/whole_encoder8_pipelined_random_traces_match") {
+  const auto r = run(whole_c8_hw, 5, 8);
+  report(r);
+  check_whole(r);
+}
+
+TEST_CASE("cosim/whole_one_core_everywhere_long_samples_match") {
+  // T up to 10 through two slots per linked spike memory: slots are reused many times.
+  const nx::quant_model m = tb::testing::small_csnn();
+  const hardware_config hw = resolve_hardware(
+      testing::hardware("pipeline_mode: timestep_pipelined\nlayer_defaults: {neuron_cores: 1, spike_fifo_depth: 2}\n"), m);
+  std::mt19937_64 rng(6);
+  std::vector<sample_input> in;
+  for (int s = 0; s < 3; ++s) {
+    const int steps = 6 + 2 * s;
+    std::vector<std::uint8_t> x;
+    for (int t = 0; t < steps; ++t) {  // empty, sparse and burst steps
+      const double d = t % 3 == 0 ? 0.0 : (t % 3 == 1 ? 0.05 : 0.9);
+      const auto step = testing::random_spikes(rng, static_cast<std::size_t>(m.input.size()), d);
+      x.insert(x.end(), step.begin(), step.end());
+    }
+    in.push_back({x, steps});
+  }
+  tb::cosim_options o;
+  o.progress = false;
+  const auto r = tb::run_cosim(m, hw, in, o);
+  report(r);
+  check_whole(r);
+}
+
+TEST_CASE("cosim/whole_mode_rejects_models_the_top_cannot_hold") {
+  const nx::quant_model m = tb::testing::small_csnn();
+  // one ChunkW per top build
+  const hardware_config mixed = resolve_hardware(testing::hardware(pipelined_hw), m);
+  std::mt19937_64 rng(7);
+  const std::vector<sample_input> in{{testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * 2), 0.2), 2}};
+  tb::cosim_options o;
+  o.progress = false;
+  o.mode = tb::cosim_mode::whole;
+  CHECK_THROWS_AS(tb::run_cosim(m, mixed, in, o), snncosim::bad_input);
+}
+
+TEST_CASE("cosim/auto_mode_falls_back_to_engine_mode") {
+  const auto r = run(pipelined_hw, 2, 2);  // mixed encoder widths
+  report(r);
+  CHECK(r.mode == tb::cosim_mode::engine);
+  CHECK(r.mismatches == 0);
+  CHECK(r.handshake_cycles_compared == 0);
+}
+
+TEST_CASE("cosim/whole_mode_rejects_two_neuron_layers") {
+  nx::quant_model m = tb::testing::small_csnn();
+  m.layers.erase(m.layers.begin() + 1, m.layers.begin() + 3);  // conv1, flatten, fc1
+  std::mt19937_64 wrng(8);
+  m.layers.back() = testing::linear(wrng, "fc1", 5 * 12 * 12, 7, testing::leaky(0.8, 0.5));
+  const hardware_config hw = resolve_hardware(testing::hardware("layer_defaults: {neuron_cores: 2}\n"), m);
+  std::mt19937_64 rng(9);
+  const std::vector<sample_input> in{{testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * 2), 0.2), 2}};
+  tb::cosim_options o;
+  o.progress = false;
+  o.mode = tb::cosim_mode::whole;
+  try {
+    (void)tb::run_cosim(m, hw, in, o);
+    FAIL("no bad_input");
+  } catch (const snncosim::bad_input& e) {
+    CHECK(std::string(e.what()).find("3 engines") != std::string::npos);
+  }
+}
+
+TEST_CASE("cosim/link_image_maps_pool_and_flatten") {
+  // small CSNN: conv1 (5x12x12) -> max-pool 2 -> conv2 (frames 5 of 6x6 = 36 bits, 2 words
+  // of 32); conv2 (pooled currents, 6x2x2) -> flatten -> fc1 (one frame of 24 bits).
+  const nx::quant_model m = tb::testing::small_csnn();
+  sc_models::engine_geometry g2;
+  g2.frames = 5;
+  g2.frame_bits = 36;
+  const auto a = tb::make_link_image(m, 0, 2, g2, 2, true, 4);
+  CHECK(a.regs == std::array<std::uint32_t, 9>{1, 4, 2, 6, 6, 0, 5, 2, 2});
+  sc_models::engine_geometry g3;
+  g3.frames = 1;
+  g3.frame_bits = 24;
+  const auto b = tb::make_link_image(m, 2, 4, g3, 5, false, 5);
+  CHECK(b.regs == std::array<std::uint32_t, 9>{0, 5, 0, 2, 2, 1, 1, 1, 5});
+  // overlapping spike pools are not a link stage
+  nx::quant_model o = m;
+  o.layers[1].stride = 1;
+  CHECK_THROWS_AS(tb::make_link_image(o, 0, 2, g2, 2, true, 4), snncosim::bad_input);
 }

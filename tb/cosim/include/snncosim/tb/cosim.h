@@ -1,9 +1,14 @@
 #pragma once
-// Co-simulation of the TLM accelerator and the RTL layer engines in one SystemC kernel
-// (docs/rtl.md §4). The TLM runs the samples first; then every engine of the model runs as
-// Verilated RTL with the same input spikes (the TLM's record of the layer in front of it)
-// and the TLM's inter-engine handshakes (input ready per step, output buffer free per step)
-// replayed at the same cycles relative to the sample start. A scoreboard compares every
+// Co-simulation of the TLM accelerator and the RTL in one SystemC kernel (docs/rtl.md §4).
+// The TLM runs the samples first; then the RTL runs the same samples, in one of two modes:
+//  * whole (default): the Verilated accelerator top (rtl/accelerator): only the load port
+//    (configuration, weights, the first engine's input spikes) and a start; spikes between
+//    engines and the step handshakes are RTL. The handshakes the links make are compared
+//    cycle by cycle with the TLM's, and the output spike stream with the TLM's output;
+//  * engine: every engine runs as its own Verilated layer engine with the same input spikes
+//    (the TLM's record of the layer in front of it) and the TLM's inter-engine handshakes
+//    replayed at the same cycles relative to the sample start (for diagnosis).
+// In both modes a scoreboard compares every
 // router packet (payload, entered and departed cycle), every membrane write-back (value,
 // spike, cycle) and every step's activation end, checks for leftovers, and compares the
 // final cycle counts.
@@ -41,8 +46,16 @@ struct cosim_faults {
 enum class rtl_variant { reference, mut_timing, mut_bit };
 // "reference", "mut_timing", "mut_bit"; anything else throws bad_input.
 rtl_variant parse_rtl_variant(const std::string& name);
+// automatic: whole when the top holds the model and hardware, else engine with a logged
+// warning saying why.
+enum class cosim_mode { automatic, whole, engine };
+// "auto", "whole" or "engine"; bad_input otherwise.
+cosim_mode parse_cosim_mode(const std::string& s);
+const char* to_string(cosim_mode m);
 
 struct cosim_options {
+  // whole: the RTL accelerator top (3 engines, one encoder width): other models are bad_input
+  cosim_mode mode = cosim_mode::automatic;
   std::string vcd_path;        // on a divergence: a VCD of the engine ports around it
   std::uint64_t vcd_window = 64;  // cycles before and after the divergence
   bool progress = true;
@@ -51,6 +64,7 @@ struct cosim_options {
 };
 
 struct cosim_result {
+  cosim_mode mode = cosim_mode::whole;  // the mode that ran (never automatic)
   std::uint64_t mismatches = 0;
   std::uint64_t events_compared = 0;
   std::uint64_t tlm_cycles = 0;  // sum of the samples' latencies
@@ -58,6 +72,8 @@ struct cosim_result {
   double tlm_seconds = 0;  // wall time of the TLM run
   double rtl_seconds = 0;  // wall time of the RTL run (without loading the memories)
   std::uint64_t rtl_simulated_cycles = 0;  // clock cycles the RTL ran, loading excluded
+  std::uint64_t handshake_cycles_compared = 0;  // whole mode: engines x cycles, both handshakes
+  std::uint64_t output_spikes_compared = 0;     // whole mode: the last engine's output stream
   std::optional<divergence> first;
   bool vcd_written = false;
 };

@@ -210,6 +210,10 @@ struct rtl_cosim : sc_core::sc_module {
         throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top has one encoder width, the hardware "
                                     "mixes {} and {} bits (use --mode engine)",
                                     penc, eng->hw().penc_width_bits));
+    if (penc != 8 && penc != 32)  // rtl/CMakeLists.txt: Vsnn_accelerator3 (32) and _c8
+      throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top is built for 8- and 32-bit priority "
+                                  "encoders, the hardware has {} (use --mode engine)",
+                                  penc));
     m_top_limits = engine_build_limits(penc);
     for (std::size_t e = 0; e < n_eng; ++e) {
       const auto& eng = *m_acc.engines()[e];

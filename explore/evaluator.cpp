@@ -158,7 +158,7 @@ sample_timing evaluator::evaluate_sample(const sm::hardware_config& hw, std::siz
     st.end = act + r.activate_base + stall;
     r.core_free = st.end;
     r.end[tt] = st.end;
-    r.delivered[tt] = std::max(st.end, outs.empty() ? std::uint64_t{0} : r.last_departure);
+    r.delivered[tt] = std::max(st.end, r.last_departure);  // as the TLM: queued packets of earlier steps too
     layer_timing& lt = r.timing;
     lt.compress += st.compress;
     lt.accumulate += st.accumulate;

@@ -186,7 +186,9 @@ void layer_engine::run_step(int t, std::vector<std::uint32_t>& addresses) {
   advance_to(st.end);
   sig_activating.write(false);
   sig_spikes_out.write(static_cast<int>(st.output_spikes));
-  m_delivered[static_cast<std::size_t>(t)] = std::max(st.end, st.output_spikes > 0 ? m_router->last_departure() : 0);
+  // Step t is delivered when its activation ended and every packet queued so far (of t or of
+  // an earlier step still draining) has left the router: a silent step must still wait for them.
+  m_delivered[static_cast<std::size_t>(t)] = std::max(st.end, m_router->last_departure());
   m_steps_done = t + 1;
   m_progress.notify(sc_core::SC_ZERO_TIME);
 }

@@ -138,3 +138,34 @@ TEST_CASE("timing/two_layers_layer_sequential") {
   CHECK(s.layers[1].steps[2].end == 61);
   CHECK(s.latency_cycles == 61);
 }
+
+TEST_CASE("timing/silent_last_step_still_waits_for_queued_spikes") {
+  // fc1 4 -> 4 on 4 cores fires all four neurons in step 0 into a FIFO of depth 4 draining 1
+  // event per cycle; step 1 has no input and fires nothing (threshold 2 > |bias| < 1), and its
+  // activation (P * N_pos + L_m = 2 cycles) ends before the queue has drained. In the
+  // layer-sequential mode fc2 may start only when the last spike is in its memory.
+  std::mt19937_64 rng(5);
+  nx::quant_model m;
+  m.input = {4, 1, 1};
+  m.layers.push_back(testing::linear(rng, "fc1", 4, 4, testing::leaky(0.0, 2.0), 5.0f));
+  m.layers.push_back(testing::linear(rng, "fc2", 4, 2, testing::leaky(0.0, 2.0), 5.0f));
+  const auto doc = testing::hardware(
+      "pipeline_mode: layer_sequential\nlayer_defaults: {spike_fifo_depth: 4, router_events_per_cycle: 1}\n"
+      "layers:\n  fc1: {neuron_cores: 4}\n");
+  const std::vector<std::uint8_t> in = {1, 1, 1, 1, 0, 0, 0, 0};
+  event_log log;
+  simulation_options opt;
+  opt.events = &log;
+  const simulation_result r = simulate(m, resolve_hardware(doc, m), {{in, 2}}, opt);
+  const auto& s = r.samples.at(0);
+  REQUIRE(s.layers[0].steps.at(0).output_spikes == 4);
+  REQUIRE(s.layers[0].steps.at(1).output_spikes == 0);
+  std::uint64_t last_departure = 0;
+  for (const auto& p : log.spikes)
+    if (p.layer == 0) last_departure = std::max(last_departure, p.departed - s.start_cycle);
+  // The corner is reached: the queue drains after fc1's last activation ended ...
+  REQUIRE(last_departure > s.layers[0].end);
+  // ... and fc2 waits for it (it started at fc1's end before the fix).
+  CHECK(s.layers[1].start == last_departure);
+  CHECK(s.layers[0].drain_end == last_departure);
+}

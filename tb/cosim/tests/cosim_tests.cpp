@@ -301,3 +301,30 @@ TEST_CASE("cosim/link_image_maps_pool_and_flatten") {
   o.layers[1].stride = 1;
   CHECK_THROWS_AS(tb::make_link_image(o, 0, 2, g2, 2, true, 4), snncosim::bad_input);
 }
+
+TEST_CASE("cosim/whole_silent_last_step_waits_for_queued_spikes") {
+  // fc1 fires all four neurons in step 0 into a deep, slow FIFO; step 1 is silent and its
+  // short activation ends before the queue drained (sc_models timing/silent_last_step_*).
+  // The RTL link waits for the queue; the TLM must release fc2 at the same cycle.
+  std::mt19937_64 rng(5);
+  nx::quant_model m;
+  m.input = {4, 1, 1};
+  m.layers.push_back(testing::linear(rng, "fc1", 4, 4, testing::leaky(0.0, 2.0), 5.0f));
+  m.layers.push_back(testing::linear(rng, "fc2", 4, 2, testing::leaky(0.0, 2.0), 5.0f));
+  m.layers.push_back(testing::linear(rng, "fc3", 2, 2, testing::leaky(0.0, 2.0), 5.0f));
+  const hardware_config hw = resolve_hardware(
+      testing::hardware("pipeline_mode: layer_sequential\n"
+                        "layer_defaults: {spike_fifo_depth: 4, router_events_per_cycle: 1}\n"
+                        "layers:\n  fc1: {neuron_cores: 4}\n"),
+      m);
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::whole;
+  o.progress = false;
+  const std::vector<sample_input> in = {{{1, 1, 1, 1, 0, 0, 0, 0}, 2}, {{1, 0, 1, 1, 0, 0, 0, 0}, 2}};
+  const auto r = tb::run_cosim(m, hw, in, o);
+  report(r);
+  CHECK(r.mode == tb::cosim_mode::whole);
+  CHECK(r.mismatches == 0);
+  CHECK(r.handshake_cycles_compared > 0);
+  CHECK(r.tlm_cycles == r.rtl_cycles);
+}

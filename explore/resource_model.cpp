@@ -229,11 +229,21 @@ const resources& rtl_model_error() {
   return e;
 }
 
+resource_model_kind parse_resource_model(const std::string& name) {
+  if (name == "rtl") return resource_model_kind::rtl;
+  if (name == "skeleton") return resource_model_kind::skeleton;
+  throw bad_input(fmt::format("--resource-model '{}': expected rtl or skeleton", name));
+}
+
+const char* to_string(resource_model_kind k) { return k == resource_model_kind::rtl ? "rtl" : "skeleton"; }
+
 std::vector<resources> estimate_engines(const std::vector<engine_shape>& shapes, const sm::hardware_config& hw,
-                                        int steps) {
+                                        int steps, resource_model_kind kind) {
   std::vector<resources> out;
   for (std::size_t e = 0; e < shapes.size(); ++e)
-    out.push_back(estimate_engine(engine_parameters(shapes[e], hw.layers.at(e), hw.mode, e, steps)));
+    out.push_back(kind == resource_model_kind::rtl
+                      ? estimate_rtl_engine(rtl_engine_parameters(shapes[e], hw.layers.at(e), hw.mode, e, steps))
+                      : estimate_engine(engine_parameters(shapes[e], hw.layers.at(e), hw.mode, e, steps)));
   return out;
 }
 

@@ -208,7 +208,7 @@ const scored& searcher::score(const candidate& c) {
   scored s;
   s.cand = c;
   s.hw = apply(c);
-  s.used = total(estimate_engines(m_w.engines, s.hw, m_opt.steps));
+  s.used = total(estimate_engines(m_w.engines, s.hw, m_opt.steps, m_opt.resources));
   const utilisation u = utilisation_of(s.used, m_platform.capacity);
   s.max_utilisation = std::max({u.lut, u.ff, u.bram36, u.dsp, m_platform.capacity.uram > 0 ? u.uram : 0.0});
   if (auto r = m_resumed.find(k); r != m_resumed.end()) {

@@ -456,6 +456,11 @@ void add_explore_command(CLI::App& root, global_options& global) {
   cmd->add_option("--exhaustive-limit", a->exhaustive_limit, "Enumerate when the space has at most this many candidates")
       ->capture_default_str();
   cmd->add_option("--steps", a->steps, "Time steps the spike memories hold (resource model; 0: the traces' T)");
+  cmd->add_option("--resource-model", a->resource_model,
+                  "Price candidates as the project's RTL engine (rtl, calibrated on Yosys runs of rtl/) or as a "
+                  "layer-specialised skeleton (skeleton)")
+      ->check(CLI::IsMember({"rtl", "skeleton"}))
+      ->capture_default_str();
   cmd->add_option("--out", a->out,
                   "Write explore.json, pareto.csv, best.yaml, plots, state.json (co-design: codesign.* and points/) "
                   "here (default with an experiment: <run or sweep folder>/explore)");

@@ -97,7 +97,7 @@ nlohmann::json explore_signature(const explore_args& a) {
   return {{"format", 2}, {"objective", a.objective}, {"budget", a.budget},     {"seed", a.seed},
           {"top_k", a.no_confirm ? 0 : a.top_k},                {"samples", a.samples},
           {"iterations", a.iterations}, {"steps", a.steps},     {"exhaustive_limit", a.exhaustive_limit},
-          {"penc", a.penc},             {"fifo", a.fifo},       {"max_cores", a.max_cores},
+          {"penc", a.penc},             {"fifo", a.fifo},       {"max_cores", a.max_cores}, {"resource_model", a.resource_model},
           {"sets", a.sets},             {"platform", a.platform}, {"hardware", a.hardware},
           {"identity", a.identity}};
 }
@@ -132,6 +132,7 @@ nlohmann::json explore_model(const explore_args& a) {
   opt.iterations = a.iterations;
   opt.exhaustive_limit = a.exhaustive_limit;
   opt.steps = a.steps > 0 ? a.steps : max_steps;
+  opt.resources = explore::parse_resource_model(a.resource_model);
   std::filesystem::path out_dir = a.out;
   if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
   opt.state_path = !a.state.empty() ? a.state : (out_dir.empty() ? std::string{} : (out_dir / "state.json").string());
@@ -252,6 +253,7 @@ nlohmann::json explore_model(const explore_args& a) {
                        {"best_span_cycles", after.layer_span_cycles[e]}});
   const auto& cap = in->platform.capacity;
   nlohmann::json j = {{"objective", a.objective},
+                      {"resource_model", a.resource_model},
                       {"platform", in->platform.name},
                       {"platform_resources",
                        {{"lut", cap.lut}, {"ff", cap.ff}, {"bram36", cap.bram36}, {"uram", cap.uram}, {"dsp", cap.dsp}}},

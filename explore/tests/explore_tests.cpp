@@ -132,6 +132,7 @@ TEST_CASE("explore_search/exhaustive_finds_the_true_optimum") {
   space.membrane_kinds = {sm::memory_kind::bram};
   space.fifo = {1, 4};
   ex::search_options opt;
+  opt.resources = ex::resource_model_kind::skeleton;  // the platform's 1400 LUTs are sized for it
   const ex::budget b = ex::parse_budget("", pf);
   ex::searcher s(w, base, pf, space, b, opt);
   const ex::search_result r = s.run();
@@ -156,7 +157,7 @@ TEST_CASE("explore_search/exhaustive_finds_the_true_optimum") {
                 h.layers[1].penc_width_bits = p1;
                 h.layers[0].spike_fifo_depth = f0;
                 h.layers[1].spike_fifo_depth = f1;
-                const ex::resources used = ex::total(ex::estimate_engines(w.engines, h, 1));
+                const ex::resources used = ex::total(ex::estimate_engines(w.engines, h, 1, ex::resource_model_kind::skeleton));
                 if (used.lut > 1400) {
                   ++infeasible;
                   continue;

@@ -59,8 +59,15 @@ double lutram_luts(long depth, long width);
 double uram_blocks(long depth, long width);
 
 resources estimate_engine(const engine_params& p, const logic_coefficients& k = calibrated_coefficients());
+// Which model prices a candidate: `rtl` = what the project's RTL engine costs (calibrated on
+// Yosys runs of rtl/layer_engine; every size and constant is a run-time register there, so
+// it carries dividers and wide multipliers), `skeleton` = a design specialised to the layer
+// (explore/rtl_model/layer_engine_est.sv, about 20x smaller in LUTs).
+enum class resource_model_kind { rtl, skeleton };
+resource_model_kind parse_resource_model(const std::string& name);  // bad_input otherwise
+const char* to_string(resource_model_kind k);
 std::vector<resources> estimate_engines(const std::vector<engine_shape>& shapes, const sc_models::hardware_config& hw,
-                                        int steps);
+                                        int steps, resource_model_kind kind = resource_model_kind::rtl);
 resources total(const std::vector<resources>& r);
 
 // The size parameters of the RTL layer engine (rtl/layer_engine/snn_layer_engine.sv) one

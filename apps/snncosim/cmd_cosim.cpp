@@ -159,9 +159,10 @@ void add_cosim_command(CLI::App& root, global_options& global) {
   cmd->add_option("--inject-timing-fault", a->fault_timing, "Delay every RTL departure stamp by N cycles (mutation test)");
   cmd->add_option("--inject-datapath-fault", a->fault_datapath, "XOR this into every RTL membrane value (mutation test)");
   cmd->add_option("--rtl-variant", a->rtl_variant,
-                  "Engine build: reference, or a mutant the scoreboard must catch (mutation test): mut_timing "
-                  "(one extra accumulate drain cycle), mut_bit (bit 0 of the saturating add flipped)")
-      ->check(CLI::IsMember({"reference", "mut_timing", "mut_bit"}));
+                  "RTL build: reference, or a mutant the scoreboard must catch (mutation test): mut_timing "
+                  "(engine: one extra accumulate drain cycle), mut_bit (engine: bit 0 of the saturating add "
+                  "flipped), mut_link (accelerator top: a link releases a step before its queued spikes left)")
+      ->check(CLI::IsMember({"reference", "mut_timing", "mut_bit", "mut_link"}));
   cmd->callback([a, &global] { run_cosim_command(*a, global); });
 }
 

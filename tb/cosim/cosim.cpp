@@ -14,6 +14,7 @@
 
 #include "Vsnn_accelerator3.h"
 #include "Vsnn_accelerator3_c8.h"
+#include "Vsnn_accelerator3_mut_link.h"
 #include "engine_models.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
@@ -68,8 +69,10 @@ struct top_ports {
   sc_core::sc_signal<sc_dt::sc_bv<n * lanes_max * 32>> push_data, wb_mem;
   std::unique_ptr<sc_core::sc_module> model;
 
-  void bind(sc_core::sc_signal<bool>& clk, int penc_width_bits) {
-    if (penc_width_bits == 8)
+  void bind(sc_core::sc_signal<bool>& clk, int penc_width_bits, rtl_variant variant) {
+    if (variant == rtl_variant::mut_link)  // check_top_fits: 32-bit encoders only
+      bind_model(std::make_unique<Vsnn_accelerator3_mut_link>("rtl_accelerator"), clk);
+    else if (penc_width_bits == 8)
       bind_model(std::make_unique<Vsnn_accelerator3_c8>("rtl_accelerator"), clk);
     else
       bind_model(std::make_unique<Vsnn_accelerator3>("rtl_accelerator"), clk);
@@ -178,7 +181,7 @@ struct rtl_cosim : sc_core::sc_module {
     result.mode = m_whole ? cosim_mode::whole : cosim_mode::engine;
     if (m_whole) {
       top = std::make_unique<top_ports>();
-      top->bind(clk, m_top_limits.chunk_bits);
+      top->bind(clk, m_top_limits.chunk_bits, opt.variant);
     } else {
       for (std::size_t e = 0; e < n_eng; ++e) {
         engines.push_back(std::make_unique<engine_ports>());
@@ -198,8 +201,8 @@ struct rtl_cosim : sc_core::sc_module {
 
   // bad_input before anything runs: the accelerator top holds every layer and link.
   void check_top_fits(int max_steps) {
-    if (m_opt.variant != rtl_variant::reference)
-      throw bad_input("cosim --mode whole: the mutants (--rtl-variant) are engine builds (use --mode engine)");
+    if (m_opt.variant != rtl_variant::reference && m_opt.variant != rtl_variant::mut_link)
+      throw bad_input("cosim --mode whole: the mut_timing and mut_bit mutants are engine builds (use --mode engine)");
     if (n_eng != top_engines)
       throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top is built for {} engines, the model has {} "
                                   "neuron layers (use --mode engine)",
@@ -214,6 +217,8 @@ struct rtl_cosim : sc_core::sc_module {
       throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top is built for 8- and 32-bit priority "
                                   "encoders, the hardware has {} (use --mode engine)",
                                   penc));
+    if (m_opt.variant == rtl_variant::mut_link && penc != 32)
+      throw bad_input(fmt::format("rtl variant mut_link: built for penc_width_bits 32 only, the hardware has {}", penc));
     m_top_limits = engine_build_limits(penc);
     for (std::size_t e = 0; e < n_eng; ++e) {
       const auto& eng = *m_acc.engines()[e];

@@ -82,12 +82,15 @@ rtl_variant parse_rtl_variant(const std::string& name) {
   if (name == "reference") return rtl_variant::reference;
   if (name == "mut_timing") return rtl_variant::mut_timing;
   if (name == "mut_bit") return rtl_variant::mut_bit;
-  throw bad_input(fmt::format("--rtl-variant '{}': expected reference, mut_timing or mut_bit", name));
+  if (name == "mut_link") return rtl_variant::mut_link;
+  throw bad_input(fmt::format("--rtl-variant '{}': expected reference, mut_timing, mut_bit or mut_link", name));
 }
 
 void make_engine_model(engine_ports& ports, sc_core::sc_signal<bool>& clk, const std::string& name,
                        int penc_width_bits, rtl_variant variant) {
   const char* n = name.c_str();
+  if (variant == rtl_variant::mut_link)
+    throw bad_input("rtl variant mut_link: a build of the accelerator top's spike link (use --mode whole)");
   if (variant != rtl_variant::reference) {
     // The mutants are built at the package's sizes only (32-bit priority encoder).
     if (penc_width_bits != 32)

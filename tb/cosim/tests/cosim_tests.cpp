@@ -302,10 +302,10 @@ TEST_CASE("cosim/link_image_maps_pool_and_flatten") {
   CHECK_THROWS_AS(tb::make_link_image(o, 0, 2, g2, 2, true, 4), snncosim::bad_input);
 }
 
-TEST_CASE("cosim/whole_silent_last_step_waits_for_queued_spikes") {
-  // fc1 fires all four neurons in step 0 into a deep, slow FIFO; step 1 is silent and its
-  // short activation ends before the queue drained (sc_models timing/silent_last_step_*).
-  // The RTL link waits for the queue; the TLM must release fc2 at the same cycle.
+namespace {
+// fc1 fires all four neurons in step 0 into a deep, slow FIFO; step 1 is silent and its
+// short activation ends before the queue drained (sc_models timing/silent_last_step_*).
+tb::cosim_result run_silent_last_step(tb::cosim_options o) {
   std::mt19937_64 rng(5);
   nx::quant_model m;
   m.input = {4, 1, 1};
@@ -317,14 +317,42 @@ TEST_CASE("cosim/whole_silent_last_step_waits_for_queued_spikes") {
                         "layer_defaults: {spike_fifo_depth: 4, router_events_per_cycle: 1}\n"
                         "layers:\n  fc1: {neuron_cores: 4}\n"),
       m);
-  tb::cosim_options o;
   o.mode = tb::cosim_mode::whole;
   o.progress = false;
   const std::vector<sample_input> in = {{{1, 1, 1, 1, 0, 0, 0, 0}, 2}, {{1, 0, 1, 1, 0, 0, 0, 0}, 2}};
-  const auto r = tb::run_cosim(m, hw, in, o);
+  return tb::run_cosim(m, hw, in, o);
+}
+}  // namespace
+
+TEST_CASE("cosim/whole_silent_last_step_waits_for_queued_spikes") {
+  // The RTL link waits for the queue; the TLM must release fc2 at the same cycle.
+  const auto r = run_silent_last_step({});
   report(r);
   CHECK(r.mode == tb::cosim_mode::whole);
   CHECK(r.mismatches == 0);
   CHECK(r.handshake_cycles_compared > 0);
   CHECK(r.tlm_cycles == r.rtl_cycles);
+}
+
+TEST_CASE("cosim/link_mutant_is_caught_in_whole_mode") {
+  // The mutated top (rtl/mutate/snn-mutate link): a link releases a step as soon as the
+  // producer ended it, ignoring its packets still queued in the router. The scoreboard must
+  // see it first as the consumer's in_steps_ready handshake, one or more cycles early.
+  tb::cosim_options o;
+  o.variant = tb::rtl_variant::mut_link;
+  const auto r = run_silent_last_step(o);
+  report(r);
+  CHECK(r.mode == tb::cosim_mode::whole);
+  CHECK(r.mismatches > 0);
+  REQUIRE(r.first.has_value());
+  CHECK(r.first->event == "handshake");
+  CHECK(r.first->field == "in_steps_ready");
+  CHECK(std::stoull(r.first->actual) > std::stoull(r.first->expected));
+}
+
+TEST_CASE("cosim/link_mutant_is_a_top_build_only") {
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::engine;
+  o.variant = tb::rtl_variant::mut_link;
+  CHECK_THROWS_AS(run(whole_pipelined_hw, 4, 1, o), bad_input);
 }

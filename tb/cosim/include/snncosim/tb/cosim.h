@@ -43,7 +43,7 @@ struct cosim_faults {
 
 // Which Verilated engine build runs: the design, or a mutant built from a copy of it with
 // one change (rtl/mutate/snn-mutate) that the scoreboard must catch.
-enum class rtl_variant { reference, mut_timing, mut_bit };
+enum class rtl_variant { reference, mut_timing, mut_bit, mut_link };
 // "reference", "mut_timing", "mut_bit"; anything else throws bad_input.
 rtl_variant parse_rtl_variant(const std::string& name);
 // automatic: whole when the top holds the model and hardware, else engine with a logged

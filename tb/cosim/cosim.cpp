@@ -173,7 +173,7 @@ struct rtl_cosim : sc_core::sc_module {
       try {
         check_top_fits(max_steps);
       } catch (const bad_input& e) {
-        if (opt.mode == cosim_mode::whole) throw;
+        if (opt.mode == cosim_mode::whole || opt.variant == rtl_variant::mut_link) throw;  // mut_link exists as a top only
         spdlog::warn("cosim: {}; running the engines one by one with the TLM's handshakes (--mode engine)", e.what());
         m_whole = false;
       }

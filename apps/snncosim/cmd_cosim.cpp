@@ -32,6 +32,7 @@ struct cosim_args {
   std::uint64_t fault_timing = 0;
   std::int32_t fault_datapath = 0;
   std::string rtl_variant = "reference";
+  std::string rtl_cache;
 };
 
 // Seeded random trace: per step a density from {empty, sparse, dense, burst}, so runs see
@@ -89,7 +90,8 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
   opt.progress = !global.json;
   opt.faults.departed_delay = a.fault_timing;
   opt.faults.membrane_xor = a.fault_datapath;
-  opt.variant = tb::parse_rtl_variant(a.rtl_variant);
+  opt.variant = a.rtl_variant;
+  if (!a.rtl_cache.empty()) opt.build.cache_dir = a.rtl_cache;
   spdlog::info("cosim: {} samples, hardware '{}' ({}), --mode {}", inputs.size(), hw.name,
                sc_models::to_string(hw.mode), tb::to_string(opt.mode));
   const tb::cosim_result r = tb::run_cosim(model, hw, inputs, opt);
@@ -109,6 +111,11 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
   j["rtl_seconds"] = r.rtl_seconds;
   j["tlm_cycles_per_s"] = r.tlm_seconds > 0 ? static_cast<double>(r.tlm_cycles) / r.tlm_seconds : 0.0;
   j["rtl_cycles_per_s"] = r.rtl_seconds > 0 ? static_cast<double>(r.rtl_simulated_cycles) / r.rtl_seconds : 0.0;
+  j["peak_rss_mib"] = static_cast<double>(r.peak_rss_kib) / 1024.0;
+  if (!r.design_hash.empty())
+    j["rtl_build"] = {{"design", r.design_hash},        {"dir", r.build_dir.string()},
+                      {"reused", r.build_reused},       {"seconds", r.build_seconds},
+                      {"peak_rss_mib", static_cast<double>(r.build_peak_rss_kib) / 1024.0}};
   if (r.first) {
     const auto& d = *r.first;
     j["first_divergence"] = {{"sample", d.sample}, {"layer", d.layer_name}, {"core", d.core},
@@ -150,19 +157,21 @@ void add_cosim_command(CLI::App& root, global_options& global) {
   cmd->add_option("--random-traces", a->random_traces, "Add K seeded random traces (bursts, empty steps, dense steps)");
   cmd->add_option("--steps", a->steps, "Time steps of the random traces (default: the traces' T, else 8)");
   cmd->add_option("--mode", a->mode,
-                 "whole: the RTL accelerator top, spikes and handshakes between engines in RTL (3 neuron layers, "
-                 "one encoder width); engine: each RTL engine alone with the TLM's handshakes replayed; auto "
-                 "(default): whole when the top holds the model, else engine with a warning")
+                 "whole: the accelerator RTL generated for this model and hardware (built on demand into the "
+                 "cache), spikes and handshakes between engines in RTL; engine: each prebuilt programmable "
+                 "engine alone with the TLM's handshakes replayed; auto (default): whole unless the generator "
+                 "cannot build the configuration, then engine with a warning")
       ->check(CLI::IsMember({"auto", "whole", "engine"}));
   cmd->add_option("--vcd", a->vcd, "On a mismatch, write the engines' ports around the first divergence");
   cmd->add_option("--vcd-window", a->vcd_window, "Cycles before and after the divergence in --vcd");
   cmd->add_option("--inject-timing-fault", a->fault_timing, "Delay every RTL departure stamp by N cycles (mutation test)");
   cmd->add_option("--inject-datapath-fault", a->fault_datapath, "XOR this into every RTL membrane value (mutation test)");
   cmd->add_option("--rtl-variant", a->rtl_variant,
-                  "RTL build: reference, or a mutant the scoreboard must catch (mutation test): mut_timing "
-                  "(engine: one extra accumulate drain cycle), mut_bit (engine: bit 0 of the saturating add "
-                  "flipped), mut_link (accelerator top: a link releases a step before its queued spikes left)")
-      ->check(CLI::IsMember({"reference", "mut_timing", "mut_bit", "mut_link"}));
+                  "RTL: reference, or mut_<mutation> of `rtl/mutate/snn-mutate --list`, a mutant the scoreboard "
+                  "must catch (whole mode: any mutation, generated into the design; engine mode: mut_timing, "
+                  "mut_bit)");
+  cmd->add_option("--rtl-cache", a->rtl_cache,
+                  "Cache of generated RTL builds (default $SNNCOSIM_RTL_CACHE, else ~/.cache/snncosim/rtl)");
   cmd->callback([a, &global] { run_cosim_command(*a, global); });
 }
 

@@ -67,21 +67,8 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const numerics::qu
   for (std::size_t e = 0; e < n_eng; ++e) {
     const auto i = static_cast<std::size_t>(m_neuron_layer_index[e]);
     const auto& l = model.layers[i];
-    engine_geometry g;
-    g.core.in = input_of(model, m_shapes, i);
-    g.core.out = m_shapes[i];
-    g.core.full = g.core.out;
-    if (l.kind == numerics::layer_kind::conv) {
-      if (l.current_pool_kernel != 0)
-        g.core.full = {l.out_channels, (g.core.in.height + 2 * l.padding - l.kernel) / l.stride + 1,
-                       (g.core.in.width + 2 * l.padding - l.kernel) / l.stride + 1};
-      g.frames = g.core.in.channels;
-      g.frame_bits = g.core.in.height * g.core.in.width;
-    } else {
-      g.frames = 1;
-      g.frame_bits = static_cast<int>(g.core.in.size());
-    }
-    const int slots = (e == 0 || hw.mode == pipeline_mode::layer_sequential) ? max_steps : std::min(2, max_steps);
+    const engine_geometry g = engine_geometry_of(model, m_shapes, i);
+    const int slots = input_slots(e, hw.mode, max_steps);
     m_engines.push_back(std::make_unique<layer_engine>(fmt::format("engine_{}", l.name).c_str(), static_cast<int>(e), l,
                                                        g, hw.layers[e], hw.mode, slots, m_clock));
   }

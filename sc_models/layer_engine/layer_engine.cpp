@@ -12,6 +12,30 @@ std::size_t accumulator_words(const engine_geometry& g) { return static_cast<std
 std::size_t membrane_words(const engine_geometry& g) { return static_cast<std::size_t>(g.core.out.size()); }
 }  // namespace
 
+engine_geometry engine_geometry_of(const numerics::quant_model& model, const std::vector<numerics::tensor_shape>& shapes,
+                                   std::size_t i) {
+  const auto& l = model.layers[i];
+  engine_geometry g;
+  g.core.in = i == 0 ? model.input : shapes[i - 1];
+  g.core.out = shapes[i];
+  g.core.full = g.core.out;
+  if (l.kind == numerics::layer_kind::conv) {
+    if (l.current_pool_kernel != 0)
+      g.core.full = {l.out_channels, (g.core.in.height + 2 * l.padding - l.kernel) / l.stride + 1,
+                     (g.core.in.width + 2 * l.padding - l.kernel) / l.stride + 1};
+    g.frames = g.core.in.channels;
+    g.frame_bits = g.core.in.height * g.core.in.width;
+  } else {
+    g.frames = 1;
+    g.frame_bits = static_cast<int>(g.core.in.size());
+  }
+  return g;
+}
+
+int input_slots(std::size_t e, pipeline_mode mode, int max_steps) {
+  return (e == 0 || mode == pipeline_mode::layer_sequential) ? max_steps : std::min(2, max_steps);
+}
+
 layer_engine::layer_engine(const sc_core::sc_module_name& name, int index, const numerics::quant_layer& layer,
                            const engine_geometry& geometry, const layer_hw_config& hw, pipeline_mode mode,
                            int input_slots, sc_core::sc_time clock_period)

@@ -8,26 +8,26 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <tuple>
+
+#include <sys/resource.h>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "Vsnn_accelerator3.h"
-#include "Vsnn_accelerator3_c8.h"
-#include "Vsnn_accelerator3_mut_link.h"
 #include "engine_models.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/tb/engine_image.h"
+#include "snncosim/tb/rtl_build.h"
+#include "snncosim/tb/rtl_design.h"
 
 namespace snncosim::tb {
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-constexpr int lanes_max = engine_lanes_max;
-constexpr int rate_max = engine_rate_max;
-constexpr std::size_t top_engines = 3;  // rtl/CMakeLists.txt: Vsnn_accelerator3*
 constexpr std::uint32_t tgt_link = 7;    // the accelerator top's load target of a link
 
 enum load_target : std::uint32_t { tgt_cfg = 0, tgt_spike = 1, tgt_weight = 2, tgt_gain = 3, tgt_bias = 4, tgt_acc = 5, tgt_mem = 6 };
@@ -51,91 +51,7 @@ struct engine_plan {
 // One VCD sample of an engine's ports.
 struct port_sample {
   std::uint64_t cycle;
-  std::uint32_t in_ready, out_free, busy, step_done, step, push_count, out_count, wb_valid, wb_spikes;
-};
-
-// The Verilated accelerator top: one load port, a start, the output stream and the
-// concatenated observation ports (engine e at slice e).
-struct top_ports {
-  static constexpr int n = static_cast<int>(top_engines);
-  static constexpr int cnt_w = 3, lane_w = 3;  // $clog2(MaxRate+1), $clog2(Lanes+1)
-  sc_core::sc_signal<bool> rst_n, load_valid, start, busy;
-  sc_core::sc_signal<std::uint32_t> load_engine, load_target, load_lane, load_addr, load_data, out_count;
-  sc_core::sc_signal<sc_dt::sc_bv<rate_max * 32>> out_data;
-  sc_core::sc_signal<std::uint32_t> in_ready, out_free, obs_busy, step_done, obs_out_count, push_count, wb_valid,
-      wb_lanes, wb_spikes;
-  sc_core::sc_signal<std::uint64_t> wb_pass, wb_pos;
-  sc_core::sc_signal<sc_dt::sc_bv<n * rate_max * 32>> obs_out_data;
-  sc_core::sc_signal<sc_dt::sc_bv<n * lanes_max * 32>> push_data, wb_mem;
-  std::unique_ptr<sc_core::sc_module> model;
-
-  void bind(sc_core::sc_signal<bool>& clk, int penc_width_bits, rtl_variant variant) {
-    if (variant == rtl_variant::mut_link)  // check_top_fits: 32-bit encoders only
-      bind_model(std::make_unique<Vsnn_accelerator3_mut_link>("rtl_accelerator"), clk);
-    else if (penc_width_bits == 8)
-      bind_model(std::make_unique<Vsnn_accelerator3_c8>("rtl_accelerator"), clk);
-    else
-      bind_model(std::make_unique<Vsnn_accelerator3>("rtl_accelerator"), clk);
-  }
-  template <class V>
-  void bind_model(std::unique_ptr<V> dut, sc_core::sc_signal<bool>& clk) {
-    dut->clk_i(clk);
-    dut->rst_ni(rst_n);
-    dut->load_valid_i(load_valid);
-    dut->load_engine_i(load_engine);
-    dut->load_target_i(load_target);
-    dut->load_lane_i(load_lane);
-    dut->load_addr_i(load_addr);
-    dut->load_data_i(load_data);
-    dut->start_i(start);
-    dut->busy_o(busy);
-    dut->out_count_o(out_count);
-    dut->out_data_o(out_data);
-    dut->obs_in_ready_o(in_ready);
-    dut->obs_out_free_o(out_free);
-    dut->obs_busy_o(obs_busy);
-    dut->obs_step_done_o(step_done);
-    dut->obs_out_count_o(obs_out_count);
-    dut->obs_out_data_o(obs_out_data);
-    dut->obs_push_count_o(push_count);
-    dut->obs_push_data_o(push_data);
-    dut->obs_wb_valid_o(wb_valid);
-    dut->obs_wb_lanes_o(wb_lanes);
-    dut->obs_wb_spikes_o(wb_spikes);
-    dut->obs_wb_mem_o(wb_mem);
-    dut->obs_wb_pass_o(wb_pass);
-    dut->obs_wb_pos_o(wb_pos);
-    model = std::move(dut);
-  }
-  engine_obs observe(std::size_t e) const {
-    const int i = static_cast<int>(e);
-    auto bits = [&](std::uint64_t v, int w) { return static_cast<std::uint32_t>((v >> (i * w)) & ((1ull << w) - 1)); };
-    engine_obs o;
-    o.in_ready = bits(in_ready.read(), 8);
-    o.out_free = bits(out_free.read(), 8);
-    o.busy = bits(obs_busy.read(), 1) != 0;
-    o.step_done = bits(step_done.read(), 1) != 0;
-    o.push_count = bits(push_count.read(), lane_w);
-    o.out_count = bits(obs_out_count.read(), cnt_w);
-    o.wb_valid = bits(wb_valid.read(), 1) != 0;
-    o.wb_lanes = bits(wb_lanes.read(), lanes_max);
-    o.wb_spikes = bits(wb_spikes.read(), lanes_max);
-    o.wb_pass = bits(wb_pass.read(), 16);
-    o.wb_pos = bits(wb_pos.read(), 16);
-    if (o.push_count > 0) {
-      const auto& d = push_data.read();
-      for (int j = 0; j < lanes_max; ++j) o.push_data[static_cast<std::size_t>(j)] = field32(d, i * lanes_max + j);
-    }
-    if (o.out_count > 0) {
-      const auto& d = obs_out_data.read();
-      for (int j = 0; j < rate_max; ++j) o.out_data[static_cast<std::size_t>(j)] = field32(d, i * rate_max + j);
-    }
-    if (o.wb_valid) {
-      const auto& d = wb_mem.read();
-      for (int j = 0; j < lanes_max; ++j) o.wb_mem[static_cast<std::size_t>(j)] = field32(d, i * lanes_max + j);
-    }
-    return o;
-  }
+  std::uint32_t in_ready, out_free, busy, step_done, push_count, out_count, wb_valid, wb_spikes;
 };
 
 struct rtl_cosim : sc_core::sc_module {
@@ -144,7 +60,7 @@ struct rtl_cosim : sc_core::sc_module {
   sc_core::sc_event tlm_done;
   sc_core::sc_time half;
   std::vector<std::unique_ptr<engine_ports>> engines;  // engine mode
-  std::unique_ptr<top_ports> top;                       // whole mode
+  rtl_top_model* top = nullptr;                          // whole mode: the generated design
   std::size_t n_eng = 0;
   sc_models::accelerator& m_acc;
   const numerics::quant_model& m_model;
@@ -153,7 +69,7 @@ struct rtl_cosim : sc_core::sc_module {
   const cosim_options& m_opt;
   sc_models::event_log& m_log;
   bool m_whole = false;
-  engine_limits m_top_limits;  // whole mode: the one ChunkW of the top build
+  const rtl_design* m_design = nullptr;  // whole mode
   std::vector<std::size_t> m_spike_marks{0}, m_wb_marks{0};  // event log size after each sample
   cosim_result result;
   clock_type::time_point m_t0, m_tlm_end;
@@ -162,27 +78,16 @@ struct rtl_cosim : sc_core::sc_module {
 
   rtl_cosim(const sc_core::sc_module_name& n, sc_models::accelerator& acc, const numerics::quant_model& model,
             const sc_models::hardware_config& hw, const std::vector<sc_models::sample_input>& samples,
-            const cosim_options& opt, sc_models::event_log& log)
-      : sc_core::sc_module(n), m_acc(acc), m_model(model), m_hw(hw), m_samples(samples), m_opt(opt), m_log(log) {
+            const cosim_options& opt, sc_models::event_log& log, const rtl_design* design, rtl_top_model* whole_top)
+      : sc_core::sc_module(n), top(whole_top), m_acc(acc), m_model(model), m_hw(hw), m_samples(samples), m_opt(opt),
+        m_log(log), m_design(design) {
     half = sc_core::sc_time(500.0 / hw.clock_mhz, sc_core::SC_NS);
     n_eng = acc.engines().size();
     int max_steps = 1;
     for (const auto& smp : samples) max_steps = std::max(max_steps, smp.num_steps);
-    m_whole = opt.mode != cosim_mode::engine;
-    if (m_whole) {
-      try {
-        check_top_fits(max_steps);
-      } catch (const bad_input& e) {
-        if (opt.mode == cosim_mode::whole || opt.variant == rtl_variant::mut_link) throw;  // mut_link exists as a top only
-        spdlog::warn("cosim: {}; running the engines one by one with the TLM's handshakes (--mode engine)", e.what());
-        m_whole = false;
-      }
-    }
+    m_whole = top != nullptr;
     result.mode = m_whole ? cosim_mode::whole : cosim_mode::engine;
-    if (m_whole) {
-      top = std::make_unique<top_ports>();
-      top->bind(clk, m_top_limits.chunk_bits, opt.variant);
-    } else {
+    if (!m_whole) {
       for (std::size_t e = 0; e < n_eng; ++e) {
         engines.push_back(std::make_unique<engine_ports>());
         const auto& eng = *acc.engines()[e];
@@ -190,8 +95,12 @@ struct rtl_cosim : sc_core::sc_module {
         (void)make_engine_image(model.layers[layer_index(e)], eng.geometry(), eng.hw(), max_steps,
                                 engine_build_limits(penc));
         make_engine_model(*engines.back(), clk, fmt::format("rtl_engine_{}", acc.engines()[e]->layer_name()), penc,
-                          opt.variant);
+                          parse_rtl_variant(opt.variant));
       }
+    } else {
+      SC_METHOD(posedge);
+      sensitive << clk.posedge_event();
+      dont_initialize();
     }
     m_history.resize(n_eng);
     SC_THREAD(clock_gen);
@@ -199,35 +108,9 @@ struct rtl_cosim : sc_core::sc_module {
     m_t0 = clock_type::now();
   }
 
-  // bad_input before anything runs: the accelerator top holds every layer and link.
-  void check_top_fits(int max_steps) {
-    if (m_opt.variant != rtl_variant::reference && m_opt.variant != rtl_variant::mut_link)
-      throw bad_input("cosim --mode whole: the mut_timing and mut_bit mutants are engine builds (use --mode engine)");
-    if (n_eng != top_engines)
-      throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top is built for {} engines, the model has {} "
-                                  "neuron layers (use --mode engine)",
-                                  top_engines, n_eng));
-    const int penc = m_acc.engines()[0]->hw().penc_width_bits;
-    for (const auto& eng : m_acc.engines())
-      if (eng->hw().penc_width_bits != penc)
-        throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top has one encoder width, the hardware "
-                                    "mixes {} and {} bits (use --mode engine)",
-                                    penc, eng->hw().penc_width_bits));
-    if (penc != 8 && penc != 32)  // rtl/CMakeLists.txt: Vsnn_accelerator3 (32) and _c8
-      throw bad_input(fmt::format("cosim --mode whole: the RTL accelerator top is built for 8- and 32-bit priority "
-                                  "encoders, the hardware has {} (use --mode engine)",
-                                  penc));
-    if (m_opt.variant == rtl_variant::mut_link && penc != 32)
-      throw bad_input(fmt::format("rtl variant mut_link: built for penc_width_bits 32 only, the hardware has {}", penc));
-    m_top_limits = engine_build_limits(penc);
-    for (std::size_t e = 0; e < n_eng; ++e) {
-      const auto& eng = *m_acc.engines()[e];
-      (void)make_engine_image(m_model.layers[layer_index(e)], eng.geometry(), eng.hw(), max_steps, m_top_limits);
-      if (e + 1 < n_eng)
-        (void)make_link_image(m_model, layer_index(e), layer_index(e + 1), m_acc.engines()[e + 1]->geometry(),
-                              m_acc.engines()[e + 1]->input.slots(), true, max_steps, m_top_limits);
-    }
-  }
+  // The generated top is evaluated at both clock edges: inputs are set after the falling
+  // edge (drive), the registers take them at the rising edge.
+  void posedge() { top->eval(true); }
 
   void on_sample(std::size_t index) {
     m_spike_marks.push_back(m_log.spikes.size());
@@ -248,7 +131,12 @@ struct rtl_cosim : sc_core::sc_module {
   }
   void negedge() { wait(clk.negedge_event()); }
 
-  engine_obs observe(std::size_t e) const { return m_whole ? top->observe(e) : engines[e]->observe(); }
+  void observe(std::size_t e, engine_obs& o) const {
+    if (m_whole)
+      top->observe(static_cast<int>(e), o);
+    else
+      engines[e]->observe(o);
+  }
 
   engine_plan plan(std::size_t s, std::size_t e) {
     const auto& eng = *m_acc.engines()[e];
@@ -259,12 +147,13 @@ struct rtl_cosim : sc_core::sc_module {
     const auto& layer = m_model.layers[li];
     engine_plan p;
     p.steps = steps;
-    const engine_limits lim = m_whole ? m_top_limits : engine_build_limits(eng.hw().penc_width_bits);
-    engine_image im = make_engine_image(layer, eng.geometry(), eng.hw(), steps, lim);
-    // Whole mode: the TLM's slots (2 behind a pipelined link), as the link writes them.
-    const int slots = m_whole ? std::min(steps, eng.input.slots()) : steps;
-    im.regs[31] = static_cast<std::uint32_t>(slots);
-    for (std::uint32_t i = 0; i < im.regs.size(); ++i) p.loads.push_back({tgt_cfg, 0, i, im.regs[i]});
+    // Whole mode: the generated design's image (its configuration is built in; the TLM's
+    // slots, 2 behind a pipelined link, as the link writes them).
+    engine_limits lim = m_whole ? m_design->engines[e].limits : engine_build_limits(eng.hw().penc_width_bits);
+    engine_image im = m_whole ? m_design->engines[e].image : make_engine_image(layer, eng.geometry(), eng.hw(), steps, lim);
+    const int slots = m_whole ? m_design->engines[e].slots : steps;
+    if (!m_whole)
+      for (std::uint32_t i = 0; i < im.regs.size(); ++i) p.loads.push_back({tgt_cfg, 0, i, im.regs[i]});
     if (!m_whole || e == 0) {
       const numerics::spike_record& in = li == 0 ? res.spikes.input : res.spikes.layers[li - 1];
       const auto words = engine_spike_words(in, eng.geometry(), steps, lim);
@@ -275,7 +164,9 @@ struct rtl_cosim : sc_core::sc_module {
       const int words = slots * eng.geometry().frames * im.chunks;
       for (int i = 0; i < words; ++i) p.loads.push_back({tgt_spike, 0, static_cast<std::uint32_t>(i), 0});
     }
-    for (std::size_t k = 0; k < im.weights.size(); ++k) {
+    // The generated engine has no lanes beyond the layer's channels (their images are empty).
+    const std::size_t lanes = m_whole ? static_cast<std::size_t>(lim.lanes) : im.weights.size();
+    for (std::size_t k = 0; k < lanes; ++k) {
       const auto lane = static_cast<std::uint32_t>(k);
       if (!m_whole || s == 0) {  // the top keeps its weights between samples
         for (std::size_t i = 0; i < im.weights[k].size(); ++i)
@@ -287,13 +178,6 @@ struct rtl_cosim : sc_core::sc_module {
       }
       for (int i = 0; i < im.acc_words_used; ++i) p.loads.push_back({tgt_acc, lane, static_cast<std::uint32_t>(i), 0});
       for (int i = 0; i < im.mem_words_used; ++i) p.loads.push_back({tgt_mem, lane, static_cast<std::uint32_t>(i), 0});
-    }
-    if (m_whole && e + 1 < n_eng) {
-      const auto& next = *m_acc.engines()[e + 1];
-      const link_image link =
-          make_link_image(m_model, li, layer_index(e + 1), next.geometry(), std::min(steps, next.input.slots()),
-                          m_hw.mode == sc_models::pipeline_mode::timestep_pipelined, steps, lim);
-      for (std::uint32_t i = 0; i < link.regs.size(); ++i) p.loads.push_back({tgt_link, 0, i, link.regs[i]});
     }
     // Handshakes of the TLM run, relative to the sample start.
     const auto& lr = res.layers[e];
@@ -340,7 +224,10 @@ struct rtl_cosim : sc_core::sc_module {
   }
 
   void set_reset(bool active) {
-    if (m_whole) top->rst_n.write(!active);
+    if (m_whole) {
+      top->set_reset(active);
+      top->eval(false);
+    }
     for (auto& e : engines) e->rst_n.write(!active);
   }
 
@@ -406,12 +293,8 @@ struct rtl_cosim : sc_core::sc_module {
     for (std::size_t e = 0; e < n_eng; ++e)
       for (const auto& w : plans[e].loads) {
         negedge();
-        top->load_valid.write(true);
-        top->load_engine.write(static_cast<std::uint32_t>(e));
-        top->load_target.write(w.target);
-        top->load_lane.write(w.lane);
-        top->load_addr.write(w.addr);
-        top->load_data.write(w.data);
+        top->set_load(true, static_cast<std::uint32_t>(e), w.target, w.lane, w.addr, w.data);
+        top->eval(false);
       }
   }
 
@@ -424,10 +307,11 @@ struct rtl_cosim : sc_core::sc_module {
 
   void run_sample(std::size_t s, std::vector<engine_plan>& plans) {
     std::vector<std::size_t> spike_i(n_eng, 0), wb_i(n_eng, 0), step_i(n_eng, 0);
-    std::vector<std::deque<std::pair<std::uint32_t, std::uint64_t>>> in_fifo(n_eng);
+    std::vector<std::deque<std::pair<packet, std::uint64_t>>> in_fifo(n_eng);
     std::vector<std::uint64_t> rtl_end(n_eng, 0);
     std::vector<bool> done(n_eng, false);
-    std::vector<std::uint32_t> output_stream;  // whole mode: the top's output spikes
+    std::vector<packet> output_stream;  // whole mode: the top's output spikes
+    std::vector<engine_obs> obs(n_eng);
     std::uint64_t tlm_latency = m_acc_results()[s].latency_cycles;
     const std::uint64_t limit = 2 * tlm_latency + 10000;
     const auto t0 = clock_type::now();
@@ -435,8 +319,9 @@ struct rtl_cosim : sc_core::sc_module {
     for (; cycle <= limit; ++cycle) {
       negedge();
       if (m_whole) {
-        top->load_valid.write(false);
-        top->start.write(cycle == 0);
+        top->set_load(false, 0, 0, 0, 0, 0);
+        top->set_start(cycle == 0);
+        top->eval(false);
       } else {
         for (std::size_t e = 0; e < n_eng; ++e) {
           auto& port = *engines[e];
@@ -450,15 +335,10 @@ struct rtl_cosim : sc_core::sc_module {
       }
       wait(sc_core::sc_time(half / 4));
       bool all_done = true;
-      if (m_whole) {
-        const std::uint32_t n_out = top->out_count.read();
-        if (n_out > 0) {
-          const auto& d = top->out_data.read();
-          for (std::uint32_t j = 0; j < n_out; ++j) output_stream.push_back(field32(d, static_cast<int>(j)));
-        }
-      }
+      if (m_whole) top->output(output_stream);
       for (std::size_t e = 0; e < n_eng; ++e) {
-        const engine_obs port = observe(e);
+        engine_obs& port = obs[e];
+        observe(e, port);
         auto& p = plans[e];
         const std::string& lname = m_acc.engines()[e]->layer_name();
         const int cores = m_acc.engines()[e]->hw().neuron_cores;
@@ -478,14 +358,13 @@ struct rtl_cosim : sc_core::sc_module {
                     "out_steps_free", std::to_string(want_free), std::to_string(got_free)});
         }
         // packets entering the router
-        for (std::uint32_t j = 0; j < port.push_count; ++j) in_fifo[e].emplace_back(port.push_data[j], cycle);
+        for (const packet& d : port.push) in_fifo[e].emplace_back(d, cycle);
         // packets leaving: compare with the TLM's next packet
-        for (std::uint32_t j = 0; j < port.out_count; ++j) {
-          const std::uint32_t d = port.out_data[j];
+        for (const packet& d : port.out) {
           const std::uint64_t ent = in_fifo[e].empty() ? 0 : in_fifo[e].front().second;
           if (!in_fifo[e].empty()) in_fifo[e].pop_front();
-          const int st = static_cast<int>(d >> 24), ch = static_cast<int>((d >> 16) & 0xFF),
-                    yy = static_cast<int>((d >> 8) & 0xFF), xx = static_cast<int>(d & 0xFF);
+          const int st = static_cast<int>(d.step), ch = static_cast<int>(d.channel), yy = static_cast<int>(d.y),
+                    xx = static_cast<int>(d.x);
           const std::uint64_t dep = cycle + m_opt.faults.departed_delay;
           ++result.events_compared;
           if (spike_i[e] >= p.spikes.size()) {
@@ -507,11 +386,12 @@ struct rtl_cosim : sc_core::sc_module {
         }
         // membrane write-backs
         if (port.wb_valid) {
-          for (int k = 0; k < lanes_max; ++k) {
-            if ((port.wb_lanes >> k & 1u) == 0) continue;
+          for (std::size_t kk = 0; kk < port.wb_lanes.size(); ++kk) {
+            if (port.wb_lanes[kk] == 0) continue;
+            const int k = static_cast<int>(kk);
             const int ch = static_cast<int>(port.wb_pass) * cores + k;
-            const auto value = static_cast<std::int32_t>(port.wb_mem[static_cast<std::size_t>(k)]) ^ m_opt.faults.membrane_xor;
-            const bool spike = (port.wb_spikes >> k & 1u) != 0;
+            const auto value = port.wb_mem[kk] ^ m_opt.faults.membrane_xor;
+            const bool spike = port.wb_spikes[kk] != 0;
             ++result.events_compared;
             if (wb_i[e] >= p.writebacks.size()) {
               report({static_cast<int>(s), static_cast<int>(e), lname, k, ch, -1, -1, -1, cycle, "writeback",
@@ -584,29 +464,30 @@ struct rtl_cosim : sc_core::sc_module {
   // The top's output stream against the TLM's record of the last neuron layer: the same
   // spikes, in step order (the stream is the last router's departures, which the
   // scoreboard also checks packet by packet against the TLM's; this is the end-to-end view).
-  void compare_output(std::size_t s, std::vector<std::uint32_t>& got) {
+  void compare_output(std::size_t s, std::vector<packet>& got) {
     const numerics::spike_record& r = m_acc_results()[s].spikes.layers[layer_index(n_eng - 1)];
     const auto& sh = r.shape;
-    std::vector<std::uint32_t> want;
+    std::vector<packet> want;
     for (int t = 0; t < m_samples[s].num_steps; ++t)
       for (int c = 0; c < sh.channels; ++c)
         for (int y = 0; y < sh.height; ++y)
           for (int x = 0; x < sh.width; ++x) {
             const auto i = static_cast<std::size_t>(((std::int64_t{t} * sh.channels + c) * sh.height + y) * sh.width + x);
             if (r.spikes[i] != 0)
-              want.push_back(static_cast<std::uint32_t>(t) << 24 | static_cast<std::uint32_t>(c) << 16 |
-                             static_cast<std::uint32_t>(y) << 8 | static_cast<std::uint32_t>(x));
+              want.push_back({static_cast<std::uint32_t>(t), static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(y),
+                              static_cast<std::uint32_t>(x)});
           }
-    std::sort(got.begin(), got.end());
+    auto key = [](const packet& p) { return std::tie(p.step, p.channel, p.y, p.x); };
+    std::sort(got.begin(), got.end(), [&](const packet& a, const packet& b) { return key(a) < key(b); });
     result.output_spikes_compared += want.size();
     const std::string& lname = m_acc.engines()[n_eng - 1]->layer_name();
-    auto show = [](std::uint32_t d) { return fmt::format("({},{},{},{})", d >> 24, d >> 16 & 0xFF, d >> 8 & 0xFF, d & 0xFF); };
+    auto show = [](const packet& d) { return fmt::format("({},{},{},{})", d.step, d.channel, d.y, d.x); };
     for (std::size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
       const bool have_w = i < want.size(), have_g = i < got.size();
       if (have_w && have_g && want[i] == got[i]) continue;
-      const std::uint32_t d = have_w ? want[i] : got[i];
-      report({static_cast<int>(s), static_cast<int>(n_eng - 1), lname, -1, static_cast<int>(d >> 16 & 0xFF),
-              static_cast<int>(d >> 8 & 0xFF), static_cast<int>(d & 0xFF), static_cast<int>(d >> 24), 0, "output",
+      const packet d = have_w ? want[i] : got[i];
+      report({static_cast<int>(s), static_cast<int>(n_eng - 1), lname, -1, static_cast<int>(d.channel),
+              static_cast<int>(d.y), static_cast<int>(d.x), static_cast<int>(d.step), 0, "output",
               "spike (t,c,y,x)", have_w ? show(want[i]) : "none", have_g ? show(got[i]) : "none"});
       break;
     }
@@ -614,8 +495,12 @@ struct rtl_cosim : sc_core::sc_module {
 
   void sample_ports(std::size_t e, std::uint64_t cycle, const engine_obs& port) {
     auto& h = m_history[e];
-    h.push_back({cycle, port.in_ready, port.out_free, port.busy ? 1u : 0u, port.step_done ? 1u : 0u, port.step,
-                 port.push_count, port.out_count, port.wb_valid ? 1u : 0u, port.wb_spikes});
+    std::uint32_t spikes = 0;
+    if (port.wb_valid)
+      for (auto v : port.wb_spikes) spikes += v;
+    h.push_back({cycle, port.in_ready, port.out_free, port.busy ? 1u : 0u, port.step_done ? 1u : 0u,
+                 static_cast<std::uint32_t>(port.push.size()), static_cast<std::uint32_t>(port.out.size()),
+                 port.wb_valid ? 1u : 0u, spikes});
     // keep a window big enough for both sides of the first divergence
     const std::uint64_t keep = 2 * m_opt.vcd_window + 2;
     while (h.size() > keep && (!result.first || h.front().cycle + m_opt.vcd_window < m_divergence_cycle)) h.pop_front();
@@ -625,13 +510,14 @@ struct rtl_cosim : sc_core::sc_module {
   // Hand-written VCD of the engines' ports in the window around the first divergence.
   void write_vcd() {
     std::string out = "$timescale 1ns $end\n$scope module cosim $end\n";
-    const char* names[] = {"in_steps_ready", "out_steps_free", "busy", "step_done", "step", "push_count",
+    const char* names[] = {"in_steps_ready", "out_steps_free", "busy", "step_done", "push_count",
                            "out_count", "wb_valid", "wb_spikes", "divergence"};
-    const int widths[] = {8, 8, 1, 1, 8, 3, 3, 1, 4, 1};
+    constexpr int n_sig = 9;
+    const int widths[] = {8, 8, 1, 1, 16, 8, 1, 16, 1};
     auto id = [](std::size_t e, int i) { return fmt::format("{}{}", static_cast<char>('!' + i), e); };
     for (std::size_t e = 0; e < n_eng; ++e) {
       out += fmt::format("$scope module {} $end\n", m_acc.engines()[e]->layer_name());
-      for (int i = 0; i < 10; ++i) out += fmt::format("$var wire {} {} {} $end\n", widths[i], id(e, i), names[i]);
+      for (int i = 0; i < n_sig; ++i) out += fmt::format("$var wire {} {} {} $end\n", widths[i], id(e, i), names[i]);
       out += "$upscope $end\n";
     }
     out += "$upscope $end\n$enddefinitions $end\n";
@@ -645,10 +531,10 @@ struct rtl_cosim : sc_core::sc_module {
     std::map<std::uint64_t, std::string> at;
     for (std::size_t e = 0; e < n_eng; ++e)
       for (const auto& ps : m_history[e]) {
-        const std::uint32_t v[] = {ps.in_ready, ps.out_free, ps.busy, ps.step_done, ps.step, ps.push_count,
+        const std::uint32_t v[] = {ps.in_ready, ps.out_free, ps.busy, ps.step_done, ps.push_count,
                                    ps.out_count, ps.wb_valid, ps.wb_spikes, ps.cycle == m_divergence_cycle ? 1u : 0u};
         auto& s = at[ps.cycle];
-        for (int i = 0; i < 10; ++i) s += bits(v[i], widths[i]) + (widths[i] == 1 ? "" : " ") + id(e, i) + "\n";
+        for (int i = 0; i < n_sig; ++i) s += bits(v[i], widths[i]) + (widths[i] == 1 ? "" : " ") + id(e, i) + "\n";
       }
     for (const auto& [c, s] : at) out += fmt::format("#{}\n{}", static_cast<std::uint64_t>(static_cast<double>(c) * period_ns), s);
     write_file_atomic(m_opt.vcd_path, out);
@@ -677,18 +563,53 @@ const char* to_string(cosim_mode m) {
 cosim_result run_cosim(const numerics::quant_model& model, const sc_models::hardware_config& hw,
                        const std::vector<sc_models::sample_input>& samples, const cosim_options& options) {
   if (samples.empty()) throw bad_input("cosim: no samples");
+  int max_steps = 1;
+  for (const auto& smp : samples) max_steps = std::max(max_steps, smp.num_steps);
+  const bool variant_ok = options.variant == "reference" || options.variant.rfind("mut_", 0) == 0;
+  if (!variant_ok) throw bad_input(fmt::format("--rtl-variant '{}': expected reference or mut_<mutation>", options.variant));
+  // Whole mode: generate (bad_input before anything is built when the RTL cannot hold the
+  // configuration) and build the design for exactly this model and hardware.
+  std::optional<rtl_design> design;
+  std::unique_ptr<rtl_top_model> whole_top;
+  cosim_result build_info;
+  if (options.mode != cosim_mode::engine) {
+    try {
+      design = generate_rtl(model, hw, max_steps, options.variant == "reference" ? "" : options.variant.substr(4));
+    } catch (const bad_input& e) {
+      if (options.mode == cosim_mode::whole) throw;
+      spdlog::warn("cosim: {}; running the engines one by one with the TLM's handshakes (--mode engine)", e.what());
+    }
+    if (design) {
+      const rtl_build b = build_rtl(*design, options.build);
+      whole_top = b.create();
+      build_info.design_hash = design->hash;
+      build_info.build_dir = b.dir;
+      build_info.build_reused = b.reused;
+      build_info.build_seconds = b.seconds;
+      build_info.build_peak_rss_kib = b.peak_rss_kib;
+    }
+  }
+  if (!whole_top) (void)parse_rtl_variant(options.variant);  // engine mode: a prebuilt variant
   sc_models::event_log log;
   std::unique_ptr<rtl_cosim> rtl;
   sc_models::simulation_options so;
   so.events = &log;
   so.progress = options.progress;
   so.on_elaborated = [&](sc_models::accelerator& acc) {
-    rtl = std::make_unique<rtl_cosim>("rtl_cosim", acc, model, hw, samples, options, log);
+    rtl = std::make_unique<rtl_cosim>("rtl_cosim", acc, model, hw, samples, options, log,
+                                      design ? &*design : nullptr, whole_top.get());
   };
   so.on_sample = [&](std::size_t index, const sc_models::sample_result&) { rtl->on_sample(index); };
   (void)sc_models::simulate(model, hw, samples, so);
   cosim_result r = rtl->result;
   r.tlm_seconds = std::chrono::duration<double>(rtl->m_tlm_end - rtl->m_t0).count();
+  r.design_hash = build_info.design_hash;
+  r.build_dir = build_info.build_dir;
+  r.build_reused = build_info.build_reused;
+  r.build_seconds = build_info.build_seconds;
+  r.build_peak_rss_kib = build_info.build_peak_rss_kib;
+  rusage ru{};
+  if (::getrusage(RUSAGE_SELF, &ru) == 0) r.peak_rss_kib = ru.ru_maxrss;
   return r;
 }
 

@@ -49,48 +49,57 @@ void bind_model(engine_ports& p, std::unique_ptr<V> dut, sc_core::sc_signal<bool
 
 }  // namespace
 
-engine_obs engine_ports::observe() const {
-  engine_obs o;
+namespace {
+// The prebuilt engines' packets: {step, channel, y, x} bytes.
+packet decode_byte_packet(std::uint32_t d) { return {d >> 24, (d >> 16) & 0xFFu, (d >> 8) & 0xFFu, d & 0xFFu}; }
+}  // namespace
+
+void engine_ports::observe(engine_obs& o) const {
   o.in_ready = in_ready.read();
   o.out_free = out_free.read();
   o.busy = busy.read();
   o.step_done = step_done.read();
-  o.step = step.read();
-  o.push_count = push_count.read();
-  o.out_count = out_count.read();
-  o.wb_valid = wb_valid.read();
-  o.wb_lanes = wb_lanes.read();
-  o.wb_spikes = wb_spikes.read();
-  o.wb_pass = wb_pass.read();
-  o.wb_pos = wb_pos.read();
-  if (o.push_count > 0) {
+  o.push.clear();
+  o.out.clear();
+  const std::uint32_t n_push = push_count.read(), n_out = out_count.read();
+  if (n_push > 0) {
     const auto& d = push_data.read();
-    for (int j = 0; j < engine_lanes_max; ++j) o.push_data[static_cast<std::size_t>(j)] = field32(d, j);
+    for (std::uint32_t j = 0; j < n_push; ++j) o.push.push_back(decode_byte_packet(field32(d, static_cast<int>(j))));
   }
-  if (o.out_count > 0) {
+  if (n_out > 0) {
     const auto& d = out_data.read();
-    for (int j = 0; j < engine_rate_max; ++j) o.out_data[static_cast<std::size_t>(j)] = field32(d, j);
+    for (std::uint32_t j = 0; j < n_out; ++j) o.out.push_back(decode_byte_packet(field32(d, static_cast<int>(j))));
   }
+  o.wb_valid = wb_valid.read();
   if (o.wb_valid) {
+    o.wb_pass = wb_pass.read();
+    o.wb_pos = wb_pos.read();
+    const std::uint32_t lanes = wb_lanes.read(), spikes = wb_spikes.read();
     const auto& d = wb_mem.read();
-    for (int j = 0; j < engine_lanes_max; ++j) o.wb_mem[static_cast<std::size_t>(j)] = field32(d, j);
+    o.wb_lanes.resize(engine_lanes_max);
+    o.wb_spikes.resize(engine_lanes_max);
+    o.wb_mem.resize(engine_lanes_max);
+    for (int k = 0; k < engine_lanes_max; ++k) {
+      const auto i = static_cast<std::size_t>(k);
+      o.wb_lanes[i] = static_cast<std::uint8_t>(lanes >> k & 1u);
+      o.wb_spikes[i] = static_cast<std::uint8_t>(spikes >> k & 1u);
+      o.wb_mem[i] = static_cast<std::int32_t>(field32(d, k));
+    }
   }
-  return o;
 }
 
 rtl_variant parse_rtl_variant(const std::string& name) {
   if (name == "reference") return rtl_variant::reference;
   if (name == "mut_timing") return rtl_variant::mut_timing;
   if (name == "mut_bit") return rtl_variant::mut_bit;
-  if (name == "mut_link") return rtl_variant::mut_link;
-  throw bad_input(fmt::format("--rtl-variant '{}': expected reference, mut_timing, mut_bit or mut_link", name));
+  throw bad_input(fmt::format("--rtl-variant '{}': the prebuilt engines (--mode engine) are reference, mut_timing and "
+                              "mut_bit; other mutants exist in whole mode only",
+                              name));
 }
 
 void make_engine_model(engine_ports& ports, sc_core::sc_signal<bool>& clk, const std::string& name,
                        int penc_width_bits, rtl_variant variant) {
   const char* n = name.c_str();
-  if (variant == rtl_variant::mut_link)
-    throw bad_input("rtl variant mut_link: a build of the accelerator top's spike link (use --mode whole)");
   if (variant != rtl_variant::reference) {
     // The mutants are built at the package's sizes only (32-bit priority encoder).
     if (penc_width_bits != 32)

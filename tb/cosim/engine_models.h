@@ -9,20 +9,12 @@
 #include <systemc>
 
 #include "snncosim/tb/cosim.h"
+#include "snncosim/tb/rtl_top_model.h"
 
 namespace snncosim::tb {
 
-inline constexpr int engine_lanes_max = 4;
+inline constexpr int engine_lanes_max = 4;  // the prebuilt engines (rtl/CMakeLists.txt)
 inline constexpr int engine_rate_max = 4;
-
-// What the scoreboard sees of one engine in one cycle, in either cosim mode.
-struct engine_obs {
-  std::uint32_t in_ready = 0, out_free = 0, step = 0, push_count = 0, out_count = 0, wb_lanes = 0, wb_spikes = 0,
-                wb_pass = 0, wb_pos = 0;
-  bool busy = false, step_done = false, wb_valid = false;
-  std::array<std::uint32_t, engine_lanes_max> push_data{}, wb_mem{};
-  std::array<std::uint32_t, engine_rate_max> out_data{};
-};
 
 // 32-bit field j of a packed port.
 inline std::uint32_t field32(const sc_dt::sc_bv_base& v, int j) {
@@ -37,7 +29,7 @@ struct engine_ports {
   sc_core::sc_signal<sc_dt::sc_bv<engine_lanes_max * 32>> push_data, wb_mem;
   std::unique_ptr<sc_core::sc_module> model;
 
-  engine_obs observe() const;
+  void observe(engine_obs& o) const;
 };
 
 // Instantiates the engine build for `penc_width_bits` (8, 16 or 32) and `variant` and binds

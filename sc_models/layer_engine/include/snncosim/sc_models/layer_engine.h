@@ -49,6 +49,14 @@ struct engine_geometry {
   int frame_bits = 1;  // H*W (conv) or input features (linear)
 };
 
+// The geometry of the engine of neuron layer `i` (`shapes` from numerics::validate): the one
+// definition the TLM accelerator, the explore evaluator and the RTL generator share.
+engine_geometry engine_geometry_of(const numerics::quant_model& model, const std::vector<numerics::tensor_shape>& shapes,
+                                   std::size_t i);
+// Slots of engine `e`'s input spike memory: every step, except two behind a time-step
+// pipelined link (the first engine's input is preloaded whole).
+int input_slots(std::size_t e, pipeline_mode mode, int max_steps);
+
 class layer_engine : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(layer_engine);

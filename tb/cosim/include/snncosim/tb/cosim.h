@@ -19,6 +19,7 @@
 
 #include "snncosim/numerics/integer_inference.h"
 #include "snncosim/sc_models/accelerator.h"
+#include "snncosim/tb/rtl_build.h"
 
 namespace snncosim::tb {
 
@@ -41,9 +42,9 @@ struct cosim_faults {
   std::int32_t membrane_xor = 0;     // XORed into every RTL membrane write-back value
 };
 
-// Which Verilated engine build runs: the design, or a mutant built from a copy of it with
-// one change (rtl/mutate/snn-mutate) that the scoreboard must catch.
-enum class rtl_variant { reference, mut_timing, mut_bit, mut_link };
+// Which prebuilt engine build runs in engine mode: the design, or a mutant built from a copy
+// of it with one change (rtl/mutate/snn-mutate) that the scoreboard must catch.
+enum class rtl_variant { reference, mut_timing, mut_bit };
 // "reference", "mut_timing", "mut_bit"; anything else throws bad_input.
 rtl_variant parse_rtl_variant(const std::string& name);
 // automatic: whole when the top holds the model and hardware, else engine with a logged
@@ -54,13 +55,17 @@ cosim_mode parse_cosim_mode(const std::string& s);
 const char* to_string(cosim_mode m);
 
 struct cosim_options {
-  // whole: the RTL accelerator top (3 engines, one encoder width): other models are bad_input
+  // whole: the accelerator generated for the model and hardware (rtl_design.h), built on
+  // demand; engine: the prebuilt programmable engines, one by one
   cosim_mode mode = cosim_mode::automatic;
   std::string vcd_path;        // on a divergence: a VCD of the engine ports around it
   std::uint64_t vcd_window = 64;  // cycles before and after the divergence
   bool progress = true;
   cosim_faults faults;
-  rtl_variant variant = rtl_variant::reference;
+  // "reference", or "mut_<mutation>" of rtl/mutate/snn-mutate: whole mode generates the
+  // design with that mutation; engine mode has prebuilt mut_timing and mut_bit engines.
+  std::string variant = "reference";
+  rtl_build_options build;  // whole mode: where and how the generated design is built
 };
 
 struct cosim_result {
@@ -76,6 +81,13 @@ struct cosim_result {
   std::uint64_t output_spikes_compared = 0;     // whole mode: the last engine's output stream
   std::optional<divergence> first;
   bool vcd_written = false;
+  // whole mode: the generated design and its build
+  std::string design_hash;
+  std::filesystem::path build_dir;
+  bool build_reused = false;
+  double build_seconds = 0;
+  long build_peak_rss_kib = 0;
+  long peak_rss_kib = 0;  // of this process at the end (the co-simulation)
 };
 
 cosim_result run_cosim(const numerics::quant_model& model, const sc_models::hardware_config& hw,

@@ -13,7 +13,7 @@ function(snncosim_discover_tests name labels)
   file(WRITE "${script}"
        "if(${name}_tests)\n"
        "  set_tests_properties(\${${name}_tests} PROPERTIES LABELS \"${labels}\"\n"
-       "    ENVIRONMENT \"OMP_NUM_THREADS=1;SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1\")\n"
+       "    ENVIRONMENT \"OMP_NUM_THREADS=1;SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1;SNNCOSIM_RTL_CACHE=${PROJECT_BINARY_DIR}/rtl-cache\")\n"
        "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${script}")
 endfunction()

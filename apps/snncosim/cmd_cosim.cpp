@@ -105,6 +105,7 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
   j["events_compared"] = r.events_compared;
   j["handshake_cycles_compared"] = r.handshake_cycles_compared;
   j["output_spikes_compared"] = r.output_spikes_compared;
+  j["queue_held_steps"] = r.queue_held_steps;
   j["tlm_cycles"] = r.tlm_cycles;
   j["rtl_cycles"] = r.rtl_cycles;
   j["tlm_seconds"] = r.tlm_seconds;

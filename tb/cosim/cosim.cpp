@@ -200,6 +200,11 @@ struct rtl_cosim : sc_core::sc_module {
       p.writebacks.push_back(wb);
     }
     m_delivered[e] = delivered;
+    // The hard case of the links: a step whose delivery waited for packets still queued in
+    // the router after the producer ended it (campaign coverage).
+    if (e + 1 < n_eng)
+      for (int t = 0; t < steps; ++t)
+        if (delivered[static_cast<std::size_t>(t)] > lr.steps[static_cast<std::size_t>(t)].end) ++result.queue_held_steps;
     for (int t = 0; t < steps; ++t) p.step_end.push_back(lr.steps[static_cast<std::size_t>(t)].end);
     p.layer_end = lr.end;
     return p;

@@ -99,7 +99,11 @@ std::vector<std::pair<std::filesystem::path, std::string>> design_files(const st
 
 }  // namespace
 
-std::filesystem::path rtl_source_dir() { return SNNCOSIM_RTL_DIR; }
+std::filesystem::path rtl_source_dir() {
+  // An override for trying RTL outside this checkout (e.g. a branch in another worktree).
+  if (const char* p = std::getenv("SNNCOSIM_RTL_DIR"); p != nullptr && *p != '\0') return p;
+  return SNNCOSIM_RTL_DIR;
+}
 
 std::vector<std::filesystem::path> rtl_sources() {
   const auto dir = rtl_source_dir();

@@ -79,6 +79,9 @@ struct cosim_result {
   std::uint64_t rtl_simulated_cycles = 0;  // clock cycles the RTL ran, loading excluded
   std::uint64_t handshake_cycles_compared = 0;  // whole mode: engines x cycles, both handshakes
   std::uint64_t output_spikes_compared = 0;     // whole mode: the last engine's output stream
+  // steps whose delivery to the next engine waited for packets still queued in the router
+  // after the producer's activation of that step ended (the links' hard case)
+  std::uint64_t queue_held_steps = 0;
   std::optional<divergence> first;
   bool vcd_written = false;
   // whole mode: the generated design and its build

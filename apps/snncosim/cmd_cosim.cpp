@@ -33,6 +33,8 @@ struct cosim_args {
   std::int32_t fault_datapath = 0;
   std::string rtl_variant = "reference";
   std::string rtl_cache;
+  std::string trace_pattern = "mixed";
+  std::string rtl_opt;
 };
 
 // Seeded random trace: per step a density from {empty, sparse, dense, burst}, so runs see
@@ -45,6 +47,22 @@ std::vector<std::uint8_t> random_trace(std::mt19937_64& rng, std::size_t per_ste
     const std::uint64_t level = kind == 0 ? 0 : (kind == 1 ? 8 : (kind == 2 ? 64 : 230));
     for (std::size_t i = 0; i < per_step; ++i)
       s[static_cast<std::size_t>(t) * per_step + i] = (rng() >> 56) < level ? 1 : 0;
+  }
+  return s;
+}
+
+// Seeded trace for the routers' hard case (docs/rtl.md §5): bursts of 1-2 dense steps (90 %)
+// each followed by 1-3 empty steps, so a producer's router still holds packets of a dense step
+// after the step ended and the next steps add none.
+std::vector<std::uint8_t> burst_then_silent_trace(std::mt19937_64& rng, std::size_t per_step, int steps) {
+  std::vector<std::uint8_t> s(per_step * static_cast<std::size_t>(steps), 0);
+  int t = 0;
+  while (t < steps) {
+    const int burst = 1 + static_cast<int>(rng() % 2), silent = 1 + static_cast<int>(rng() % 3);
+    for (int b = 0; b < burst && t < steps; ++b, ++t)
+      for (std::size_t i = 0; i < per_step; ++i)
+        s[static_cast<std::size_t>(t) * per_step + i] = (rng() >> 56) < 230 ? 1 : 0;
+    t += silent;
   }
   return s;
 }
@@ -79,7 +97,10 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
   // Random trace k has its own seed (seed + k), so a campaign can split a seed range.
   for (int k = 0; k < a.random_traces; ++k) {
     std::mt19937_64 rng(a.seed + static_cast<std::uint64_t>(k));
-    inputs.push_back({random_trace(rng, static_cast<std::size_t>(model.input.size()), steps), steps});
+    const auto per_step = static_cast<std::size_t>(model.input.size());
+    inputs.push_back({a.trace_pattern == "burst_then_silent" ? burst_then_silent_trace(rng, per_step, steps)
+                                                             : random_trace(rng, per_step, steps),
+                      steps});
   }
   if (inputs.empty()) throw bad_input(fmt::format("{}: no samples", a.traces));
 
@@ -92,6 +113,7 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
   opt.faults.membrane_xor = a.fault_datapath;
   opt.variant = a.rtl_variant;
   if (!a.rtl_cache.empty()) opt.build.cache_dir = a.rtl_cache;
+  if (!a.rtl_opt.empty()) opt.build.opt = a.rtl_opt;
   spdlog::info("cosim: {} samples, hardware '{}' ({}), --mode {}", inputs.size(), hw.name,
                sc_models::to_string(hw.mode), tb::to_string(opt.mode));
   const tb::cosim_result r = tb::run_cosim(model, hw, inputs, opt);
@@ -156,6 +178,10 @@ void add_cosim_command(CLI::App& root, global_options& global) {
   cmd->add_option("--samples", a->samples, "Use only the first N samples of --traces (0: all)");
   cmd->add_option("--seed", a->seed, "Seed of the first random trace (trace k uses seed + k)");
   cmd->add_option("--random-traces", a->random_traces, "Add K seeded random traces (bursts, empty steps, dense steps)");
+  cmd->add_option("--trace-pattern", a->trace_pattern,
+                  "Random traces: mixed (default: per step empty, 3 %, 25 % or 90 %) or burst_then_silent (1-2 "
+                  "dense steps, then 1-3 empty ones, repeated: routers still holding packets after a step ended)")
+      ->check(CLI::IsMember({"mixed", "burst_then_silent"}));
   cmd->add_option("--steps", a->steps, "Time steps of the random traces (default: the traces' T, else 8)");
   cmd->add_option("--mode", a->mode,
                  "whole: the accelerator RTL generated for this model and hardware (built on demand into the "
@@ -173,6 +199,10 @@ void add_cosim_command(CLI::App& root, global_options& global) {
                   "mut_bit)");
   cmd->add_option("--rtl-cache", a->rtl_cache,
                   "Cache of generated RTL builds (default $SNNCOSIM_RTL_CACHE, else ~/.cache/snncosim/rtl)");
+  cmd->add_option("--rtl-opt", a->rtl_opt,
+                  "C++ optimisation of a new generated build (default -O2; -O0 builds faster and simulates slower, "
+                  "for campaigns of many small designs; not part of the cache key)")
+      ->check(CLI::IsMember({"-O0", "-O1", "-O2", "-O3"}));
   cmd->callback([a, &global] { run_cosim_command(*a, global); });
 }
 

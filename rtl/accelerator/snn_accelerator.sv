@@ -125,6 +125,7 @@ module snn_accelerator #(
       .load_addr_i,
       .load_data_i,
       .start_i,
+      .steps_i          (8'd0),   // programmable: register 14
       .set_valid_i      (eng_set_valid),
       .set_addr_i       (eng_set_addr),
       .set_bit_i        (eng_set_bit),
@@ -171,6 +172,7 @@ module snn_accelerator #(
       .cfg_addr_i            (load_addr_i[3:0]),
       .cfg_data_i            (load_data_i[15:0]),
       .start_i,
+      .steps_i               (8'd0),   // programmable: register 1
       .prod_count_i          (dep_count[e]),
       .prod_data_i           (dep_data[e]),
       .prod_next_valid_i     (next_valid[e]),

@@ -49,6 +49,11 @@ module snn_layer_engine #(
   input  logic [31:0]                      load_data_i,
   // sample control
   input  logic                             start_i,
+  // Time steps of the sample: a Fixed engine's one run-time setting (the programmable engine
+  // reads register 14 instead). Waiver: unused with Fixed = 0.
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [7:0]                       steps_i,
+  /* verilator lint_on UNUSEDSIGNAL */
   // Waiver: with SetPorts = 0 the set ports are tied off and unused.
   /* verilator lint_off UNUSEDSIGNAL */
   input  logic [(SetPorts > 0 ? SetPorts : 1)-1:0]                     set_valid_i,
@@ -136,7 +141,7 @@ module snn_layer_engine #(
   assign cfg_passes       = cfg[11*32 +: 16];
   assign cfg_frames       = cfg[12*32 +: 16];
   assign cfg_chunks       = cfg[13*32 +: 16];
-  assign cfg_steps        = cfg[14*32 +: 8];
+  assign cfg_steps        = Fixed ? steps_i : cfg[14*32 +: 8];
   assign cfg_lat_spk      = cfg[15*32 +: LatW];
   assign cfg_lat_w        = cfg[16*32 +: LatW];
   assign cfg_lat_m        = cfg[17*32 +: LatW];

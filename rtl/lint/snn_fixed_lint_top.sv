@@ -121,7 +121,7 @@ module snn_fixed_lint_top (
   ) u_engine_a (
     .clk_i, .rst_ni,
     .load_valid_i (load_valid_i && !load_target_i[2]), .load_target_i, .load_lane_i, .load_addr_i,
-    .load_data_i, .start_i,
+    .load_data_i, .start_i, .steps_i (CfgA[14*32 +: 8]),
     .set_valid_i (1'b0), .set_addr_i (8'd0), .set_bit_i (5'd0),
     .in_steps_ready_i (8'hFF), .out_steps_free_i (out_free_a),
     .busy_o (busy_a), .step_done_o (step_done_a), .step_o (),
@@ -132,7 +132,7 @@ module snn_fixed_lint_top (
   snn_spike_link #(
     .ChunkW (ChunkW), .SpikeWords (SpikeWordsB), .MaxRate (MaxRate), .Fixed (1'b1), .FixedCfg (CfgLink)
   ) u_link (
-    .clk_i, .rst_ni, .cfg_we_i (1'b0), .cfg_addr_i (4'd0), .cfg_data_i (16'd0), .start_i,
+    .clk_i, .rst_ni, .cfg_we_i (1'b0), .cfg_addr_i (4'd0), .cfg_data_i (16'd0), .start_i, .steps_i (CfgLink[16 +: 8]),
     .prod_count_i (dep_count), .prod_data_i (dep_data), .prod_next_valid_i (next_valid),
     .prod_next_step_i (next_step), .prod_step_done_i (step_done_a), .prod_out_steps_free_o (out_free_a),
     .cons_step_done_i (step_done_b), .cons_in_steps_ready_o (in_ready_b),
@@ -145,7 +145,7 @@ module snn_fixed_lint_top (
   ) u_engine_b (
     .clk_i, .rst_ni,
     .load_valid_i (load_valid_i && load_target_i[2]), .load_target_i ({1'b0, load_target_i[1:0]}),
-    .load_lane_i, .load_addr_i, .load_data_i, .start_i,
+    .load_lane_i, .load_addr_i, .load_data_i, .start_i, .steps_i (CfgB[14*32 +: 8]),
     .set_valid_i (set_valid), .set_addr_i (set_addr), .set_bit_i (set_bit),
     .in_steps_ready_i (in_ready_b), .out_steps_free_i (8'hFF),
     .busy_o (busy_b), .step_done_o (step_done_b), .step_o (),

@@ -31,6 +31,11 @@ module snn_spike_link #(
   input  logic [3:0]                         cfg_addr_i,
   input  logic [15:0]                        cfg_data_i,
   input  logic                               start_i,
+  // Time steps of the sample: a Fixed link's one run-time setting (register 1 otherwise).
+  // Waiver: unused with Fixed = 0.
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [7:0]                         steps_i,
+  /* verilator lint_on UNUSEDSIGNAL */
   // producer
   input  logic [$clog2(MaxRate+1)-1:0]       prod_count_i,
   input  logic [MaxRate*PktW-1:0]            prod_data_i,
@@ -77,7 +82,7 @@ module snn_spike_link #(
   logic [15:0] cfg_slots;
   /* verilator lint_on UNUSEDSIGNAL */
   assign cfg_pipelined = cfg[0*16];
-  assign cfg_steps     = cfg[1*16 +: 8];
+  assign cfg_steps     = Fixed ? steps_i : cfg[1*16 +: 8];
   assign cfg_pool_k    = cfg[2*16 +: 8] == 8'd0 ? 8'd1 : cfg[2*16 +: 8];
   assign cfg_pool_h    = cfg[3*16 +: 16];
   assign cfg_pool_w    = cfg[4*16 +: 16];

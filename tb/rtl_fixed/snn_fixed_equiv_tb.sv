@@ -49,6 +49,7 @@ module snn_fixed_equiv_tb;
     snn_layer_engine #(.Fixed(v == 1), .FixedCfg(v == 1 ? EngCfg : '0)) u_engine (
       .clk_i(clk), .rst_ni(rst_n), .load_valid_i(load_valid), .load_target_i(load_target),
       .load_lane_i(load_lane), .load_addr_i(load_addr), .load_data_i(load_data), .start_i(start),
+      .steps_i(EngCfg[14*32 +: 8]),
       .set_valid_i(1'b0), .set_addr_i('0), .set_bit_i('0), .in_steps_ready_i(8'hFF), .out_steps_free_i(8'hFF),
       .busy_o(obs[v].busy), .step_done_o(obs[v].step_done), .step_o(obs[v].step),
       .out_count_o(obs[v].out_count), .out_data_o(obs[v].out_data), .next_valid_o(obs[v].next_valid),
@@ -57,7 +58,7 @@ module snn_fixed_equiv_tb;
       .wb_mem_o(obs[v].wb_mem), .wb_pass_o(obs[v].wb_pass), .wb_pos_o(obs[v].wb_pos));
     snn_spike_link #(.Fixed(v == 1), .FixedCfg(v == 1 ? LinkCfg : '0)) u_link (
       .clk_i(clk), .rst_ni(rst_n), .cfg_we_i(link_we), .cfg_addr_i(link_addr), .cfg_data_i(link_data),
-      .start_i(start), .prod_count_i(obs[0].out_count), .prod_data_i(obs[0].out_data),
+      .start_i(start), .steps_i(LinkCfg[16 +: 8]), .prod_count_i(obs[0].out_count), .prod_data_i(obs[0].out_data),
       .prod_next_valid_i(obs[0].next_valid), .prod_next_step_i(obs[0].next_step),
       .prod_step_done_i(obs[0].step_done), .prod_out_steps_free_o(lobs[v].free),
       .cons_step_done_i(obs[0].step_done), .cons_in_steps_ready_o(lobs[v].ready),

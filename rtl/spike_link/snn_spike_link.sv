@@ -92,17 +92,16 @@ module snn_spike_link #(
   assign cfg_slots     = cfg[8*16 +: 16] == 16'd0 ? 16'd1 : cfg[8*16 +: 16];
 
   // ---------------------------------------------------------------- handshakes
-  logic [7:0] prod_done_q, cons_done_q, prod_done, cons_done, delivered, free_pipe;
+  logic [7:0] prod_done_q, prod_done_d, cons_done_q, cons_done_d, prod_done, cons_done, delivered, free_pipe;
+  assign prod_done_d = start_i ? 8'd0 : prod_done_q + 8'(prod_step_done_i);
+  assign cons_done_d = start_i ? 8'd0 : cons_done_q + 8'(cons_step_done_i);
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       prod_done_q <= '0;
       cons_done_q <= '0;
-    end else if (start_i) begin
-      prod_done_q <= '0;
-      cons_done_q <= '0;
     end else begin
-      prod_done_q <= prod_done_q + 8'(prod_step_done_i);
-      cons_done_q <= cons_done_q + 8'(cons_step_done_i);
+      prod_done_q <= prod_done_d;
+      cons_done_q <= cons_done_d;
     end
   end
   // The counters of the previous sample are not yet cleared in the start cycle.

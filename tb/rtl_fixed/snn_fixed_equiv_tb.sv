@@ -2,7 +2,8 @@
 // (not synthesizable, not a design file): the same stimulus drives a programmable engine
 // (Fixed = 0, configuration loaded through the load port) and a fixed one (Fixed = 1,
 // FixedCfg = the same words), and a programmable and a fixed spike link fed by the first
-// engine's departures; every output is compared in every cycle, over two samples.
+// engine's departures; every output is compared in every cycle, over two samples. The
+// engines' memories are sized exactly for the layer (not powers of two).
 // Cfg 0: conv 2->12, 34x34, K 5, pad 1, stride 2, current pool 2, 5 steps in 2 slots;
 // Cfg 1: conv 2->10, stride 3 (reciprocal), 7 steps in 3 slots, link pool 3 + flatten;
 // Cfg 2: linear 588->10, 4 steps. Small FIFO and rate, so the cores freeze.
@@ -22,6 +23,11 @@ module snn_fixed_equiv_tb;
   localparam int unsigned Passes = EngCfg[11*32 +: 16];
   localparam int unsigned Rows   = EngCfg[30*32 +: 16];
   localparam int unsigned PktW = 32, MaxRate = 4, Lanes = 4;
+  // Memories sized exactly for the layer (no power of two), as the generator sizes them; the
+  // spike memory keeps the package's 4096 words so a wrong slot base reads loaded words.
+  localparam int unsigned FullPos = EngCfg[5*32 +: 16] * EngCfg[6*32 +: 16];
+  localparam int unsigned OutPos  = EngCfg[7*32 +: 16] * EngCfg[8*32 +: 16];
+  localparam int unsigned InBits  = EngCfg[0] ? EngCfg[1*32 +: 16] * EngCfg[1*32 +: 16] : EngCfg[1*32 +: 16];
 
   logic clk = 1'b0, rst_n = 1'b0;
   always #5 clk = ~clk;
@@ -46,7 +52,10 @@ module snn_fixed_equiv_tb;
   link_obs_t lobs [2];
 
   for (genvar v = 0; v < 2; v++) begin : g_variant
-    snn_layer_engine #(.Fixed(v == 1), .FixedCfg(v == 1 ? EngCfg : '0)) u_engine (
+    snn_layer_engine #(
+      .WeightWords(Passes * Rows), .AccWords(Passes * FullPos), .MemWords(Passes * OutPos),
+      .ChanWords(Passes), .MaxFrame(InBits), .Fixed(v == 1), .FixedCfg(v == 1 ? EngCfg : '0)
+    ) u_engine (
       .clk_i(clk), .rst_ni(rst_n), .load_valid_i(load_valid), .load_target_i(load_target),
       .load_lane_i(load_lane), .load_addr_i(load_addr), .load_data_i(load_data), .start_i(start),
       .steps_i(EngCfg[14*32 +: 8]),

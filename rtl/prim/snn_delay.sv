@@ -12,21 +12,27 @@ module snn_delay #(
   input  logic [Width-1:0]                d_i,
   output logic [Width-1:0]                q_o
 );
-  logic [Width-1:0] stage_q [MaxLatency];
+  // stage i at [i*Width +: Width]
+  logic [MaxLatency*Width-1:0] stage_q, stage_d;
+
+  if (MaxLatency > 1) begin : g_shift
+    assign stage_d = en_i ? {stage_q[(MaxLatency-1)*Width-1:0], d_i} : stage_q;
+  end else begin : g_one
+    assign stage_d = en_i ? d_i : stage_q;
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int unsigned i = 0; i < MaxLatency; i++) stage_q[i] <= '0;
-    end else if (en_i) begin
-      stage_q[0] <= d_i;
-      for (int unsigned i = 1; i < MaxLatency; i++) stage_q[i] <= stage_q[i-1];
+      stage_q <= '0;
+    end else begin
+      stage_q <= stage_d;
     end
   end
 
   always_comb begin
     q_o = '0;
     for (int unsigned i = 0; i < MaxLatency; i++) begin
-      if (32'(latency_i) == i + 1) q_o = stage_q[i];
+      if (32'(latency_i) == i + 1) q_o = stage_q[i*Width +: Width];
     end
   end
 endmodule

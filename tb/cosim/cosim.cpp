@@ -325,6 +325,7 @@ struct rtl_cosim : sc_core::sc_module {
       negedge();
       if (m_whole) {
         top->set_load(false, 0, 0, 0, 0, 0);
+        top->set_steps(static_cast<std::uint32_t>(m_samples[s].num_steps));
         top->set_start(cycle == 0);
         top->eval(false);
       } else {

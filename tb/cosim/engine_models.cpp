@@ -24,6 +24,7 @@ void bind_model(engine_ports& p, std::unique_ptr<V> dut, sc_core::sc_signal<bool
   dut->load_addr_i(p.load_addr);
   dut->load_data_i(p.load_data);
   dut->start_i(p.start);
+  dut->steps_i(p.steps);  // the programmable engine reads register 14
   dut->set_valid_i(p.set_valid);  // an engine on its own has no spike link
   dut->set_addr_i(p.set_addr);
   dut->set_bit_i(p.set_bit);

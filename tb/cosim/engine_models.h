@@ -24,7 +24,7 @@ inline std::uint32_t field32(const sc_dt::sc_bv_base& v, int j) {
 struct engine_ports {
   sc_core::sc_signal<bool> rst_n, load_valid, start, busy, step_done, wb_valid, next_valid, set_valid;
   sc_core::sc_signal<std::uint32_t> load_target, load_lane, load_addr, load_data, in_ready, out_free, step, out_count,
-      push_count, wb_lanes, wb_spikes, wb_pass, wb_pos, next_step, set_addr, set_bit;
+      push_count, wb_lanes, wb_spikes, wb_pass, wb_pos, next_step, set_addr, set_bit, steps;
   sc_core::sc_signal<sc_dt::sc_bv<engine_rate_max * 32>> out_data;
   sc_core::sc_signal<sc_dt::sc_bv<engine_lanes_max * 32>> push_data, wb_mem;
   std::unique_ptr<sc_core::sc_module> model;

@@ -130,6 +130,7 @@ std::string binding_cpp(const rtl_design& d, const std::string& prefix) {
       "    m_top.load_target_i = static_cast<std::uint8_t>(target);\n    m_top.load_lane_i = static_cast<std::uint16_t>(lane);\n"
       "    m_top.load_addr_i = addr;\n    m_top.load_data_i = data;\n  }}\n"
       "  void set_start(bool start) override {{ m_top.start_i = start; }}\n"
+      "  void set_steps(std::uint32_t steps) override {{ m_top.steps_i = static_cast<std::uint8_t>(steps); }}\n"
       "  void eval(bool clk) override {{\n    m_top.clk_i = clk;\n    m_top.eval();\n  }}\n"
       "  bool busy() const override {{ return m_top.busy_o != 0; }}\n"
       "  void observe(int e, engine_obs& o) const override {{\n"

@@ -8,7 +8,7 @@
 
 namespace snncosim::tb {
 
-inline constexpr int rtl_top_abi_version = 1;
+inline constexpr int rtl_top_abi_version = 2;
 
 // A router packet {step, channel, y, x}, decoded from the design's packet layout.
 struct packet {
@@ -35,6 +35,7 @@ class rtl_top_model {
   virtual void set_load(bool valid, std::uint32_t engine, std::uint32_t target, std::uint32_t lane, std::uint32_t addr,
                         std::uint32_t data) = 0;
   virtual void set_start(bool start) = 0;
+  virtual void set_steps(std::uint32_t steps) = 0;  // time steps of the next sample
   // Drives the clock input and evaluates: false after the inputs of a cycle are set (the
   // outputs of the cycle are then valid), true for the rising edge.
   virtual void eval(bool clk) = 0;

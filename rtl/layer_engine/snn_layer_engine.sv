@@ -119,8 +119,8 @@ module snn_layer_engine #(
   logic [LaneW-1:0] cfg_lanes;
   logic [7:0]  cfg_steps;
   logic [LatW-1:0] cfg_lat_spk, cfg_lat_w, cfg_lat_m;
-  logic [4:0]  cfg_depth;
-  logic [2:0]  cfg_rate;
+  logic [15:0] cfg_depth;
+  logic [7:0]  cfg_rate;
   logic [5:0]  cfg_acc_bits, cfg_mem_bits;
   logic [4:0]  cfg_frac_bits;
   logic [1:0]  cfg_reset_kind;
@@ -145,8 +145,8 @@ module snn_layer_engine #(
   assign cfg_lat_spk      = cfg[15*32 +: LatW];
   assign cfg_lat_w        = cfg[16*32 +: LatW];
   assign cfg_lat_m        = cfg[17*32 +: LatW];
-  assign cfg_depth        = cfg[18*32 +: 5];
-  assign cfg_rate         = cfg[19*32 +: 3];
+  assign cfg_depth        = cfg[18*32 +: 16];
+  assign cfg_rate         = cfg[19*32 +: 8];
   assign cfg_acc_bits     = cfg[20*32 +: 6];
   assign cfg_mem_bits     = cfg[21*32 +: 6];
   assign cfg_frac_bits    = cfg[22*32 +: 5];

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "snncosim/common/error.h"
+#include "snncosim/sc_models/weight_memory.h"
 
 namespace snncosim::tb {
 
@@ -13,9 +14,7 @@ void require(bool ok, const numerics::quant_layer& l, const std::string& what) {
   if (!ok) throw bad_input(fmt::format("layer {}: {} (RTL engine build limits, docs/rtl.md §2)", l.name, what));
 }
 int fetch_cycles(int active, int weight_bits, const sc_models::memory_config& m) {
-  const long bits = static_cast<long>(active) * weight_bits;
-  const long per_cycle = static_cast<long>(m.width_bits) * m.ports;
-  return std::max(1, static_cast<int>((bits + per_cycle - 1) / per_cycle));
+  return sc_models::weight_fetch_cycles(m, active, weight_bits);
 }
 }  // namespace
 

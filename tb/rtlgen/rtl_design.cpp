@@ -188,6 +188,9 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
     lim.chunk_bits = h.penc_width_bits;
     g.image = make_engine_image(l, g.geometry, h, steps, lim);
     g.image.regs[31] = static_cast<std::uint32_t>(g.slots);
+    // More cores than channels: one pass whose surplus cores never hold a neuron. The
+    // engine is built with a lane per channel, so its lane count is the channel count.
+    if (h.neuron_cores > l.out_channels) g.image.regs[10] = static_cast<std::uint32_t>(l.out_channels);
     const int n = h.neuron_cores, oc = l.out_channels;
     const long passes = (oc + n - 1) / n;
     const long rows = g.image.regs[30];

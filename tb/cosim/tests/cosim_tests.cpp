@@ -358,3 +358,51 @@ TEST_CASE("cosim/link_mutant_is_a_top_build_only") {
   o.variant = "mut_link";
   CHECK_THROWS_AS(run(whole_pipelined_hw, 4, 1, o), bad_input);
 }
+
+// More neuron cores than a layer has channels (fc1 has 7, conv1 5): the generated engine has
+// one lane per channel and a single pass.
+TEST_CASE("cosim/whole_more_cores_than_channels_match") {
+  const char* hw =
+      "pipeline_mode: timestep_pipelined\n"
+      "layer_defaults: {neuron_cores: 8, spike_fifo_depth: 2}\n";
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::whole;
+  const auto r = run(hw, 11, 6, o);
+  report(r);
+  check_whole(r);
+}
+
+namespace {
+// A mutation of a feature only the generated (Fixed = 1) design has: the reference design
+// of the same run matches (whole_layer_sequential_* with seed 3, whole_timestep_pipelined_*
+// with seed 4); the mutant must not.
+tb::cosim_result run_generated_mutant(const std::string& mutation, const char* hw, std::uint64_t seed) {
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::whole;
+  o.variant = "mut_" + mutation;
+  return run(hw, seed, 6, o);  // samples of 2, 3 and 4 steps
+}
+}  // namespace
+
+TEST_CASE("cosim/generated_mutant_slot_counter_is_caught") {
+  // two slots per linked memory (pipelined): steps 2 and 3 reuse them
+  const auto r = run_generated_mutant("fixed_counter", whole_pipelined_hw, 4);
+  report(r);
+  REQUIRE(r.first.has_value());
+  CHECK(r.mismatches > 0);
+}
+
+TEST_CASE("cosim/generated_mutant_ignoring_the_steps_port_is_caught") {
+  const auto r = run_generated_mutant("steps_port", sequential_hw, 3);
+  report(r);
+  REQUIRE(r.first.has_value());
+  CHECK(r.mismatches > 0);
+}
+
+TEST_CASE("cosim/generated_mutant_constant_divider_is_caught") {
+  const auto r = run_generated_mutant("const_div", sequential_hw, 3);
+  report(r);
+  REQUIRE(r.first.has_value());
+  // a spike of row y read as row y-1: a wrong accumulator, seen as a membrane value
+  CHECK(r.first->field == "membrane");
+}

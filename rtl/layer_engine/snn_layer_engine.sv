@@ -189,6 +189,24 @@ module snn_layer_engine #(
   logic [7:0]        act_t;
   logic              acc_issue, acc_last_item, act_issue, act_first_read, act_last_read, act_last_slot;
 
+  // Input spike words through the 32-bit load port (in parts when ChunkW > 32).
+  logic              spk_load_valid;
+  logic [SWordW-1:0] spk_load_addr;
+  logic [ChunkW-1:0] spk_load_data;
+  snn_load_widen #(
+    .ChunkW    (ChunkW),
+    .WordAddrW (SWordW)
+  ) u_load_widen (
+    .clk_i,
+    .rst_ni,
+    .valid_i (load_valid_i && load_target_i == TgtSpike),
+    .addr_i  (load_addr_i),
+    .data_i  (load_data_i),
+    .valid_o (spk_load_valid),
+    .addr_o  (spk_load_addr),
+    .data_o  (spk_load_data)
+  );
+
   if (SetPorts == 0) begin : g_ram_input
     snn_event_control_unit #(
       .ChunkW     (ChunkW),
@@ -200,9 +218,9 @@ module snn_layer_engine #(
       .rst_ni,
       .latency_i    (cfg_lat_spk),
       .chunks_i     (SWordW'(cfg_chunks)),
-      .load_valid_i (load_valid_i && load_target_i == TgtSpike),
-      .load_addr_i  (SWordW'(load_addr_i)),
-      .load_data_i  (ChunkW'(load_data_i)),
+      .load_valid_i (spk_load_valid),
+      .load_addr_i  (spk_load_addr),
+      .load_data_i  (spk_load_data),
       .cmd_valid_i  (ec_cmd),
       .cmd_ready_o  (ec_ready),
       .base_i       (ec_base),
@@ -230,9 +248,9 @@ module snn_layer_engine #(
       .rdata_o      (rdata),
       .clr_i        (clr),
       .clr_addr_i   (clr_addr),
-      .load_valid_i (load_valid_i && load_target_i == TgtSpike),
-      .load_addr_i  (SWordW'(load_addr_i)),
-      .load_data_i  (ChunkW'(load_data_i)),
+      .load_valid_i (spk_load_valid),
+      .load_addr_i  (spk_load_addr),
+      .load_data_i  (spk_load_data),
       .set_valid_i,
       .set_addr_i,
       .set_bit_i

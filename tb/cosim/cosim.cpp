@@ -157,11 +157,12 @@ struct rtl_cosim : sc_core::sc_module {
     if (!m_whole || e == 0) {
       const numerics::spike_record& in = li == 0 ? res.spikes.input : res.spikes.layers[li - 1];
       const auto words = engine_spike_words(in, eng.geometry(), steps, lim);
+      const int parts = spike_word_parts(lim.chunk_bits);  // a word is written with its last part
       for (std::size_t i = 0; i < words.size(); ++i)
-        if (words[i] != 0 || s > 0) p.loads.push_back({tgt_spike, 0, static_cast<std::uint32_t>(i), words[i]});
+        if (words[i] != 0 || s > 0 || parts > 1) p.loads.push_back({tgt_spike, 0, static_cast<std::uint32_t>(i), words[i]});
     } else if (s == 0) {
       // Linked spike memories start empty; every later sample leaves them empty (clear on read).
-      const int words = slots * eng.geometry().frames * im.chunks;
+      const int words = slots * eng.geometry().frames * im.chunks * spike_word_parts(lim.chunk_bits);
       for (int i = 0; i < words; ++i) p.loads.push_back({tgt_spike, 0, static_cast<std::uint32_t>(i), 0});
     }
     // The generated engine has no lanes beyond the layer's channels (their images are empty).

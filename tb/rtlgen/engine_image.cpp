@@ -154,9 +154,12 @@ link_image make_link_image(const numerics::quant_model& model, std::size_t produ
 std::vector<std::uint32_t> engine_spike_words(const numerics::spike_record& input, const sc_models::engine_geometry& geo,
                                               int steps, const engine_limits& lim) {
   const int chunks = (geo.frame_bits + lim.chunk_bits - 1) / lim.chunk_bits;
-  std::vector<std::uint32_t> words(static_cast<std::size_t>(steps * geo.frames * chunks), 0);
+  // A spike word wider than the 32-bit load port is loaded as parts, lowest first.
+  const auto parts = static_cast<std::size_t>(spike_word_parts(lim.chunk_bits));
+  std::vector<std::uint32_t> words(static_cast<std::size_t>(steps * geo.frames * chunks) * parts, 0);
   const auto per_step = static_cast<std::size_t>(input.shape.size());
   const auto frame_bits = static_cast<std::size_t>(geo.frame_bits);
+  const auto chunk = static_cast<std::size_t>(lim.chunk_bits);
   for (int t = 0; t < steps; ++t)
     for (std::size_t i = 0; i < per_step; ++i) {
       if (input.spikes[static_cast<std::size_t>(t) * per_step + i] == 0) continue;
@@ -165,7 +168,8 @@ std::vector<std::uint32_t> engine_spike_words(const numerics::spike_record& inpu
       const std::size_t b = i % frame_bits;
       const std::size_t base = (static_cast<std::size_t>(t) * static_cast<std::size_t>(geo.frames) + f) *
                                static_cast<std::size_t>(chunks);
-      words[base + b / static_cast<std::size_t>(lim.chunk_bits)] |= 1u << (b % static_cast<std::size_t>(lim.chunk_bits));
+      const std::size_t bit = b % chunk;
+      words[(base + b / chunk) * parts + bit / 32] |= 1u << (bit % 32);
     }
   return words;
 }

@@ -406,3 +406,17 @@ TEST_CASE("cosim/generated_mutant_constant_divider_is_caught") {
   // a spike of row y read as row y-1: a wrong accumulator, seen as a membrane value
   CHECK(r.first->field == "membrane");
 }
+
+// Encoders wider than the 32-bit load port: the first engine's spike words are loaded in
+// parts (snn_load_widen); found by `explore --cosim`, whose winner had 128-bit encoders.
+TEST_CASE("cosim/whole_wide_encoders_match") {
+  const char* hw =
+      "pipeline_mode: timestep_pipelined\n"
+      "layer_defaults: {neuron_cores: 2, penc_width_bits: 128, spike_fifo_depth: 4}\n"
+      "layers:\n  conv2: {penc_width_bits: 64}\n";
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::whole;
+  const auto r = run(hw, 12, 6, o);
+  report(r);
+  check_whole(r);
+}

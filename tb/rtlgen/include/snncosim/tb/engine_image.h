@@ -61,8 +61,12 @@ struct engine_image {
 engine_image make_engine_image(const numerics::quant_layer& layer, const sc_models::engine_geometry& geo,
                                const sc_models::layer_hw_config& hw, int steps, const engine_limits& lim = {});
 
+// 32-bit load words per spike word: 1 up to 32-bit encoders, chunk/32 above.
+inline int spike_word_parts(int chunk_bits) { return chunk_bits > 32 ? chunk_bits / 32 : 1; }
+
 // Input spike words of the engine for all steps (slot = step): frame f of step t starts at
-// word (t * frames + f) * chunks; bit b of a frame is bit b % chunk of word b / chunk.
+// word (t * frames + f) * chunks; bit b of a frame is bit b % chunk of word b / chunk. Words
+// wider than 32 bits are spike_word_parts() load words each, lowest part first.
 // `input` is the record of the layer in front of the engine ([T][C][H][W]).
 std::vector<std::uint32_t> engine_spike_words(const numerics::spike_record& input, const sc_models::engine_geometry& geo,
                                               int steps, const engine_limits& lim = {});

@@ -403,7 +403,7 @@ std::string engine_wrapper_sv(const rtl_design& d, std::size_t e, const std::str
       fmt::arg("l", s.lanes - 1), fmt::arg("wm", s.lanes * 32 - 1), fmt::arg("params", params));
 }
 
-void write_design(const rtl_design& d, const std::filesystem::path& dir) {
+void write_design(const rtl_design& d, const std::filesystem::path& dir, const nlohmann::json& provenance) {
   std::filesystem::create_directories(dir);
   std::string list;
   for (const auto& [f, text] : design_files(d.mutation)) {
@@ -413,7 +413,9 @@ void write_design(const rtl_design& d, const std::filesystem::path& dir) {
   write_file_atomic((dir / (d.top_module + ".sv")).string(), d.top_sv);
   list += d.top_module + ".sv\n";
   write_file_atomic((dir / "files.f").string(), list);
-  write_file_atomic((dir / "manifest.json").string(), d.manifest().dump(2) + "\n");
+  nlohmann::json m = d.manifest();
+  if (provenance.is_object()) m.update(provenance);
+  write_file_atomic((dir / "manifest.json").string(), m.dump(2) + "\n");
 }
 
 }  // namespace snncosim::tb

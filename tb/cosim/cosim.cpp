@@ -21,6 +21,7 @@
 #include "cosim_waveform.h"
 #include "engine_models.h"
 #include "snncosim/common/error.h"
+#include "snncosim/common/progress.h"
 #include "snncosim/tb/rtl_build.h"
 #include "snncosim/tb/rtl_design.h"
 
@@ -42,6 +43,7 @@ struct rtl_cosim : sc_core::sc_module {
   std::unique_ptr<rtl_driver> m_driver;
   scoreboard m_board;
   std::optional<waveform_window> m_wave;
+  std::unique_ptr<progress_bar> m_bar;  // RTL cycles against the TLM's total
   clock_type::time_point m_t0, m_tlm_end;
 
   rtl_cosim(const sc_core::sc_module_name& n, sc_models::accelerator& acc, const numerics::quant_model& model,
@@ -103,11 +105,17 @@ struct rtl_cosim : sc_core::sc_module {
     negedge();
     negedge();
     m_driver->reset(false);
+    if (m_opt.progress) {
+      std::uint64_t total = 0;
+      for (const auto& r : m_tlm.acc.results()) total += r.latency_cycles;
+      m_bar = std::make_unique<progress_bar>("cosim: RTL", total, "cycles");
+    }
     for (std::size_t s = 0; s < m_tlm.samples.size(); ++s) {
       const std::vector<engine_plan> plans = make_plans(m_tlm, s, m_design, result.queue_held_steps);
       m_driver->load(plans, [this] { negedge(); });
       run_sample(s, plans);
     }
+    if (m_bar) m_bar->finish();
     sc_core::sc_stop();
   }
 
@@ -134,7 +142,9 @@ struct rtl_cosim : sc_core::sc_module {
         all_done = m_board.check(e, cycle, obs[e]) && all_done;
       }
       if (all_done) break;
+      if (m_bar && (cycle & 0xFFF) == 0xFFF) m_bar->advance(0x1000);
     }
+    if (m_bar) m_bar->advance((cycle + 1) & 0xFFF);
     result.rtl_seconds += std::chrono::duration<double>(clock_type::now() - t0).count();
     result.rtl_simulated_cycles += cycle + 1;
     m_board.end_sample(cycle, output_stream);

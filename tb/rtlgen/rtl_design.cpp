@@ -59,6 +59,14 @@ std::string content_hash(const std::vector<std::pair<std::string, std::string>>&
   return fmt::format("{:016x}{:016x}", a, b);
 }
 
+// "    .Name(value)" lines of a parameter override list.
+std::string param_list(const std::vector<sv_param>& params) {
+  std::string s;
+  for (std::size_t k = 0; k < params.size(); ++k)
+    s += fmt::format("{}    .{}({})", k == 0 ? "" : ",\n", params[k].name, params[k].value);
+  return s;
+}
+
 // Registers as one SystemVerilog literal, register i at bits [i*w +: w].
 template <std::size_t N>
 std::string packed_literal(const std::array<std::uint32_t, N>& regs, int w) {
@@ -288,9 +296,7 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
     const auto& s = g.limits;
     const int sets = std::max(1, g.set_ports), aw = clog2(s.spike_words), bw = clog2(s.chunk_bits);
     const int lane_w = clog2(s.lanes + 1);
-    std::string params;
-    for (std::size_t k = 0; k < g.params.size(); ++k)
-      params += fmt::format("{}    .{}({})", k == 0 ? "" : ",\n", g.params[k].name, g.params[k].value);
+    const std::string params = param_list(g.params);
     body += fmt::format(
         "\n  // ---- engine {e}: layer {name}\n"
         "  logic            e{e}_next_valid;\n  logic [7:0]      e{e}_next_step;\n"
@@ -322,9 +328,7 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
   }
   for (std::size_t e = 0; e + 1 < n_eng; ++e) {
     const auto& k = d.links[e];
-    std::string params;
-    for (std::size_t j = 0; j < k.params.size(); ++j)
-      params += fmt::format("{}    .{}({})", j == 0 ? "" : ",\n", k.params[j].name, k.params[j].value);
+    const std::string params = param_list(k.params);
     body += fmt::format(
         "\n  // ---- spike link {e} -> {n}\n"
         "  snn_spike_link #(\n{params}\n  ) u_link{e} (\n"
@@ -379,9 +383,7 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
 
 std::string engine_wrapper_sv(const rtl_design& d, std::size_t e, const std::string& name) {
   const auto& g = d.engines.at(e);
-  std::string params;
-  for (std::size_t k = 0; k < g.params.size(); ++k)
-    params += fmt::format("{}    .{}({})", k == 0 ? "" : ",\n", g.params[k].name, g.params[k].value);
+  const std::string params = param_list(g.params);
   const auto& s = g.limits;
   const int pkt = d.packet_bits(), sets = std::max(1, g.set_ports);
   const int aw = clog2(s.spike_words), bw = clog2(s.chunk_bits), lane_w = clog2(s.lanes + 1), cnt_w = clog2(s.max_rate + 1);

@@ -172,7 +172,7 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
   open.max_frame = 65535;
   open.fifo_depth = 65535;
   open.max_rate = 64;
-  open.max_latency = 16;
+  open.max_latency = 256;  // off-chip weights: a delay line of this many stages
   open.max_coordinate = 65535;
 
   long max_channel = 1, max_coord = 1;

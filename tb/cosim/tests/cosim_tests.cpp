@@ -420,3 +420,17 @@ TEST_CASE("cosim/whole_wide_encoders_match") {
   report(r);
   check_whole(r);
 }
+
+// Off-chip weights: a read latency of 40 cycles is a 40-stage delay line in the generated
+// engine (the programmable engines stop at 4).
+TEST_CASE("cosim/whole_offchip_weight_latency_matches") {
+  const char* hw =
+      "pipeline_mode: timestep_pipelined\n"
+      "layer_defaults: {neuron_cores: 2, spike_fifo_depth: 2}\n"
+      "layers:\n  conv2: {weight_memory: {kind: offchip, read_latency_cycles: 40}}\n";
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::whole;
+  const auto r = run(hw, 13, 6, o);
+  report(r);
+  check_whole(r);
+}

@@ -228,7 +228,6 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
     max_channel = std::max(max_channel, static_cast<long>(oc - 1));
     max_coord = std::max({max_coord, static_cast<long>(g.geometry.core.out.height - 1),
                           static_cast<long>(g.geometry.core.out.width - 1)});
-    if (e > 0) g.set_ports = hw.layers[e - 1].router_events_per_cycle;
     d.engines.push_back(std::move(g));
   }
   d.chan_bits = bits_for(max_channel);
@@ -246,10 +245,13 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
     k.params = {{"ChunkW", std::to_string(next.limits.chunk_bits)},
                 {"SpikeWords", std::to_string(next.limits.spike_words)},
                 {"MaxRate", std::to_string(d.engines[e].limits.max_rate)},
+                {"MaxWin", std::to_string(k.image.windows)},
                 {"Fixed", "1'b1"},
                 {"FixedCfg", packed_literal(k.image.regs, 16)},
                 {"ChanW", std::to_string(d.chan_bits)},
                 {"CoordW", std::to_string(d.coord_bits)}};
+    // One bit-set port per departure and window holding it (overlapping pools: several).
+    d.engines[e + 1].set_ports = d.engines[e].limits.max_rate * k.image.windows * k.image.windows;
     d.links.push_back(std::move(k));
   }
   for (auto& g : d.engines) {

@@ -284,6 +284,24 @@ TEST_CASE("cosim/whole_two_neuron_layers_match") {
   CHECK(r.handshake_cycles_compared >= 2 * r.rtl_cycles);
 }
 
+namespace {
+// conv (2 -> 4 channels, 10x10) -> spike max-pool (kernel k, stride s) -> conv (-> 5) ->
+// flatten -> fc 6: a link whose pooling windows overlap when s < k.
+nx::quant_model overlapping_pool_csnn(int k, int s) {
+  std::mt19937_64 rng(77);
+  nx::quant_model m;
+  m.input = {2, 10, 10};
+  const auto n = testing::leaky(0.9, 1.0);
+  m.layers.push_back(testing::conv(rng, "conv1", 2, 4, 3, 1, 1, n));
+  m.layers.push_back(testing::mover("pool1", nx::layer_kind::maxpool, k, s));
+  m.layers.push_back(testing::conv(rng, "conv2", 4, 5, 3, 1, 1, n));
+  m.layers.push_back(testing::mover("flatten", nx::layer_kind::flatten));
+  const int side = (10 - k) / s + 1;
+  m.layers.push_back(testing::linear(rng, "fc1", 5 * side * side, 6, testing::leaky(0.8, 0.5)));
+  return m;
+}
+}  // namespace
+
 TEST_CASE("cosim/link_image_maps_pool_and_flatten") {
   // small CSNN: conv1 (5x12x12) -> max-pool 2 -> conv2 (frames 5 of 6x6 = 36 bits, 2 words
   // of 32); conv2 (pooled currents, 6x2x2) -> flatten -> fc1 (one frame of 24 bits).
@@ -298,10 +316,16 @@ TEST_CASE("cosim/link_image_maps_pool_and_flatten") {
   g3.frame_bits = 24;
   const auto b = tb::make_link_image(m, 2, 4, g3, 5, false, 5);
   CHECK(b.regs == std::array<std::uint32_t, 9>{0, 5, 0, 2, 2, 1, 1, 1, 5});
-  // overlapping spike pools are not a link stage
-  nx::quant_model o = m;
-  o.layers[1].stride = 1;
-  CHECK_THROWS_AS(tb::make_link_image(o, 0, 2, g2, 2, true, 4), snncosim::bad_input);
+  // an overlapping spike pool (kernel 3, stride 2): register 2 = kernel | stride << 8, a
+  // spike lies in up to 2 x 2 windows; a pool with gaps between windows is not a link stage
+  const nx::quant_model ov = overlapping_pool_csnn(3, 2);
+  sc_models::engine_geometry g4;
+  g4.frames = 4;
+  g4.frame_bits = 16;
+  const auto c = tb::make_link_image(ov, 0, 2, g4, 2, true, 4);
+  CHECK(c.regs == std::array<std::uint32_t, 9>{1, 4, 3 | 2 << 8, 4, 4, 0, 4, 1, 2});
+  CHECK(c.windows == 2);
+  CHECK_THROWS_AS(tb::make_link_image(overlapping_pool_csnn(2, 3), 0, 2, g4, 2, true, 4), snncosim::bad_input);
 }
 
 namespace {
@@ -431,6 +455,29 @@ TEST_CASE("cosim/whole_offchip_weight_latency_matches") {
   tb::cosim_options o;
   o.mode = tb::cosim_mode::whole;
   const auto r = run(hw, 13, 6, o);
+  report(r);
+  check_whole(r);
+}
+
+// Overlapping spike max-pool between two engines (kernel 3, stride 2): one departure sets
+// up to four bits of the next engine's spike memory in its cycle.
+TEST_CASE("cosim/whole_overlapping_spike_pool_matches") {
+  const nx::quant_model m = overlapping_pool_csnn(3, 2);
+  const hardware_config hw = resolve_hardware(
+      testing::hardware("pipeline_mode: timestep_pipelined\n"
+                        "layer_defaults: {neuron_cores: 2, spike_fifo_depth: 2, router_events_per_cycle: 2}\n"),
+      m);
+  std::mt19937_64 rng(14);
+  std::vector<sample_input> in;
+  for (int s = 0; s < 5; ++s) {
+    const int steps = 2 + s % 3;
+    in.push_back({testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * steps), 0.1 + 0.1 * (s % 3)),
+                  steps});
+  }
+  tb::cosim_options o;
+  o.progress = false;
+  o.mode = tb::cosim_mode::whole;
+  const auto r = tb::run_cosim(m, hw, in, o);
   report(r);
   check_whole(r);
 }

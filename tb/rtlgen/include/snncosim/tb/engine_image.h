@@ -72,12 +72,14 @@ std::vector<std::uint32_t> engine_spike_words(const numerics::spike_record& inpu
                                               int steps, const engine_limits& lim = {});
 
 // Registers of the spike link behind a producer engine (rtl/spike_link, docs/rtl.md §2):
-// 0 pipelined, 1 steps, 2 pool kernel (0: none), 3/4 pooled height/width, 5 flatten (the
-// consumer is linear), 6 consumer frames, 7 consumer chunks per frame, 8 consumer slots.
-// The layers between the two neuron layers must be spike max-pools with kernel == stride
-// (several combine into one) and at most one flatten after them; bad_input otherwise.
+// 0 pipelined, 1 steps, 2 pool kernel (0: none) | stride << 8 (0: = kernel), 3/4 pooled
+// height/width, 5 flatten (the consumer is linear), 6 consumer frames, 7 consumer chunks per
+// frame, 8 consumer slots. The layers between the two neuron layers must be spike max-pools
+// with kernel == stride (several combine into one) or a single max-pool of any stride, and
+// at most one flatten after them; bad_input otherwise.
 struct link_image {
   std::array<std::uint32_t, 9> regs{};
+  int windows = 1;  // pooling windows holding one spike, per axis: ceil(kernel / stride)
 };
 link_image make_link_image(const numerics::quant_model& model, std::size_t producer_layer, std::size_t consumer_layer,
                            const sc_models::engine_geometry& consumer_geo, int consumer_slots, bool pipelined, int steps,

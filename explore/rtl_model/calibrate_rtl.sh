@@ -1,15 +1,14 @@
 #!/bin/sh
 # Calibration set of the resource model on the REAL layer engine (docs/hardware.md §11):
-# Yosys 0.23 synth_xilinx -flatten of rtl/layer_engine/snn_layer_engine.sv with its size parameters
+# Yosys 0.23 synth_xilinx -flatten of snn_layer_engine (rtl/sources.txt) with its size parameters
 # set by chparam, one CSV row of primitive counts per configuration (plus CPU seconds).
 # Usage: calibrate_rtl.sh [family] > calibration_rtl_xcup.csv   (run niced, one at a time)
 set -eu
 family=${1:-xcup}
 here=$(cd "$(dirname "$0")" && pwd)
 rtl=$(cd "$here/../../rtl" && pwd)
-src="$rtl/layer_engine/snn_engine_pkg.sv $rtl/prim/snn_ram_1r1w.sv $rtl/prim/snn_delay.sv
-     $rtl/event_control/snn_event_control.sv $rtl/event_control/snn_event_control_unit.sv
-     $rtl/spike_router/snn_spike_router.sv $rtl/neuron_core/snn_neuron_step.sv $rtl/layer_engine/snn_layer_engine.sv"
+# the design files in compile order: rtl/sources.txt
+src=$(sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' -e "s|^|$rtl/|" "$rtl/sources.txt")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "lanes,chunk,spike_words,weight_words,acc_words,mem_words,chan_words,max_frame,fifo_depth,max_rate,max_latency,lut,ff,bram36,uram,dsp,lutram_luts,cpu_s"

@@ -18,7 +18,11 @@ module snn_accelerator #(
   parameter int unsigned ChanWords   = snn_engine_pkg::ChanWords,
   parameter int unsigned MaxFrame    = snn_engine_pkg::MaxFrame,
   parameter int unsigned FifoDepth   = snn_engine_pkg::FifoDepth,
-  parameter int unsigned MaxRate     = snn_engine_pkg::MaxRate
+  parameter int unsigned MaxRate     = snn_engine_pkg::MaxRate,
+  // router packet {step[7:0], channel[ChanW-1:0], y[CoordW-1:0], x[CoordW-1:0]}
+  parameter int unsigned ChanW       = 8,
+  parameter int unsigned CoordW      = 8,
+  localparam int unsigned PktW       = 8 + ChanW + 2 * CoordW
 ) (
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
@@ -27,23 +31,23 @@ module snn_accelerator #(
   input  logic [$clog2(NumEngines)-1:0]         load_engine_i,
   input  logic [2:0]                            load_target_i,   // 7: link registers
   input  logic [$clog2(Lanes+1)-1:0]            load_lane_i,
-  input  logic [15:0]                           load_addr_i,
+  input  logic [31:0]                           load_addr_i,
   input  logic [31:0]                           load_data_i,
   // sample control
   input  logic                                  start_i,
   output logic                                  busy_o,
   // output spike stream: the last engine's router departures, {step, channel, y, x}
   output logic [$clog2(MaxRate+1)-1:0]          out_count_o,
-  output logic [MaxRate*32-1:0]                 out_data_o,
+  output logic [MaxRate*PktW-1:0]               out_data_o,
   // observation, engine e at slice e
   output logic [NumEngines*8-1:0]               obs_in_ready_o,
   output logic [NumEngines*8-1:0]               obs_out_free_o,
   output logic [NumEngines-1:0]                 obs_busy_o,
   output logic [NumEngines-1:0]                 obs_step_done_o,
   output logic [NumEngines*$clog2(MaxRate+1)-1:0] obs_out_count_o,
-  output logic [NumEngines*MaxRate*32-1:0]      obs_out_data_o,
+  output logic [NumEngines*MaxRate*PktW-1:0]    obs_out_data_o,
   output logic [NumEngines*$clog2(Lanes+1)-1:0] obs_push_count_o,
-  output logic [NumEngines*Lanes*32-1:0]        obs_push_data_o,
+  output logic [NumEngines*Lanes*PktW-1:0]      obs_push_data_o,
   output logic [NumEngines-1:0]                 obs_wb_valid_o,
   output logic [NumEngines*Lanes-1:0]           obs_wb_lanes_o,
   output logic [NumEngines*Lanes-1:0]           obs_wb_spikes_o,
@@ -61,7 +65,7 @@ module snn_accelerator #(
   logic [7:0]            out_free  [NumEngines];
   logic                  step_done [NumEngines];
   logic [CntW-1:0]       dep_count [NumEngines];
-  logic [MaxRate*32-1:0] dep_data  [NumEngines];
+  logic [MaxRate*PktW-1:0] dep_data [NumEngines];
   logic                  next_valid[NumEngines];
   logic [7:0]            next_step [NumEngines];
   logic [MaxRate-1:0]    set_valid [NumEngines];
@@ -109,7 +113,9 @@ module snn_accelerator #(
       .MaxFrame    (MaxFrame),
       .FifoDepth   (FifoDepth),
       .MaxRate     (MaxRate),
-      .SetPorts    (Sets)
+      .SetPorts    (Sets),
+      .ChanW       (ChanW),
+      .CoordW      (CoordW)
     ) u_engine (
       .clk_i,
       .rst_ni,
@@ -132,7 +138,7 @@ module snn_accelerator #(
       .next_valid_o     (next_valid_w),
       .next_step_o      (next_step[e]),
       .push_count_o     (obs_push_count_o[e*LaneW +: LaneW]),
-      .push_data_o      (obs_push_data_o[e*Lanes*32 +: Lanes*32]),
+      .push_data_o      (obs_push_data_o[e*Lanes*PktW +: Lanes*PktW]),
       .wb_valid_o       (wb_valid_w),
       .wb_lanes_o       (obs_wb_lanes_o[e*Lanes +: Lanes]),
       .wb_spikes_o      (obs_wb_spikes_o[e*Lanes +: Lanes]),
@@ -148,14 +154,16 @@ module snn_accelerator #(
     assign obs_in_ready_o[e*8 +: 8]  = in_ready[e];
     assign obs_out_free_o[e*8 +: 8]  = out_free[e];
     assign obs_out_count_o[e*CntW +: CntW]              = dep_count[e];
-    assign obs_out_data_o[e*MaxRate*32 +: MaxRate*32]   = dep_data[e];
+    assign obs_out_data_o[e*MaxRate*PktW +: MaxRate*PktW] = dep_data[e];
   end
 
   for (genvar e = 0; e + 1 < NumEngines; e++) begin : g_link
     snn_spike_link #(
       .ChunkW     (ChunkW),
       .SpikeWords (SpikeWords),
-      .MaxRate    (MaxRate)
+      .MaxRate    (MaxRate),
+      .ChanW      (ChanW),
+      .CoordW     (CoordW)
     ) u_link (
       .clk_i,
       .rst_ni,

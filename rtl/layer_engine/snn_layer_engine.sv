@@ -1,8 +1,14 @@
-// Layer engine (docs/hardware.md §3.5, docs/rtl.md §2): input spike memory + event control,
+// Layer engine (docs/rtl.md §2, hardware.md §3.5): input spike memory + event control,
 // a double-buffered address list, `Lanes` lock-step neuron core lanes (weights, accumulators,
-// membranes in per-lane RAMs) and the spike router FIFO. Maximum sizes are parameters; the
-// layer shape, counts, latencies and neuron constants are loaded at run time through the
-// load port (register map in docs/rtl.md), so one build serves every layer that fits.
+// membranes in per-lane RAMs) and the spike router FIFO. Maximum sizes are parameters. The
+// layer shape, counts, latencies and neuron constants are configuration words (register map
+// in docs/rtl.md): loaded at run time through the load port (Fixed = 0, one build serves
+// every layer that fits), or the constants FixedCfg (Fixed = 1: no configuration registers,
+// no run-time divider). This file only wires the blocks:
+//   snn_cfg_regs     configuration words          snn_frame_queue  address lists, frame queue
+//   snn_core_ctrl    phases of the core array     snn_acc_seq      accumulate items
+//   snn_act_seq      activation slots             snn_acc_forward  saturating add + forwarding
+//   snn_engine_lane  a lane's RAMs, neuron step   snn_engine_emit  router entry, freeze, router
 //
 // Cycle rules met exactly (g counts frames over all steps):
 //   compress of frame g starts when the event control is idle and buffer g%2 is free;
@@ -24,7 +30,14 @@ module snn_layer_engine #(
   parameter int unsigned MaxRate     = snn_engine_pkg::MaxRate,
   // Bit-set ports of the spike memory (the spike link of the accelerator top). 0: the spike
   // memory is the 1R1W RAM of snn_event_control_unit and the set ports are ignored.
-  parameter int unsigned SetPorts    = 0
+  parameter int unsigned SetPorts    = 0,
+  // Configuration fixed at elaboration: register i is FixedCfg[i*32 +: 32].
+  parameter bit                 Fixed    = 1'b0,
+  parameter logic [34*32-1:0]   FixedCfg = '0,
+  // Router packet {step[7:0], channel[ChanW-1:0], y[CoordW-1:0], x[CoordW-1:0]}
+  parameter int unsigned ChanW       = 8,
+  parameter int unsigned CoordW      = 8,
+  localparam int unsigned PktW       = 8 + ChanW + 2 * CoordW
 ) (
   input  logic                             clk_i,
   input  logic                             rst_ni,
@@ -32,10 +45,7 @@ module snn_layer_engine #(
   input  logic                             load_valid_i,
   input  logic [2:0]                       load_target_i,
   input  logic [$clog2(Lanes+1)-1:0]       load_lane_i,
-  // Waiver: the address is 16 bits for every target; smaller memories ignore the top bits.
-  /* verilator lint_off UNUSEDSIGNAL */
-  input  logic [15:0]                      load_addr_i,
-  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic [31:0]                      load_addr_i,
   input  logic [31:0]                      load_data_i,
   // sample control
   input  logic                             start_i,
@@ -50,15 +60,15 @@ module snn_layer_engine #(
   output logic                             busy_o,
   output logic                             step_done_o,        // last cycle of an activation
   output logic [7:0]                       step_o,
-  // spikes leaving the router, {step, channel, y, x} bytes
+  // spikes leaving the router, {step, channel, y, x}
   output logic [$clog2(MaxRate+1)-1:0]     out_count_o,
-  output logic [MaxRate*32-1:0]            out_data_o,
+  output logic [MaxRate*PktW-1:0]          out_data_o,
   // the oldest packet left in the router after this cycle's departures: its step
   output logic                             next_valid_o,
   output logic [7:0]                       next_step_o,
   // packets entering the router this cycle (observation for the scoreboard)
   output logic [$clog2(Lanes+1)-1:0]       push_count_o,
-  output logic [Lanes*32-1:0]              push_data_o,
+  output logic [Lanes*PktW-1:0]            push_data_o,
   // membrane write-back of one activation slot (first cycle of its emission)
   output logic                             wb_valid_o,
   output logic [Lanes-1:0]                 wb_lanes_o,
@@ -73,25 +83,30 @@ module snn_layer_engine #(
   localparam int unsigned WAddrW = $clog2(WeightWords);
   localparam int unsigned AAddrW = $clog2(AccWords);
   localparam int unsigned MAddrW = $clog2(MemWords);
-  localparam int unsigned CAddrW = $clog2(ChanWords);
   localparam int unsigned FAddrW = $clog2(MaxFrame);
-  localparam int unsigned NumCfg = 64;
+  localparam int unsigned NumCfg = 34;
 
-  localparam logic [2:0] TgtCfg = 3'd0, TgtSpike = 3'd1, TgtWeight = 3'd2, TgtGain = 3'd3, TgtBias = 3'd4,
-                         TgtAcc = 3'd5, TgtMem = 3'd6;
+  localparam logic [2:0] TgtCfg = 3'd0, TgtSpike = 3'd1;
 
   // ---------------------------------------------------------------- configuration
   // Waiver: configuration words are 32 bits wide; most fields use only their low bits.
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [31:0] cfg_q [NumCfg];
+  logic [NumCfg*32-1:0] cfg;
   /* verilator lint_on UNUSEDSIGNAL */
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int i = 0; i < NumCfg; i++) cfg_q[i] <= '0;
-    end else if (load_valid_i && load_target_i == TgtCfg) begin
-      cfg_q[load_addr_i[5:0]] <= load_data_i;
-    end
-  end
+  snn_cfg_regs #(
+    .NumRegs  (NumCfg),
+    .RegW     (32),
+    .AddrW    (32),
+    .Fixed    (Fixed),
+    .FixedCfg (FixedCfg)
+  ) u_cfg (
+    .clk_i,
+    .rst_ni,
+    .we_i   (load_valid_i && load_target_i == TgtCfg),
+    .addr_i (load_addr_i),
+    .data_i (load_data_i),
+    .cfg_o  (cfg)
+  );
 
   logic        cfg_conv;
   logic [15:0] cfg_in_w, cfg_kernel, cfg_pad, cfg_stride, cfg_full_h, cfg_full_w, cfg_out_h, cfg_out_w;
@@ -107,45 +122,46 @@ module snn_layer_engine #(
   logic        cfg_reset_delay;
   logic [31:0] cfg_decay, cfg_threshold, cfg_reset_amount;
   logic [15:0] cfg_pool_k, cfg_pool_s;
-  assign cfg_conv         = cfg_q[0][0];
-  assign cfg_in_w         = cfg_q[1][15:0];
-  assign cfg_kernel       = cfg_q[2][15:0];
-  assign cfg_pad          = cfg_q[3][15:0];
-  assign cfg_stride       = cfg_q[4][15:0];
-  assign cfg_full_h       = cfg_q[5][15:0];
-  assign cfg_full_w       = cfg_q[6][15:0];
-  assign cfg_out_h        = cfg_q[7][15:0];
-  assign cfg_out_w        = cfg_q[8][15:0];
-  assign cfg_oc           = cfg_q[9][15:0];
-  assign cfg_lanes        = cfg_q[10][LaneW-1:0];
-  assign cfg_passes       = cfg_q[11][15:0];
-  assign cfg_frames       = cfg_q[12][15:0];
-  assign cfg_chunks       = cfg_q[13][15:0];
-  assign cfg_steps        = cfg_q[14][7:0];
-  assign cfg_lat_spk      = cfg_q[15][LatW-1:0];
-  assign cfg_lat_w        = cfg_q[16][LatW-1:0];
-  assign cfg_lat_m        = cfg_q[17][LatW-1:0];
-  assign cfg_depth        = cfg_q[18][4:0];
-  assign cfg_rate         = cfg_q[19][2:0];
-  assign cfg_acc_bits     = cfg_q[20][5:0];
-  assign cfg_mem_bits     = cfg_q[21][5:0];
-  assign cfg_frac_bits    = cfg_q[22][4:0];
-  assign cfg_reset_kind   = cfg_q[23][1:0];
-  assign cfg_reset_delay  = cfg_q[24][0];
-  assign cfg_decay        = cfg_q[25];
-  assign cfg_threshold    = cfg_q[26];
-  assign cfg_reset_amount = cfg_q[27];
-  assign cfg_fetch_full   = cfg_q[28][15:0];
-  assign cfg_fetch_last   = cfg_q[29][15:0];
-  assign cfg_rows         = cfg_q[30][15:0];
-  assign cfg_slots        = cfg_q[31][15:0];
-  assign cfg_pool_k       = cfg_q[32][15:0];   // current pooling kernel, 0: none
-  assign cfg_pool_s       = cfg_q[33][15:0];   // its stride (= kernel: windows do not overlap)
+  assign cfg_conv         = cfg[0*32];
+  assign cfg_in_w         = cfg[1*32 +: 16];
+  assign cfg_kernel       = cfg[2*32 +: 16];
+  assign cfg_pad          = cfg[3*32 +: 16];
+  assign cfg_stride       = cfg[4*32 +: 16];
+  assign cfg_full_h       = cfg[5*32 +: 16];
+  assign cfg_full_w       = cfg[6*32 +: 16];
+  assign cfg_out_h        = cfg[7*32 +: 16];
+  assign cfg_out_w        = cfg[8*32 +: 16];
+  assign cfg_oc           = cfg[9*32 +: 16];
+  assign cfg_lanes        = cfg[10*32 +: LaneW];
+  assign cfg_passes       = cfg[11*32 +: 16];
+  assign cfg_frames       = cfg[12*32 +: 16];
+  assign cfg_chunks       = cfg[13*32 +: 16];
+  assign cfg_steps        = cfg[14*32 +: 8];
+  assign cfg_lat_spk      = cfg[15*32 +: LatW];
+  assign cfg_lat_w        = cfg[16*32 +: LatW];
+  assign cfg_lat_m        = cfg[17*32 +: LatW];
+  assign cfg_depth        = cfg[18*32 +: 5];
+  assign cfg_rate         = cfg[19*32 +: 3];
+  assign cfg_acc_bits     = cfg[20*32 +: 6];
+  assign cfg_mem_bits     = cfg[21*32 +: 6];
+  assign cfg_frac_bits    = cfg[22*32 +: 5];
+  assign cfg_reset_kind   = cfg[23*32 +: 2];
+  assign cfg_reset_delay  = cfg[24*32];
+  assign cfg_decay        = cfg[25*32 +: 32];
+  assign cfg_threshold    = cfg[26*32 +: 32];
+  assign cfg_reset_amount = cfg[27*32 +: 32];
+  assign cfg_fetch_full   = cfg[28*32 +: 16];
+  assign cfg_fetch_last   = cfg[29*32 +: 16];
+  assign cfg_rows         = cfg[30*32 +: 16];
+  assign cfg_slots        = cfg[31*32 +: 16];
+  assign cfg_pool_k       = cfg[32*32 +: 16];   // current pooling kernel, 0: none
+  assign cfg_pool_s       = cfg[33*32 +: 16];   // its stride (= kernel: windows do not overlap)
 
-  logic [15:0] taps, full_pos, out_pos, q_reads, pool_s;
+  logic [15:0] taps, q_reads, pool_s;
+  logic [31:0] full_pos, out_pos;
   assign taps     = cfg_conv ? 16'(cfg_kernel * cfg_kernel) : 16'd1;
-  assign full_pos = 16'(cfg_full_h * cfg_full_w);
-  assign out_pos  = 16'(cfg_out_h * cfg_out_w);
+  assign full_pos = 32'(cfg_full_h) * 32'(cfg_full_w);
+  assign out_pos  = 32'(cfg_out_h) * 32'(cfg_out_w);
   // A pooled neuron reads its q = k*k accumulators, one per cycle, and takes their maximum.
   assign q_reads  = cfg_pool_k == 16'd0 ? 16'd1 : 16'(cfg_pool_k * cfg_pool_k);
   assign pool_s   = cfg_pool_k == 16'd0 ? 16'd1 : cfg_pool_s;
@@ -154,29 +170,19 @@ module snn_layer_engine #(
   logic freeze, run_en;
   assign run_en = !freeze;
 
-  // ---------------------------------------------------------------- event control
-  logic        running_q;
-  logic        ec_ready, ec_cmd, ec_addr_valid, ec_done;
-  logic [15:0] ec_addr;
-  logic [7:0]  ec_t_q;        // step of the next frame to compress
-  logic [15:0] ec_f_q;        // its frame
-  logic        ec_parity_q;   // its buffer
-  logic        ec_buf_q;      // buffer being filled
-  logic [7:0]  compressed_steps_q;
-  logic [1:0]  buf_busy_q;
-  logic [FAddrW:0] buf_count_q [2];
-  logic [15:0] buf_frame_q [2];
-  logic [7:0]  buf_step_q [2];
-  // Both address lists in one RAM without reset (LUT RAM), buffer b at b*MaxFrame.
-  logic [15:0] abuf_q [2*MaxFrame];
-  logic [15:0] ec_slot;
+  // ---------------------------------------------------------------- input side
+  logic              ec_ready, ec_cmd, ec_addr_valid, ec_done;
+  logic [15:0]       ec_addr;
   logic [SWordW-1:0] ec_base;
-  logic [15:0] ec_frame_of_buf;
-
-  assign ec_slot = cfg_slots == 16'd0 ? 16'(ec_t_q) : 16'(ec_t_q) % cfg_slots;
-  assign ec_base = SWordW'((ec_slot * cfg_frames + ec_f_q) * cfg_chunks);
-  assign ec_cmd  = (running_q || start_i) && ec_t_q < cfg_steps && ec_t_q < in_steps_ready_i &&
-                   !buf_busy_q[ec_parity_q];
+  logic              running, head_valid;
+  logic [7:0]        compressed_steps, head_step;
+  logic [FAddrW-1:0] acc_idx;
+  logic [15:0]       spike_addr, cur_frame;
+  logic [FAddrW:0]   cur_count;
+  logic              core_idle, start_acc, acc_active, acc_state, act_phase, act_slots;
+  logic              acc_release, step_done, sample_end;
+  logic [7:0]        act_t;
+  logic              acc_issue, acc_last_item, act_issue, act_first_read, act_last_read, act_last_slot;
 
   if (SetPorts == 0) begin : g_ram_input
     snn_event_control_unit #(
@@ -249,140 +255,151 @@ module snn_layer_engine #(
       .done_o       (ec_done)
     );
   end
-  assign ec_frame_of_buf = buf_frame_q[ec_buf_q];
 
-  // Frames whose compressed list waits for the cores, in frame order (at most two).
-  logic       full_buf_q [2];
-  logic [1:0] full_count_q;
-  logic       full_head;
-  assign full_head = full_buf_q[0];
+  snn_frame_queue #(
+    .MaxFrame (MaxFrame),
+    .SWordW   (SWordW),
+    .Fixed    (Fixed)
+  ) u_frames (
+    .clk_i,
+    .rst_ni,
+    .start_i,
+    .sample_end_i       (sample_end),
+    .in_steps_ready_i,
+    .cfg_steps_i        (cfg_steps),
+    .cfg_frames_i       (cfg_frames),
+    .cfg_chunks_i       (cfg_chunks),
+    .cfg_slots_i        (cfg_slots),
+    .ec_cmd_o           (ec_cmd),
+    .ec_base_o          (ec_base),
+    .ec_ready_i         (ec_ready),
+    .ec_addr_valid_i    (ec_addr_valid),
+    .ec_addr_i          (ec_addr),
+    .ec_done_i          (ec_done),
+    .running_o          (running),
+    .compressed_steps_o (compressed_steps),
+    .head_valid_o       (head_valid),
+    .head_step_o        (head_step),
+    .core_idle_i        (core_idle),
+    .pop_i              (start_acc),
+    .release_i          (acc_release),
+    .rd_idx_i           (acc_idx),
+    .rd_addr_o          (spike_addr),
+    .cur_count_o        (cur_count),
+    .cur_frame_o        (cur_frame)
+  );
 
-  // ---------------------------------------------------------------- core array state
-  typedef enum logic [2:0] {CoreIdle, CoreAcc, CoreAccDrain, CoreAct, CoreActDrain} core_state_e;
-  core_state_e core_q;
-  logic [7:0]  act_t_q;
-  logic        acc_buf_q;
-  logic [FAddrW:0] acc_i_q;
-  logic [15:0] acc_j_q, acc_ky_q, acc_kx_q, acc_p_q, fetch_q;
-  logic [15:0] drain_q;
-  logic [15:0] act_p_q, act_pos_q, act_y_q, act_x_q, act_r_q, act_py_q, act_px_q;
-  logic        act_last_read;
+  // ---------------------------------------------------------------- core array control
+  snn_core_ctrl #(.LatW(LatW)) u_core (
+    .clk_i,
+    .rst_ni,
+    .start_i,
+    .run_en_i           (run_en),
+    .cfg_steps_i        (cfg_steps),
+    .cfg_lat_w_i        (cfg_lat_w),
+    .cfg_lat_m_i        (cfg_lat_m),
+    .out_steps_free_i,
+    .running_i          (running),
+    .compressed_steps_i (compressed_steps),
+    .head_valid_i       (head_valid),
+    .head_step_i        (head_step),
+    .acc_last_item_i    (acc_last_item),
+    .act_last_slot_i    (act_last_slot),
+    .idle_o             (core_idle),
+    .start_acc_o        (start_acc),
+    .acc_active_o       (acc_active),
+    .acc_state_o        (acc_state),
+    .act_phase_o        (act_phase),
+    .act_slots_o        (act_slots),
+    .release_o          (acc_release),
+    .step_done_o        (step_done),
+    .sample_end_o       (sample_end),
+    .act_t_o            (act_t)
+  );
 
-  logic start_acc, start_act, acc_issue, acc_last_item, act_issue, act_last_slot;
-  logic acc_active, act_phase, cur_buf;
-  logic full_pop;
-  assign start_acc = core_q == CoreIdle && full_count_q != 2'd0 && buf_step_q[full_head] == act_t_q;
-  assign start_act = core_q == CoreIdle && running_q && act_t_q < cfg_steps && compressed_steps_q > act_t_q &&
-                     !(full_count_q != 2'd0 && buf_step_q[full_head] == act_t_q) && act_t_q < out_steps_free_i;
-  assign full_pop  = start_acc;
-  // A phase's first cycle is the cycle it is decided in (hardware.md §3.5: a_g, start).
-  assign acc_active = core_q == CoreAcc || start_acc;
-  assign act_phase  = core_q == CoreAct || core_q == CoreActDrain || start_act;
-  assign cur_buf    = core_q == CoreIdle ? full_head : acc_buf_q;
-
-  // ---- accumulate: items (spike i, tap j, pass p), R cycles each, issued on the last one
-  logic [15:0] fetch_r, spike_addr, iy, ix, ny, nx, oy, ox, w_row;
-  logic        tap_valid;
-  logic [Lanes-1:0] item_lanes;
+  logic [Lanes-1:0]  item_lanes;
   logic [WAddrW-1:0] w_addr;
   logic [AAddrW-1:0] item_acc_addr;
-  assign fetch_r    = acc_p_q == cfg_passes - 16'd1 ? cfg_fetch_last : cfg_fetch_full;
-  assign acc_issue  = acc_active && fetch_q == fetch_r;
-  assign spike_addr = abuf_q[{cur_buf, acc_i_q[FAddrW-1:0]}];
-  assign acc_last_item = acc_issue && 32'(acc_i_q) + 1 == 32'(buf_count_q[cur_buf]) &&
-                         acc_j_q == taps - 16'd1 && acc_p_q == cfg_passes - 16'd1;
-  always_comb begin
-    iy = cfg_in_w == 16'd0 ? 16'd0 : spike_addr / cfg_in_w;
-    ix = cfg_in_w == 16'd0 ? 16'd0 : spike_addr % cfg_in_w;
-    ny = iy + cfg_pad - acc_ky_q;   // negative values wrap above full_h*stride
-    nx = ix + cfg_pad - acc_kx_q;
-    oy = cfg_stride == 16'd0 ? 16'd0 : ny / cfg_stride;
-    ox = cfg_stride == 16'd0 ? 16'd0 : nx / cfg_stride;
-    if (cfg_conv) begin
-      tap_valid = iy + cfg_pad >= acc_ky_q && ix + cfg_pad >= acc_kx_q && cfg_stride != 16'd0 &&
-                  ny % cfg_stride == 16'd0 && nx % cfg_stride == 16'd0 && oy < cfg_full_h && ox < cfg_full_w;
-      w_row = 16'(buf_frame_q[cur_buf] * taps + acc_j_q);
-      item_acc_addr = AAddrW'(acc_p_q * full_pos + oy * cfg_full_w + ox);
-    end else begin
-      tap_valid = 1'b1;
-      w_row = spike_addr;
-      item_acc_addr = AAddrW'(acc_p_q);
-    end
-    w_addr = WAddrW'(acc_p_q * cfg_rows + w_row);
-    for (int k = 0; k < Lanes; k++) begin
-      item_lanes[k] = tap_valid && 32'(k) < 32'(cfg_lanes) &&
-                      32'(acc_p_q) * 32'(cfg_lanes) + 32'(k) < 32'(cfg_oc);
-    end
-  end
+  snn_acc_seq #(
+    .Lanes    (Lanes),
+    .MaxFrame (MaxFrame),
+    .WAddrW   (WAddrW),
+    .AAddrW   (AAddrW),
+    .Fixed    (Fixed),
+    .InW      (Fixed ? 32'(FixedCfg[1*32 +: 16]) : 0),
+    .Stride   (Fixed ? 32'(FixedCfg[4*32 +: 16]) : 0)
+  ) u_acc_seq (
+    .clk_i,
+    .rst_ni,
+    .active_i         (acc_active),
+    .cfg_conv_i       (cfg_conv),
+    .cfg_in_w_i       (cfg_in_w),
+    .cfg_kernel_i     (cfg_kernel),
+    .cfg_pad_i        (cfg_pad),
+    .cfg_stride_i     (cfg_stride),
+    .cfg_full_h_i     (cfg_full_h),
+    .cfg_full_w_i     (cfg_full_w),
+    .cfg_oc_i         (cfg_oc),
+    .cfg_lanes_i      (cfg_lanes),
+    .cfg_passes_i     (cfg_passes),
+    .cfg_rows_i       (cfg_rows),
+    .cfg_fetch_full_i (cfg_fetch_full),
+    .cfg_fetch_last_i (cfg_fetch_last),
+    .taps_i           (taps),
+    .full_pos_i       (full_pos),
+    .count_i          (cur_count),
+    .frame_i          (cur_frame),
+    .idx_o            (acc_idx),
+    .spike_addr_i     (spike_addr),
+    .issue_o          (acc_issue),
+    .last_item_o      (acc_last_item),
+    .lanes_o          (item_lanes),
+    .w_addr_o         (w_addr),
+    .acc_addr_o       (item_acc_addr)
+  );
 
-  // ---- activation: one slot (pass p, position) per cycle
-  logic [Lanes-1:0] slot_lanes;
-  assign act_issue     = (core_q == CoreAct || start_act) && run_en;
-  assign act_last_read = act_r_q == q_reads - 16'd1;
-  assign act_last_slot = act_pos_q == out_pos - 16'd1 && act_p_q == cfg_passes - 16'd1 && act_last_read;
+  logic [Lanes-1:0]  slot_lanes;
   logic [AAddrW-1:0] act_acc_addr;
-  assign act_acc_addr = AAddrW'(act_p_q * full_pos + (act_y_q * pool_s + act_py_q) * cfg_full_w +
-                                act_x_q * pool_s + act_px_q);
-  always_comb begin
-    for (int k = 0; k < Lanes; k++) begin
-      slot_lanes[k] = 32'(k) < 32'(cfg_lanes) && 32'(act_p_q) * 32'(cfg_lanes) + 32'(k) < 32'(cfg_oc);
-    end
-  end
+  logic [MAddrW-1:0] act_mem_addr;
+  logic [15:0]       act_p, act_pos;
+  // Waiver: packets carry the low CoordW bits of the output position.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [15:0]       act_y, act_x;
+  /* verilator lint_on UNUSEDSIGNAL */
+  snn_act_seq #(
+    .Lanes  (Lanes),
+    .AAddrW (AAddrW),
+    .MAddrW (MAddrW)
+  ) u_act_seq (
+    .clk_i,
+    .rst_ni,
+    .slots_i      (act_slots),
+    .run_en_i     (run_en),
+    .cfg_out_w_i  (cfg_out_w),
+    .cfg_full_w_i (cfg_full_w),
+    .cfg_oc_i     (cfg_oc),
+    .cfg_lanes_i  (cfg_lanes),
+    .cfg_passes_i (cfg_passes),
+    .cfg_pool_k_i (cfg_pool_k),
+    .pool_s_i     (pool_s),
+    .q_reads_i    (q_reads),
+    .out_pos_i    (out_pos),
+    .full_pos_i   (full_pos),
+    .issue_o      (act_issue),
+    .first_read_o (act_first_read),
+    .last_read_o  (act_last_read),
+    .last_slot_o  (act_last_slot),
+    .lanes_o      (slot_lanes),
+    .acc_addr_o   (act_acc_addr),
+    .mem_addr_o   (act_mem_addr),
+    .p_o          (act_p),
+    .pos_o        (act_pos),
+    .y_o          (act_y),
+    .x_o          (act_x)
+  );
 
-  // ---------------------------------------------------------------- memories per lane
-  logic signed [15:0] w_data [Lanes];
-  logic signed [31:0] acc_rdata [Lanes];
-  logic signed [31:0] mem_rdata [Lanes];
-  logic        acc_re, mem_re;
-  logic [AAddrW-1:0] acc_raddr;
-  logic [MAddrW-1:0] mem_raddr;
-  logic [Lanes-1:0]  acc_we, mem_we;
-  logic [AAddrW-1:0] acc_waddr [Lanes];
-  logic [31:0]       acc_wdata [Lanes];
-  logic [MAddrW-1:0] mem_waddr;
-  logic [31:0]       mem_wdata [Lanes];
-  logic signed [31:0] gain_q [Lanes][ChanWords];
-  logic signed [31:0] bias_q [Lanes][ChanWords];
-
-  // Waiver (PINCONNECTEMPTY): the RAMs' own valid outputs are unused; the side-information
-  // delay lines carry validity together with the addresses.
-  /* verilator lint_off PINCONNECTEMPTY */
-  for (genvar k = 0; k < Lanes; k++) begin : g_lane
-    logic load_here;
-    logic [15:0] w_raw;
-    logic [31:0] a_raw, m_raw;
-    assign load_here = load_valid_i && 32'(load_lane_i) == k;
-    snn_ram_1r1w #(.Width(16), .Depth(WeightWords), .MaxLatency(MaxLatency)) u_weights (
-      .clk_i, .rst_ni, .latency_i(cfg_lat_w), .en_i(run_en),
-      .re_i(acc_issue), .raddr_i(w_addr), .rvalid_o(), .rdata_o(w_raw),
-      .we_i(load_here && load_target_i == TgtWeight), .waddr_i(WAddrW'(load_addr_i)), .wdata_i(load_data_i[15:0])
-    );
-    snn_ram_1r1w #(.Width(32), .Depth(AccWords), .MaxLatency(MaxLatency)) u_accumulators (
-      .clk_i, .rst_ni, .latency_i(cfg_lat_m), .en_i(run_en),
-      .re_i(acc_re), .raddr_i(acc_raddr), .rvalid_o(), .rdata_o(a_raw),
-      .we_i(acc_we[k] || (load_here && load_target_i == TgtAcc)),
-      .waddr_i(acc_we[k] ? acc_waddr[k] : AAddrW'(load_addr_i)),
-      .wdata_i(acc_we[k] ? acc_wdata[k] : load_data_i)
-    );
-    snn_ram_1r1w #(.Width(32), .Depth(MemWords), .MaxLatency(MaxLatency)) u_membranes (
-      .clk_i, .rst_ni, .latency_i(cfg_lat_m), .en_i(run_en),
-      .re_i(mem_re), .raddr_i(mem_raddr), .rvalid_o(), .rdata_o(m_raw),
-      .we_i(mem_we[k] || (load_here && load_target_i == TgtMem)),
-      .waddr_i(mem_we[k] ? mem_waddr : MAddrW'(load_addr_i)),
-      .wdata_i(mem_we[k] ? mem_wdata[k] : load_data_i)
-    );
-    assign w_data[k]    = signed'(w_raw);
-    assign acc_rdata[k] = signed'(a_raw);
-    assign mem_rdata[k] = signed'(m_raw);
-    always_ff @(posedge clk_i) begin
-      if (load_here && load_target_i == TgtGain) gain_q[k][CAddrW'(load_addr_i)] <= load_data_i;
-      if (load_here && load_target_i == TgtBias) bias_q[k][CAddrW'(load_addr_i)] <= load_data_i;
-    end
-  end
-
-  /* verilator lint_on PINCONNECTEMPTY */
-
-  // ---- accumulate pipeline: weight read -> accumulator read -> saturating add and write
+  // ---------------------------------------------------------------- accumulate pipeline
+  // weight read -> accumulator read (L_w later) -> saturating add and write (L_m later)
   localparam int unsigned AccSideW = 1 + Lanes + AAddrW;
   logic [AccSideW-1:0] side_w_d, side_w_q;
   logic               wret_valid;
@@ -399,154 +416,55 @@ module snn_layer_engine #(
   logic               aret_valid;
   logic [Lanes-1:0]   aret_lanes;
   logic [AAddrW-1:0]  aret_addr;
-  always_comb begin
-    for (int k = 0; k < Lanes; k++) w_flat[k*16 +: 16] = w_data[k];
-  end
   assign side_a_d = {wret_valid && wret_lanes != '0, wret_lanes, wret_addr, w_flat};
   snn_delay #(.Width(AccSide2W), .MaxLatency(MaxLatency)) u_side_a (
     .clk_i, .rst_ni, .latency_i(cfg_lat_m), .en_i(run_en), .d_i(side_a_d), .q_o(side_a_q));
   assign {aret_valid, aret_lanes, aret_addr, aret_w} = side_a_q;
 
-  // Writes of the last MaxLatency cycles, newest first, for read-after-write forwarding.
-  logic [Lanes-1:0]  hist_we_q   [MaxLatency];
-  logic [AAddrW-1:0] hist_addr_q [MaxLatency];
-  logic [31:0]       hist_data_q [MaxLatency][Lanes];
+  logic [Lanes*32-1:0] acc_rdata, acc_sum;
+  snn_acc_forward #(
+    .Lanes      (Lanes),
+    .AAddrW     (AAddrW),
+    .MaxLatency (MaxLatency)
+  ) u_forward (
+    .clk_i,
+    .rst_ni,
+    .record_i       (acc_state),
+    .cfg_lat_m_i    (cfg_lat_m),
+    .cfg_acc_bits_i (cfg_acc_bits),
+    .we_i           (aret_valid ? aret_lanes : '0),
+    .addr_i         (aret_addr),
+    .rdata_i        (acc_rdata),
+    .w_i            (aret_w),
+    .sum_o          (acc_sum)
+  );
 
-  function automatic logic signed [31:0] sat_add(input logic signed [31:0] a, input logic signed [15:0] w,
-                                                 input logic [5:0] bits);
-    logic signed [33:0] s, hi, lo;
-    s  = 34'(a) + 34'(w);
-    hi = (34'sd1 <<< (bits - 6'd1)) - 34'sd1;
-    lo = -(34'sd1 <<< (bits - 6'd1));
-    sat_add = s > hi ? 32'(hi) : (s < lo ? 32'(lo) : 32'(s));  // clamp to acc_bits (numerics.md §5)
-  endfunction
-
-  logic signed [31:0] acc_old [Lanes];
-  always_comb begin
-    for (int k = 0; k < Lanes; k++) begin
-      acc_old[k] = acc_rdata[k];
-      // oldest first so the newest matching write wins
-      for (int h = MaxLatency - 1; h >= 0; h--) begin
-        if (32'(h) < 32'(cfg_lat_m) && hist_we_q[h][k] && hist_addr_q[h] == aret_addr) acc_old[k] = hist_data_q[h][k];
-      end
-    end
-  end
-
-  // ---- activation pipeline: accumulator + membrane read -> neuron step, write-back, spikes
-  localparam int unsigned ActSideW = 1 + 1 + 1 + AAddrW + Lanes + 16 + 16 + 8 + 8 + 8;
+  // ---------------------------------------------------------------- activation pipeline
+  // accumulator + membrane read -> neuron step, write-back, spikes (L_m later)
+  localparam int unsigned ActSideW = 1 + 1 + 1 + AAddrW + Lanes + 16 + 16 + 2 * CoordW + 8;
   logic [ActSideW-1:0] side_v_d, side_v_q;
   logic               vret_valid, vret_first, vret_last;
   logic [AAddrW-1:0]  vret_acc_addr;
   logic [Lanes-1:0]   vret_lanes;
   logic [15:0]        vret_p, vret_pos;
-  logic [7:0]         vret_y, vret_x;
+  logic [CoordW-1:0]  vret_y, vret_x;
   logic [7:0]         vret_t;
-  assign side_v_d = {act_issue, act_r_q == 16'd0, act_last_read, act_acc_addr, slot_lanes, act_p_q, act_pos_q,
-                     act_y_q[7:0], act_x_q[7:0], act_t_q};
+  assign side_v_d = {act_issue, act_first_read, act_last_read, act_acc_addr, slot_lanes, act_p, act_pos,
+                     CoordW'(act_y), CoordW'(act_x), act_t};
   snn_delay #(.Width(ActSideW), .MaxLatency(MaxLatency)) u_side_v (
     .clk_i, .rst_ni, .latency_i(cfg_lat_m), .en_i(run_en), .d_i(side_v_d), .q_o(side_v_q));
   assign {vret_valid, vret_first, vret_last, vret_acc_addr, vret_lanes, vret_p, vret_pos, vret_y, vret_x, vret_t} =
       side_v_q;
 
-  // Running maximum of a pooled neuron's accumulators (held while the cores are frozen).
-  logic signed [31:0] pool_max_q [Lanes];
-  logic signed [31:0] pooled [Lanes];
-  logic               emit_valid;
+  logic emit_valid, pend_valid;
   assign emit_valid = vret_valid && vret_last;
-  always_comb begin
-    for (int k = 0; k < Lanes; k++) begin
-      pooled[k] = (vret_first || acc_rdata[k] > pool_max_q[k]) ? acc_rdata[k] : pool_max_q[k];
-    end
-  end
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int k = 0; k < Lanes; k++) pool_max_q[k] <= '0;
-    end else if (vret_valid && run_en) begin
-      for (int k = 0; k < Lanes; k++) pool_max_q[k] <= pooled[k];
-    end
-  end
 
-  logic signed [31:0] step_mem [Lanes];
-  logic [Lanes-1:0]   step_spike;
-  for (genvar k = 0; k < Lanes; k++) begin : g_neuron
-    snn_neuron_step u_step (
-      .reset_kind_i   (cfg_reset_kind),
-      .reset_delay_i  (cfg_reset_delay),
-      .decay_i        (cfg_decay),
-      .threshold_i    (cfg_threshold),
-      .reset_amount_i (cfg_reset_amount),
-      .acc_bits_i     (cfg_acc_bits),
-      .mem_bits_i     (cfg_mem_bits),
-      .frac_bits_i    (cfg_frac_bits),
-      .gain_i         (gain_q[k][CAddrW'(vret_p)]),
-      .bias_i         (bias_q[k][CAddrW'(vret_p)]),
-      .acc_i          (pooled[k]),
-      .mem_i          (mem_rdata[k]),
-      .mem_o          (step_mem[k]),
-      .spike_o        (step_spike[k])
-    );
-  end
-
-  // Spikes of the slot at the emission stage still to be sent (a prefix per cycle).
-  logic             pend_valid_q;
-  logic [Lanes-1:0] pend_q;
-  logic [Lanes-1:0] offer;
-  logic [$clog2(FifoDepth+1)-1:0] space;
-  logic [LaneW-1:0] n_offer, n_push;
-  logic [Lanes*32-1:0] push_data;
-  logic [Lanes-1:0] pushed_mask;
-  assign offer = !emit_valid ? '0 : (pend_valid_q ? pend_q : (step_spike & vret_lanes));
-  always_comb begin
-    n_offer = '0;
-    for (int k = 0; k < Lanes; k++) n_offer = n_offer + LaneW'(offer[k]);
-    n_push = 32'(n_offer) <= 32'(space) ? n_offer : LaneW'(space);
-    push_data   = '0;
-    pushed_mask = '0;
-    begin
-      int unsigned j;
-      j = 0;
-      for (int k = 0; k < Lanes; k++) begin
-        if (offer[k] && j < 32'(n_push)) begin
-          push_data[j*32 +: 32] = {vret_t, 8'(32'(vret_p) * 32'(cfg_lanes) + 32'(k)), vret_y, vret_x};
-          pushed_mask[k] = 1'b1;
-          j = j + 1;
-        end
-      end
-    end
-  end
-  assign freeze = n_push != n_offer;
-  assign push_count_o = n_push;
-  assign push_data_o  = push_data;
-
-  // Waiver: only the step byte of the oldest queued packet leaves the engine.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [31:0] router_next;
-  /* verilator lint_on UNUSEDSIGNAL */
-  snn_spike_router #(
-    .DataW    (32),
-    .MaxDepth (FifoDepth),
-    .MaxLanes (Lanes),
-    .MaxRate  (MaxRate)
-  ) u_router (
-    .clk_i,
-    .rst_ni,
-    .depth_i     (($clog2(FifoDepth+1))'(cfg_depth)),
-    .rate_i      (($clog2(MaxRate+1))'(cfg_rate)),
-    .space_o     (space),
-    .in_count_i  (n_push),
-    .in_data_i   (push_data),
-    .out_count_o,
-    .out_data_o,
-    // Waiver (PINCONNECTEMPTY): occupancy is for observation only.
-    /* verilator lint_off PINCONNECTEMPTY */
-    .occupancy_o (),
-    /* verilator lint_on PINCONNECTEMPTY */
-    .next_valid_o,
-    .next_data_o (router_next)
-  );
-  assign next_step_o = router_next[31:24];
-
-  // ---- memory ports
+  // ---------------------------------------------------------------- memory ports
+  logic              acc_re, mem_re;
+  logic [AAddrW-1:0] acc_raddr, acc_waddr;
+  logic [MAddrW-1:0] mem_raddr, mem_waddr;
+  logic [Lanes-1:0]  acc_we, mem_we;
+  logic              acc_clear;
   always_comb begin
     acc_re    = 1'b0;
     acc_raddr = '0;
@@ -554,24 +472,19 @@ module snn_layer_engine #(
     mem_raddr = '0;
     acc_we    = '0;
     mem_we    = '0;
-    mem_waddr = MAddrW'(vret_p * out_pos + vret_pos);
-    for (int k = 0; k < Lanes; k++) begin
-      acc_waddr[k] = aret_addr;
-      acc_wdata[k] = sat_add(acc_old[k], signed'(aret_w[k*16 +: 16]), cfg_acc_bits);
-      mem_wdata[k] = step_mem[k];
-    end
+    acc_waddr = aret_addr;
+    acc_clear = 1'b0;
+    mem_waddr = MAddrW'(32'(vret_p) * out_pos + 32'(vret_pos));
     if (act_phase) begin
       acc_re    = act_issue;
       acc_raddr = act_acc_addr;
       mem_re    = act_issue && act_last_read;
-      mem_raddr = MAddrW'(act_p_q * out_pos + act_pos_q);
-      if (vret_valid && !pend_valid_q) begin
-        mem_we = emit_valid ? vret_lanes : '0;
-        acc_we = vret_lanes;   // read-clear: the next step starts from 0
-        for (int k = 0; k < Lanes; k++) begin
-          acc_waddr[k] = vret_acc_addr;
-          acc_wdata[k] = '0;
-        end
+      mem_raddr = act_mem_addr;
+      if (vret_valid && !pend_valid) begin
+        mem_we    = emit_valid ? vret_lanes : '0;
+        acc_we    = vret_lanes;   // read-clear: the next step starts from 0
+        acc_waddr = vret_acc_addr;
+        acc_clear = 1'b1;
       end
     end else begin
       acc_re    = wret_valid && wret_lanes != '0;
@@ -580,235 +493,91 @@ module snn_layer_engine #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int h = 0; h < MaxLatency; h++) begin
-        hist_we_q[h]   <= '0;
-        hist_addr_q[h] <= '0;
-        for (int k = 0; k < Lanes; k++) hist_data_q[h][k] <= '0;
-      end
-    end else begin
-      hist_we_q[0]   <= (core_q == CoreAcc || core_q == CoreAccDrain) ? acc_we : '0;
-      hist_addr_q[0] <= aret_addr;
-      for (int k = 0; k < Lanes; k++) hist_data_q[0][k] <= acc_wdata[k];
-      for (int h = 1; h < MaxLatency; h++) begin
-        hist_we_q[h]   <= hist_we_q[h-1];
-        hist_addr_q[h] <= hist_addr_q[h-1];
-        hist_data_q[h] <= hist_data_q[h-1];
-      end
-    end
+  // ---------------------------------------------------------------- lanes
+  logic [Lanes*32-1:0] step_mem;
+  logic [Lanes-1:0]    step_spike;
+  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+    snn_engine_lane #(
+      .WeightWords (WeightWords),
+      .AccWords    (AccWords),
+      .MemWords    (MemWords),
+      .ChanWords   (ChanWords),
+      .MaxLatency  (MaxLatency)
+    ) u_lane (
+      .clk_i,
+      .rst_ni,
+      .run_en_i           (run_en),
+      .cfg_lat_w_i        (cfg_lat_w),
+      .cfg_lat_m_i        (cfg_lat_m),
+      .load_valid_i       (load_valid_i && 32'(load_lane_i) == k),
+      .load_target_i,
+      .load_addr_i,
+      .load_data_i,
+      .w_re_i             (acc_issue),
+      .w_raddr_i          (w_addr),
+      .w_rdata_o          (w_flat[k*16 +: 16]),
+      .acc_re_i           (acc_re),
+      .acc_raddr_i        (acc_raddr),
+      .acc_rdata_o        (acc_rdata[k*32 +: 32]),
+      .acc_we_i           (acc_we[k]),
+      .acc_waddr_i        (acc_waddr),
+      .acc_wdata_i        (acc_clear ? 32'd0 : acc_sum[k*32 +: 32]),
+      .mem_re_i           (mem_re),
+      .mem_raddr_i        (mem_raddr),
+      .mem_we_i           (mem_we[k]),
+      .mem_waddr_i        (mem_waddr),
+      .ret_valid_i        (vret_valid),
+      .ret_first_i        (vret_first),
+      .ret_pass_i         (vret_p),
+      .cfg_reset_kind_i   (cfg_reset_kind),
+      .cfg_reset_delay_i  (cfg_reset_delay),
+      .cfg_decay_i        (cfg_decay),
+      .cfg_threshold_i    (cfg_threshold),
+      .cfg_reset_amount_i (cfg_reset_amount),
+      .cfg_acc_bits_i     (cfg_acc_bits),
+      .cfg_mem_bits_i     (cfg_mem_bits),
+      .cfg_frac_bits_i    (cfg_frac_bits),
+      .step_mem_o         (step_mem[k*32 +: 32]),
+      .step_spike_o       (step_spike[k])
+    );
   end
 
-  // The address lists are written outside the reset process so synthesis infers a RAM.
-  always_ff @(posedge clk_i) begin
-    if (ec_addr_valid) abuf_q[{ec_buf_q, buf_count_q[ec_buf_q][FAddrW-1:0]}] <= ec_addr;
-  end
+  // ---------------------------------------------------------------- emission and router
+  snn_engine_emit #(
+    .Lanes     (Lanes),
+    .FifoDepth (FifoDepth),
+    .MaxRate   (MaxRate),
+    .ChanW     (ChanW),
+    .CoordW    (CoordW)
+  ) u_emit (
+    .clk_i,
+    .rst_ni,
+    .cfg_lanes_i  (cfg_lanes),
+    .cfg_depth_i  (cfg_depth),
+    .cfg_rate_i   (cfg_rate),
+    .emit_valid_i (emit_valid),
+    .spikes_i     (step_spike & vret_lanes),
+    .step_i       (vret_t),
+    .pass_i       (vret_p),
+    .y_i          (vret_y),
+    .x_i          (vret_x),
+    .freeze_o     (freeze),
+    .pend_valid_o (pend_valid),
+    .push_count_o,
+    .push_data_o,
+    .out_count_o,
+    .out_data_o,
+    .next_valid_o,
+    .next_step_o
+  );
 
-  // ---------------------------------------------------------------- sequencing
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      running_q          <= 1'b0;
-      ec_t_q             <= '0;
-      ec_f_q             <= '0;
-      ec_parity_q        <= 1'b0;
-      ec_buf_q           <= 1'b0;
-      compressed_steps_q <= '0;
-      buf_busy_q         <= '0;
-      full_count_q       <= '0;
-      full_buf_q[0]      <= 1'b0;
-      full_buf_q[1]      <= 1'b0;
-      for (int b = 0; b < 2; b++) begin
-        buf_count_q[b] <= '0;
-        buf_frame_q[b] <= '0;
-        buf_step_q[b]  <= '0;
-      end
-      core_q       <= CoreIdle;
-      act_t_q      <= '0;
-      acc_buf_q    <= 1'b0;
-      acc_i_q      <= '0;
-      acc_j_q      <= '0;
-      acc_ky_q     <= '0;
-      acc_kx_q     <= '0;
-      acc_p_q      <= '0;
-      fetch_q      <= 16'd1;
-      drain_q      <= '0;
-      act_p_q      <= '0;
-      act_pos_q    <= '0;
-      act_y_q      <= '0;
-      act_x_q      <= '0;
-      act_r_q      <= '0;
-      act_py_q     <= '0;
-      act_px_q     <= '0;
-      pend_valid_q <= 1'b0;
-      pend_q       <= '0;
-    end else begin
-      if (start_i) begin
-        running_q          <= 1'b1;
-        ec_t_q             <= '0;
-        ec_f_q             <= '0;
-        ec_parity_q        <= 1'b0;
-        compressed_steps_q <= '0;
-        act_t_q            <= '0;
-      end
-      // event control side
-      if (ec_cmd && ec_ready) begin
-        ec_buf_q                 <= ec_parity_q;
-        buf_busy_q[ec_parity_q]  <= 1'b1;
-        buf_count_q[ec_parity_q] <= '0;
-        buf_frame_q[ec_parity_q] <= ec_f_q;
-        buf_step_q[ec_parity_q]  <= ec_t_q;
-        ec_parity_q              <= !ec_parity_q;
-        if (ec_f_q == cfg_frames - 16'd1) begin
-          ec_f_q <= '0;
-          ec_t_q <= ec_t_q + 8'd1;
-        end else begin
-          ec_f_q <= ec_f_q + 16'd1;
-        end
-      end
-      if (ec_addr_valid) begin
-        buf_count_q[ec_buf_q] <= buf_count_q[ec_buf_q] + 1'b1;
-      end
-      if (ec_done) begin
-        if (ec_frame_of_buf == cfg_frames - 16'd1) compressed_steps_q <= compressed_steps_q + 8'd1;
-        if (buf_count_q[ec_buf_q] == '0 && !ec_addr_valid) begin
-          buf_busy_q[ec_buf_q] <= 1'b0;   // empty frame: nothing for the cores
-        end
-      end
-      // queue of compressed non-empty frames
-      begin
-        logic push;
-        push = ec_done && (buf_count_q[ec_buf_q] != '0 || ec_addr_valid);
-        if (full_pop) begin
-          full_buf_q[0] <= full_count_q == 2'd2 ? full_buf_q[1] : ec_buf_q;
-          full_count_q  <= full_count_q - 2'd1 + 2'(push);
-        end else if (push) begin
-          full_buf_q[full_count_q[0]] <= ec_buf_q;
-          full_count_q <= full_count_q + 2'd1;
-        end
-      end
-
-      // core array
-      if (start_acc) begin
-        core_q    <= CoreAcc;
-        acc_buf_q <= full_head;
-      end
-      if (start_act) core_q <= CoreAct;
-      // accumulate sequencer (also in the start cycle)
-      if (acc_active) begin
-        if (!acc_issue) begin
-          fetch_q <= fetch_q + 16'd1;
-        end else begin
-          fetch_q <= 16'd1;
-          if (acc_last_item) begin
-            core_q   <= CoreAccDrain;
-            drain_q  <= 16'(cfg_lat_w) + 16'(cfg_lat_m);  // the last item's weight read, then its add
-            acc_i_q  <= '0;
-            acc_j_q  <= '0;
-            acc_ky_q <= '0;
-            acc_kx_q <= '0;
-            acc_p_q  <= '0;
-          end else if (acc_p_q != cfg_passes - 16'd1) begin
-            acc_p_q <= acc_p_q + 16'd1;
-          end else begin
-            acc_p_q <= '0;
-            if (acc_j_q != taps - 16'd1) begin
-              acc_j_q <= acc_j_q + 16'd1;
-              if (acc_kx_q == cfg_kernel - 16'd1) begin
-                acc_kx_q <= '0;
-                acc_ky_q <= acc_ky_q + 16'd1;
-              end else begin
-                acc_kx_q <= acc_kx_q + 16'd1;
-              end
-            end else begin
-              acc_j_q  <= '0;
-              acc_ky_q <= '0;
-              acc_kx_q <= '0;
-              acc_i_q  <= acc_i_q + 1'b1;
-            end
-          end
-        end
-      end
-      if (core_q == CoreAccDrain) begin
-        drain_q <= drain_q - 16'd1;
-        if (drain_q == 16'd1) begin
-          core_q                <= CoreIdle;
-          buf_busy_q[acc_buf_q] <= 1'b0;
-        end
-      end
-      // activation slots (also in the start cycle)
-      if (act_issue && !act_last_read) begin
-        act_r_q <= act_r_q + 16'd1;
-        if (act_px_q == cfg_pool_k - 16'd1) begin
-          act_px_q <= '0;
-          act_py_q <= act_py_q + 16'd1;
-        end else begin
-          act_px_q <= act_px_q + 16'd1;
-        end
-      end else if (act_issue) begin
-        act_r_q  <= '0;
-        act_py_q <= '0;
-        act_px_q <= '0;
-        if (act_last_slot) begin
-          core_q    <= CoreActDrain;
-          drain_q   <= 16'(cfg_lat_m);
-          act_p_q   <= '0;
-          act_pos_q <= '0;
-          act_y_q   <= '0;
-          act_x_q   <= '0;
-        end else if (act_pos_q == out_pos - 16'd1) begin
-          act_pos_q <= '0;
-          act_y_q   <= '0;
-          act_x_q   <= '0;
-          act_p_q   <= act_p_q + 16'd1;
-        end else begin
-          act_pos_q <= act_pos_q + 16'd1;
-          if (act_x_q == cfg_out_w - 16'd1) begin
-            act_x_q <= '0;
-            act_y_q <= act_y_q + 16'd1;
-          end else begin
-            act_x_q <= act_x_q + 16'd1;
-          end
-        end
-      end
-      if (core_q == CoreActDrain && run_en) begin
-        drain_q <= drain_q - 16'd1;
-        if (drain_q == 16'd1) begin
-          core_q  <= CoreIdle;
-          act_t_q <= act_t_q + 8'd1;
-        end
-      end
-
-      // emission stage: remember what is left while the router is full
-      if (freeze) begin
-        pend_valid_q <= 1'b1;
-        pend_q       <= offer & ~pushed_mask;
-      end else begin
-        pend_valid_q <= 1'b0;
-        pend_q       <= '0;
-      end
-      // The last activation ends the sample: counters back to the state after reset, so
-      // the next start compresses in its first cycle.
-      if (core_q == CoreActDrain && run_en && drain_q == 16'd1 && act_t_q + 8'd1 == cfg_steps) begin
-        running_q          <= 1'b0;
-        ec_t_q             <= '0;
-        ec_f_q             <= '0;
-        ec_parity_q        <= 1'b0;
-        compressed_steps_q <= '0;
-        act_t_q            <= '0;
-      end
-    end
-  end
-
-  assign busy_o      = running_q || core_q != CoreIdle;
-  assign step_done_o = core_q == CoreActDrain && run_en && drain_q == 16'd1;
-  assign step_o      = act_t_q;
-
-  assign wb_valid_o = emit_valid && !pend_valid_q;
-  assign wb_lanes_o = vret_lanes;
+  assign busy_o      = running || !core_idle;
+  assign step_done_o = step_done;
+  assign step_o      = act_t;
+  assign wb_valid_o  = emit_valid && !pend_valid;
+  assign wb_lanes_o  = vret_lanes;
   assign wb_spikes_o = step_spike & vret_lanes;
-  assign wb_pass_o  = vret_p;
-  assign wb_pos_o   = vret_pos;
-  always_comb begin
-    for (int k = 0; k < Lanes; k++) wb_mem_o[k*32 +: 32] = step_mem[k];
-  end
+  assign wb_mem_o    = step_mem;
+  assign wb_pass_o   = vret_p;
+  assign wb_pos_o    = vret_pos;
 endmodule

@@ -11,11 +11,19 @@
 //     finished step t - 2 (two slots); layer-sequential mode: every step.
 // Configuration registers (cfg_addr_i): 0 pipelined, 1 steps T, 2 pool kernel k (0 or 1:
 // none), 3/4 pooled height/width (a window must fit: y/k < height), 5 flatten, 6 consumer
-// frames, 7 consumer chunks per frame, 8 consumer slots.
+// frames, 7 consumer chunks per frame, 8 consumer slots. With Fixed = 1 they are the constants
+// FixedCfg (register i at [i*16 +: 16]): no registers, and the divisions by the pool kernel and
+// the slots are by constants, without a divider.
 module snn_spike_link #(
   parameter int unsigned ChunkW     = 32,
   parameter int unsigned SpikeWords = 4096,
-  parameter int unsigned MaxRate    = 4
+  parameter int unsigned MaxRate    = 4,
+  parameter bit                Fixed    = 1'b0,
+  parameter logic [9*16-1:0]   FixedCfg = '0,
+  // producer packet {step[7:0], channel[ChanW-1:0], y[CoordW-1:0], x[CoordW-1:0]}
+  parameter int unsigned ChanW      = 8,
+  parameter int unsigned CoordW     = 8,
+  localparam int unsigned PktW      = 8 + ChanW + 2 * CoordW
 ) (
   input  logic                               clk_i,
   input  logic                               rst_ni,
@@ -25,7 +33,7 @@ module snn_spike_link #(
   input  logic                               start_i,
   // producer
   input  logic [$clog2(MaxRate+1)-1:0]       prod_count_i,
-  input  logic [MaxRate*32-1:0]              prod_data_i,
+  input  logic [MaxRate*PktW-1:0]            prod_data_i,
   input  logic                               prod_next_valid_i,
   input  logic [7:0]                         prod_next_step_i,
   input  logic                               prod_step_done_i,
@@ -41,35 +49,42 @@ module snn_spike_link #(
   localparam int unsigned BW = $clog2(ChunkW);
   localparam int unsigned NumCfg = 9;
 
-  logic [15:0] cfg_q [NumCfg];
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int i = 0; i < NumCfg; i++) cfg_q[i] <= '0;
-    end else if (cfg_we_i && 32'(cfg_addr_i) < NumCfg) begin
-      cfg_q[cfg_addr_i] <= cfg_data_i;
-    end
-  end
-
-  logic        cfg_pipelined, cfg_flatten;
-  logic [7:0]  cfg_steps, cfg_pool_k;
-  logic [15:0] cfg_pool_h, cfg_pool_w, cfg_frames, cfg_chunks, cfg_slots;
   // Waiver: registers are 16 bits wide; flags and byte fields use their low bits.
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [15:0] cfg0, cfg1, cfg2, cfg5;
+  logic [NumCfg*16-1:0] cfg;
   /* verilator lint_on UNUSEDSIGNAL */
-  assign cfg0          = cfg_q[0];
-  assign cfg1          = cfg_q[1];
-  assign cfg2          = cfg_q[2];
-  assign cfg5          = cfg_q[5];
-  assign cfg_pipelined = cfg0[0];
-  assign cfg_steps     = cfg1[7:0];
-  assign cfg_pool_k    = cfg2[7:0] == 8'd0 ? 8'd1 : cfg2[7:0];
-  assign cfg_pool_h    = cfg_q[3];
-  assign cfg_pool_w    = cfg_q[4];
-  assign cfg_flatten   = cfg5[0];
-  assign cfg_frames    = cfg_q[6];
-  assign cfg_chunks    = cfg_q[7];
-  assign cfg_slots     = cfg_q[8] == 16'd0 ? 16'd1 : cfg_q[8];
+  snn_cfg_regs #(
+    .NumRegs  (NumCfg),
+    .RegW     (16),
+    .AddrW    (4),
+    .Fixed    (Fixed),
+    .FixedCfg (FixedCfg)
+  ) u_cfg (
+    .clk_i,
+    .rst_ni,
+    .we_i   (cfg_we_i),
+    .addr_i (cfg_addr_i),
+    .data_i (cfg_data_i),
+    .cfg_o  (cfg)
+  );
+
+  logic        cfg_pipelined, cfg_flatten;
+  logic [7:0]  cfg_steps;
+  logic [15:0] cfg_pool_h, cfg_pool_w, cfg_frames, cfg_chunks;
+  // Waiver: with Fixed = 1 the divisions use the constants instead.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [7:0]  cfg_pool_k;
+  logic [15:0] cfg_slots;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign cfg_pipelined = cfg[0*16];
+  assign cfg_steps     = cfg[1*16 +: 8];
+  assign cfg_pool_k    = cfg[2*16 +: 8] == 8'd0 ? 8'd1 : cfg[2*16 +: 8];
+  assign cfg_pool_h    = cfg[3*16 +: 16];
+  assign cfg_pool_w    = cfg[4*16 +: 16];
+  assign cfg_flatten   = cfg[5*16];
+  assign cfg_frames    = cfg[6*16 +: 16];
+  assign cfg_chunks    = cfg[7*16 +: 16];
+  assign cfg_slots     = cfg[8*16 +: 16] == 16'd0 ? 16'd1 : cfg[8*16 +: 16];
 
   // ---------------------------------------------------------------- handshakes
   logic [7:0] prod_done_q, cons_done_q, prod_done, cons_done, delivered, free_pipe;
@@ -95,27 +110,53 @@ module snn_spike_link #(
   assign prod_out_steps_free_o = cfg_pipelined ? free_pipe : cfg_steps;
 
   // ---------------------------------------------------------------- address mapping
+  // Per departure j: pooled position (py, px) = (y/k, x/k) and slot = step mod slots; by
+  // constants with Fixed = 1 (snn_div_const), at run time otherwise.
+  logic [MaxRate*CoordW-1:0] py, px;
+  logic [MaxRate*8-1:0]      slot;
+  for (genvar j = 0; j < MaxRate; j++) begin : g_div
+    // Waiver: the channel is read in the mapping below.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [PktW-1:0] pkt;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign pkt = prod_data_i[j*PktW +: PktW];
+    if (Fixed) begin : g_const
+      localparam int unsigned PoolK = FixedCfg[2*16 +: 8] == 8'd0 ? 1 : 32'(FixedCfg[2*16 +: 8]);
+      localparam int unsigned Slots = FixedCfg[8*16 +: 16] == 16'd0 ? 1 : 32'(FixedCfg[8*16 +: 16]);
+      // Waiver: the remainders of the pooling divisions are not needed.
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [CoordW-1:0] ry, rx;
+      logic [7:0]        qs;
+      /* verilator lint_on UNUSEDSIGNAL */
+      snn_div_const #(.N(CoordW), .D(PoolK)) u_py (.a_i(pkt[CoordW +: CoordW]), .q_o(py[j*CoordW +: CoordW]), .r_o(ry));
+      snn_div_const #(.N(CoordW), .D(PoolK)) u_px (.a_i(pkt[0 +: CoordW]), .q_o(px[j*CoordW +: CoordW]), .r_o(rx));
+      snn_div_const #(.N(8), .D(Slots)) u_slot (.a_i(pkt[PktW-1 -: 8]), .q_o(qs), .r_o(slot[j*8 +: 8]));
+    end else begin : g_run
+      assign py[j*CoordW +: CoordW] = CoordW'(32'(pkt[CoordW +: CoordW]) / 32'(cfg_pool_k));
+      assign px[j*CoordW +: CoordW] = CoordW'(32'(pkt[0 +: CoordW]) / 32'(cfg_pool_k));
+      assign slot[j*8 +: 8]         = 8'(32'(pkt[PktW-1 -: 8]) % 32'(cfg_slots));
+    end
+  end
+
   always_comb begin
     set_valid_o = '0;
     set_addr_o  = '0;
     set_bit_o   = '0;
     for (int unsigned j = 0; j < MaxRate; j++) begin
-      logic [31:0] pkt, py, px, frame, pos, slot;
+      logic [31:0] ch, y, x, frame, pos;
       // Waiver: 32-bit arithmetic; the word address fits the spike memory by construction.
       /* verilator lint_off UNUSEDSIGNAL */
       logic [31:0] word;
       /* verilator lint_on UNUSEDSIGNAL */
-      pkt   = prod_data_i[j*32 +: 32];
-      py    = 32'(pkt[15:8]) / 32'(cfg_pool_k);
-      px    = 32'(pkt[7:0]) / 32'(cfg_pool_k);
-      frame = cfg_flatten ? 32'd0 : 32'(pkt[23:16]);
-      pos   = cfg_flatten ? (32'(pkt[23:16]) * 32'(cfg_pool_h) + py) * 32'(cfg_pool_w) + px
-                          : py * 32'(cfg_pool_w) + px;
-      slot  = 32'(pkt[31:24]) % 32'(cfg_slots);
-      word  = (slot * 32'(cfg_frames) + frame) * 32'(cfg_chunks) + pos / ChunkW;
-      set_valid_o[j]          = j < 32'(prod_count_i) && py < 32'(cfg_pool_h) && px < 32'(cfg_pool_w);
+      ch    = 32'(prod_data_i[j*PktW + 2*CoordW +: ChanW]);
+      y     = 32'(py[j*CoordW +: CoordW]);
+      x     = 32'(px[j*CoordW +: CoordW]);
+      frame = cfg_flatten ? 32'd0 : ch;
+      pos   = cfg_flatten ? (ch * 32'(cfg_pool_h) + y) * 32'(cfg_pool_w) + x : y * 32'(cfg_pool_w) + x;
+      word  = (32'(slot[j*8 +: 8]) * 32'(cfg_frames) + frame) * 32'(cfg_chunks) + (pos >> BW);
+      set_valid_o[j]          = j < 32'(prod_count_i) && y < 32'(cfg_pool_h) && x < 32'(cfg_pool_w);
       set_addr_o[j*AW +: AW]  = AW'(word);
-      set_bit_o[j*BW +: BW]   = BW'(pos % ChunkW);
+      set_bit_o[j*BW +: BW]   = BW'(pos);
     end
   end
 endmodule

@@ -115,12 +115,22 @@ yosys_result run_yosys_sources(const std::vector<std::filesystem::path>& files, 
 }
 
 std::vector<std::filesystem::path> engine_rtl_sources() {
+  // rtl/sources.txt: the design files in elaboration order (the one list of CMake, the
+  // generator and Yosys); the modules the engine does not instantiate cost nothing.
   const std::filesystem::path rtl = SNNCOSIM_RTL_DIR;
-  return {rtl / "layer_engine/snn_engine_pkg.sv",        rtl / "prim/snn_ram_1r1w.sv",
-          rtl / "prim/snn_delay.sv",                     rtl / "event_control/snn_event_control.sv",
-          rtl / "event_control/snn_event_control_unit.sv", rtl / "spike_router/snn_spike_router.sv",
-          rtl / "neuron_core/snn_neuron_step.sv",        rtl / "layer_engine/snn_layer_engine.sv"};
+  std::ifstream in(rtl / "sources.txt");
+  if (!in) throw std::runtime_error("cannot read " + (rtl / "sources.txt").string());
+  std::vector<std::filesystem::path> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    out.push_back(rtl / line.substr(first, line.find_last_not_of(" \t\r") + 1 - first));
+  }
+  return out;
 }
+
+std::filesystem::path engine_rtl_top() { return std::filesystem::path(SNNCOSIM_RTL_DIR) / "layer_engine/snn_layer_engine.sv"; }
 
 yosys_result run_yosys_rtl(const rtl_engine_params& p, const std::string& family, const std::filesystem::path& workdir) {
   std::string files;

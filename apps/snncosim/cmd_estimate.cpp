@@ -177,7 +177,7 @@ void run_estimate(const estimate_args& a, const global_options& global) {
                       {"rtl_model", util_json(explore::utilisation_of(rtl_model_total, in->platform.capacity))},
                       {"specialised_model", util_json(us)},
                       {"yosys_source", a.no_yosys ? "none" : a.yosys_source},
-                      {"rtl", explore::engine_rtl_sources().back().string()},
+                      {"rtl", explore::engine_rtl_top().string()},
                       {"skeleton", explore::engine_skeleton_sv().string()}};
   // Fits by Yosys when every engine was synthesised, else by the default (specialised) model.
   bool fits = us.fits;

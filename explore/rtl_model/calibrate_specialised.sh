@@ -61,10 +61,12 @@ qs conv2 1
 qs fc1 1
 small conv1 1 layers.conv1.penc_width_bits=8 layers.conv1.spike_fifo_depth=2
 small fc1 1 layers.fc1.neuron_cores=4
+small conv2 1 layers.conv2.neuron_cores=2 layers.conv2.penc_width_bits=8 layers.conv1.router_events_per_cycle=2
 qs conv1 1 layers.conv1.neuron_cores=4 layers.conv1.penc_width_bits=8 layers.conv1.spike_fifo_depth=4
 qs conv2 1 layers.conv2.neuron_cores=16 layers.conv2.router_events_per_cycle=4
 qs conv2 1 layers.conv2.neuron_cores=8 layers.conv2.penc_width_bits=8 layers.conv2.weight_memory.read_latency_cycles=2 layers.conv2.membrane_memory.read_latency_cycles=2 layers.conv2.spike_fifo_depth=64
 qs fc1 1 layers.fc1.neuron_cores=2 layers.fc1.penc_width_bits=8 layers.fc1.spike_memory.read_latency_cycles=3 layers.conv2.router_events_per_cycle=2
 qs conv1 20 layers.conv1.neuron_cores=2 layers.conv1.spike_fifo_depth=4 layers.conv1.router_events_per_cycle=2
 qs conv2 1 layers.conv2.neuron_cores=4 layers.conv2.penc_width_bits=16 layers.conv2.spike_fifo_depth=8 layers.conv1.router_events_per_cycle=2
+qs fc1 1 layers.fc1.neuron_cores=10 layers.conv2.router_events_per_cycle=4
 CFG

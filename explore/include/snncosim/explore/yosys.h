@@ -33,8 +33,10 @@ resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, l
 // Throws std::runtime_error when yosys fails (its log is kept in workdir).
 yosys_result run_yosys(const engine_params& p, const std::string& family, const std::filesystem::path& workdir);
 
-// The RTL layer engine's sources (rtl/, in read order) and a synthesis of it with `p`'s sizes.
+// The RTL design files (rtl/sources.txt, in read order), the file of the programmable layer
+// engine's top, and a synthesis of that engine with `p`'s sizes.
 std::vector<std::filesystem::path> engine_rtl_sources();
+std::filesystem::path engine_rtl_top();
 yosys_result run_yosys_rtl(const rtl_engine_params& p, const std::string& family, const std::filesystem::path& workdir);
 
 // Synthesises module `top` of the SystemVerilog `files` (read in order) flattened with

@@ -2,21 +2,19 @@
 """Fits the specialised-engine resource model (explore::estimate_specialised_engine,
 docs/hardware.md §11.2) to calibration_spec_xcup.csv (calibrate_specialised.sh).
 
-Memories are priced by rule (as estimate_rtl_engine: synchronous RAMs of up to 2048 bits in
-LUT RAM, else the best RAMB18 tiling; the address lists and per-lane gains/biases in LUT RAM);
+Memories are priced by rule (synchronous RAMs in LUT RAM or block RAM, whichever Yosys'
+memory_libmap finds cheaper; the address lists and per-lane gains/biases in LUT RAM);
 the logic LUTs, the FFs and the DSPs are least-squares fits on a few features. For each
-resource every subset of up to MAX_TERMS candidate features (plus the constant) is tried and
-the one with the smallest leave-one-out maximum relative error is kept. Prints the
-coefficients, the fit error and the leave-one-out error per row and in all.
-Pure Python (no numpy). Usage: fit_specialised.py calibration_spec_xcup.csv [--terms N]
+resource every subset of up to N candidate features (plus the constant) is tried and
+the one with the smallest leave-one-out maximum relative error is kept (--search N); without
+--search the terms of CHOSEN are fitted. Prints the coefficients, the fit error and the
+leave-one-out error per row and in all.
+Pure Python (no numpy). Usage: fit_specialised.py calibration_spec_xcup.csv [--search N]
 """
 import csv
 import itertools
 import math
 import sys
-
-LUTRAM_MAX_BITS = 2048
-
 
 def ceil_div(a, b):
     return -(-a // b)
@@ -36,6 +34,21 @@ def lutram_luts(depth, width):
     return 8.0 * ceil_div(depth, 64) * ceil_div(width, 7)
 
 
+def lutram_cost(depth, width):
+    """memory_libmap's cost of a 1R1W LUT RAM (lutrams_xcu.txt: cost 16 per 64 x 7 cell,
+    widthscale); the 32 x 14 option does not win in the calibration set."""
+    return 16.0 * ceil_div(depth, 64) * width / 7.0
+
+
+def sync_ram(depth, width):
+    """(LUTs, BRAM36) of a synchronous-read RAM (snn_ram_1r1w) as Yosys 0.23 maps it: the
+    cheaper of LUT RAM and block RAM by memory_libmap's costs (RAMB18 129)."""
+    tiles = bram36(depth, width)
+    if lutram_cost(depth, width) < 129.0 * 2 * tiles:
+        return lutram_luts(depth, width), 0.0
+    return 0.0, tiles
+
+
 def memories(r):
     """(LUTs, BRAM36) of the memories of one engine by rule."""
     lut = bram = 0.0
@@ -44,11 +57,12 @@ def memories(r):
     spike = [(r["spike_words"], r["chunk"], 1)] if r["set_ports"] == 0 else []
     for depth, width, copies in spike + [(r["weight_words"], 16, r["lanes"]),
                                  (r["acc_words"], 32, r["lanes"]), (r["mem_words"], 32, r["lanes"])]:
-        if depth * width <= LUTRAM_MAX_BITS:
-            lut += copies * lutram_luts(depth, width)
-        else:
-            bram += copies * bram36(depth, width)
-    lut += lutram_luts(2 * r["max_frame"], 16) + 2 * r["lanes"] * lutram_luts(r["chan_words"], 32)
+        l, b = sync_ram(depth, width)
+        lut += copies * l
+        bram += copies * b
+    # the two address lists (asynchronous read) and each lane's gains and biases, each read
+    # at two places (two copies)
+    lut += lutram_luts(2 * r["max_frame"], 16) + 4 * r["lanes"] * lutram_luts(r["chan_words"], 32)
     return lut, bram
 
 
@@ -58,21 +72,27 @@ def lg(v):
 
 FEATURES = {
     "Lanes": lambda r: r["lanes"],
-    "ChunkW": lambda r: r["chunk"],
-    "MaxRate*Lanes": lambda r: r["max_rate"] * r["lanes"],
-    "MaxRate": lambda r: r["max_rate"],
-    "MaxLatency": lambda r: r["max_latency"],
-    "MaxLatency*Lanes": lambda r: r["max_latency"] * r["lanes"],
-    "FifoDepth": lambda r: r["fifo_depth"],
+    "Lanes*Linear": lambda r: r["lanes"] * (1 - r["conv"]),
     "Conv": lambda r: r["conv"],
-    "Lanes*log2(AccWords)": lambda r: r["lanes"] * lg(r["acc_words"]),
-    "log2(SpikeWords*WeightWords*AccWords)": lambda r: lg(r["spike_words"]) + lg(r["weight_words"]) + lg(r["acc_words"]),
-    "log2(MaxFrame)": lambda r: lg(r["max_frame"]),
-    "SetPorts": lambda r: r["set_ports"],
-    # bits of the register-array spike memory (SetPorts > 0), and times its ports
+    "ChunkW": lambda r: r["chunk"],
+    "MaxRate": lambda r: r["max_rate"],
+    "MaxRate*Lanes": lambda r: r["max_rate"] * r["lanes"],
+    "MaxLatency*Lanes": lambda r: r["max_latency"] * r["lanes"],
+    "FifoDepth*Lanes": lambda r: r["fifo_depth"] * r["lanes"],
+    "Lanes*Lanes": lambda r: r["lanes"] ** 2,
+    # the register-array spike memory behind a link (SetPorts > 0): its bits, times the ports,
+    # times the chunk width (each set port decodes a bit of a ChunkW-bit word)
     "SetBits": lambda r: r["spike_words"] * r["chunk"] if r["set_ports"] > 0 else 0,
     "SetBits*SetPorts": lambda r: r["spike_words"] * r["chunk"] * r["set_ports"],
-    "log2(MaxFrame)*Lanes": lambda r: lg(r["max_frame"]) * r["lanes"],
+    "SetBits*ChunkW": lambda r: r["spike_words"] * r["chunk"] * r["chunk"] if r["set_ports"] > 0 else 0,
+}
+
+# The terms of the model (chosen with --search among FEATURES by leave-one-out error, then
+# kept to physically sensible, non-negative terms: docs/hardware.md §11.2).
+CHOSEN = {
+    "lut": ("Conv", "SetBits*ChunkW", "MaxLatency*Lanes", "Lanes*Lanes"),
+    "ff": ("Lanes*Linear", "SetBits", "FifoDepth*Lanes", "MaxLatency*Lanes"),
+    "dsp": ("Lanes", "Conv"),
 }
 
 
@@ -137,7 +157,8 @@ def best_fit(rows, target, totals, base, max_terms, relative=True):
 
 def main():
     path = sys.argv[1]
-    max_terms = int(sys.argv[sys.argv.index("--terms") + 1]) if "--terms" in sys.argv else 3
+    search = "--search" in sys.argv
+    max_terms = int(sys.argv[sys.argv.index("--search") + 1]) if search else 0
     rows = []
     for r in csv.DictReader(open(path)):
         rows.append({k: (float(v) if k not in ("model", "layer") else v) for k, v in r.items()})
@@ -153,7 +174,11 @@ def main():
         totals = [r[res] for r in rows]
         base = [r["mem_lut"] if res == "lut" else 0.0 for r in rows]
         target = [t - b for t, b in zip(totals, base)]
-        err, names, k, fit, loo = best_fit(rows, target, totals, base, max_terms, relative)
+        if search:
+            err, names, k, fit, loo = best_fit(rows, target, totals, base, max_terms, relative)
+        else:
+            names = CHOSEN[res]
+            k, fit, loo = fit_eval(rows, target, names, base)
         out[res] = (names, k)
         print(f"\n{res.upper()} = {k[0]:.1f}" + "".join(f" {'+' if c >= 0 else '-'} {abs(c):.3g} {n}" for c, n in zip(k[1:], names))
               + (" + LUT-RAM LUTs" if res == "lut" else ""))

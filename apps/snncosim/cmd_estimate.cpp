@@ -42,7 +42,8 @@ nlohmann::json res_json(const explore::resources& r) {
 
 nlohmann::json yosys_json(const explore::yosys_result& y) {
   return {{"resources", res_json(y.used)}, {"cells", y.cells}, {"seconds", y.seconds},
-          {"cpu_seconds", y.cpu_seconds}, {"ltp", y.ltp}, {"top", y.top}};
+          {"cpu_seconds", y.cpu_seconds}, {"yosys_process_cpu_seconds", y.yosys_cpu_seconds}, {"ltp", y.ltp},
+          {"top", y.top}};
 }
 
 nlohmann::json util_json(const explore::utilisation& u) {
@@ -157,7 +158,8 @@ void run_estimate(const estimate_args& a, const global_options& global) {
       l["yosys"] = res_json(y.used);
       l["yosys_cells"] = y.cells;
       l["yosys_seconds"] = y.seconds;
-      l["yosys_cpu_seconds"] = y.cpu_seconds;
+      l["yosys_cpu_seconds"] = y.cpu_seconds;  // with ABC
+      l["yosys_process_cpu_seconds"] = y.yosys_cpu_seconds;
       l["yosys_ltp"] = y.ltp;
     } else if (yosys) {
       yosys_all = false;

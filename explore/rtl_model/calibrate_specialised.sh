@@ -4,7 +4,9 @@
 # estimate` generates the design for the model and hardware (tb::generate_rtl, Fixed = 1) and
 # runs Yosys synth_xilinx -flatten -family xcup on one engine of it (its wrapper plus
 # rtl/sources.txt), then `ltp`. One CSV row per configuration: the engine's parameters as
-# generate_rtl sets them, Yosys' primitive counts, the longest path and Yosys' CPU seconds.
+# generate_rtl sets them, Yosys' primitive counts, the longest path and CPU seconds
+# (`yosys_cpu_seconds`: Yosys with its ABC children; calibration_spec_xcup.csv of 2026-12-07
+# was recorded when that field was the Yosys log's own figure, without ABC).
 #
 # Usage: calibrate_specialised.sh SNNCOSIM QUICKSTART_MODEL SMALL_MODEL [family] > calibration_spec_xcup.csv
 #   SNNCOSIM          the built tool (build/release/bin/snncosim)

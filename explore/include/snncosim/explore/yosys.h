@@ -15,7 +15,8 @@ struct yosys_result {
   resources used;
   std::map<std::string, long> cells;  // cell type -> count
   double seconds = 0;                 // wall clock of the Yosys process
-  double cpu_seconds = 0;             // Yosys' own CPU time (user + system, end of its log)
+  double cpu_seconds = 0;             // CPU of the run (user + system of Yosys and its ABC children)
+  double yosys_cpu_seconds = 0;       // the Yosys process alone (its log's "CPU: user" line, no ABC)
   int ltp = -1;                       // longest topological path after synth_xilinx, in cells
                                       // (ltp -noff without FD*, RAMB*, URAM*, SRL* cells); -1: not found
   std::string top;                    // module synthesised

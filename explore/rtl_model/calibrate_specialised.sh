@@ -71,4 +71,6 @@ qs fc1 1 layers.fc1.neuron_cores=2 layers.fc1.penc_width_bits=8 layers.fc1.spike
 qs conv1 20 layers.conv1.neuron_cores=2 layers.conv1.spike_fifo_depth=4 layers.conv1.router_events_per_cycle=2
 qs conv2 1 layers.conv2.neuron_cores=4 layers.conv2.penc_width_bits=16 layers.conv2.spike_fifo_depth=8 layers.conv1.router_events_per_cycle=2
 qs fc1 1 layers.fc1.neuron_cores=10 layers.conv2.router_events_per_cycle=4
+# row 14 (added after the first fit): the register-array spike memory at T = 20
+qs fc1 20
 CFG

@@ -90,7 +90,7 @@ FEATURES = {
 # The terms of the model (chosen with --search among FEATURES by leave-one-out error, then
 # kept to physically sensible, non-negative terms: docs/hardware.md §11.2).
 CHOSEN = {
-    "lut": ("Conv", "SetBits*ChunkW", "MaxLatency*Lanes", "Lanes*Lanes"),
+    "lut": ("Conv", "SetBits", "MaxLatency*Lanes", "Lanes*Lanes"),
     "ff": ("Lanes*Linear", "SetBits", "FifoDepth*Lanes", "MaxLatency*Lanes"),
     "dsp": ("Lanes", "Conv"),
 }

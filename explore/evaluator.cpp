@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "snncosim/sc_models/weight_memory.h"
+
 namespace snncosim::explore {
 
 namespace sm = sc_models;
@@ -10,10 +12,7 @@ namespace sm = sc_models;
 namespace {
 
 std::uint64_t fetch_cycles(const sm::memory_config& m, int active_cores, int weight_bits) {
-  const long bits = static_cast<long>(active_cores) * weight_bits;
-  const long per_cycle = static_cast<long>(m.width_bits) * m.ports;
-  const long c = (bits + per_cycle - 1) / per_cycle;
-  return c < 1 ? 1 : static_cast<std::uint64_t>(c);
+  return static_cast<std::uint64_t>(sm::weight_fetch_cycles(m, active_cores, weight_bits));
 }
 
 // Per-engine state of one sample, as the layer_engine thread keeps it.

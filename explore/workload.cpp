@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "snncosim/sc_models/hardware_config.h"
+#include "snncosim/sc_models/layer_engine.h"
 
 namespace snncosim::explore {
 
@@ -21,21 +22,17 @@ std::vector<engine_shape> engine_shapes(const nx::quant_model& model) {
       e.layer = &l;
       e.out_channels = l.out_channels;
       e.weight_bits = l.widths.weight_bits;
-      e.out = shapes[i];
-      e.full = e.out;
+      const sc_models::engine_geometry g = sc_models::engine_geometry_of(model, shapes, i);
+      e.out = g.core.out;
+      e.full = g.core.full;
       e.positions = e.out.height * e.out.width;
+      e.frames = g.frames;
+      e.frame_bits = g.frame_bits;
       if (l.kind == nx::layer_kind::conv) {
-        if (l.current_pool_kernel != 0)
-          e.full = {l.out_channels, (in.height + 2 * l.padding - l.kernel) / l.stride + 1,
-                    (in.width + 2 * l.padding - l.kernel) / l.stride + 1};
-        e.frames = in.channels;
-        e.frame_bits = in.height * in.width;
         e.taps = l.kernel * l.kernel;
         e.pool_reads = l.current_pool_kernel > 0 ? l.current_pool_kernel * l.current_pool_kernel : 1;
         e.weight_storage_bits = sc_models::weight_storage_bits(l, in.channels);
       } else {
-        e.frames = 1;
-        e.frame_bits = static_cast<int>(in.size());
         e.weight_storage_bits = sc_models::weight_storage_bits(l, in.size());
       }
       out.push_back(std::move(e));

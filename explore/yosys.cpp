@@ -1,9 +1,14 @@
 #include "snncosim/explore/yosys.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
+#include <sstream>
 #include <stdexcept>
+
+#include <sys/resource.h>
 
 #include <fmt/format.h>
 
@@ -44,7 +49,30 @@ resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, l
   return r;
 }
 
+int parse_ltp_length(const std::string& report) {
+  static const std::regex re(R"(Longest topological path in \S+ \(length=(\d+)\))");
+  int best = -1;
+  for (auto it = std::sregex_iterator(report.begin(), report.end(), re); it != std::sregex_iterator(); ++it)
+    best = std::max(best, std::stoi((*it)[1].str()));
+  return best;
+}
+
+double parse_yosys_cpu_seconds(const std::string& log) {
+  static const std::regex re(R"(CPU: user ([0-9.]+)s system ([0-9.]+)s)");
+  double cpu = -1;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), re); it != std::sregex_iterator(); ++it)
+    cpu = std::stod((*it)[1].str()) + std::stod((*it)[2].str());
+  return cpu;
+}
+
 namespace {
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 // `synth`: extra synth_xilinx options. The RTL is flattened: Yosys 0.23 writes invalid
 // `stat -json` for a hierarchy (calibrate_rtl.sh flattens too).
 yosys_result run_script(const std::string& script_body, const std::string& top, const std::string& family,
@@ -52,31 +80,69 @@ yosys_result run_script(const std::string& script_body, const std::string& top, 
   std::filesystem::create_directories(workdir);
   const std::filesystem::path json = workdir / "stat.json";
   const std::filesystem::path log = workdir / "yosys.log";
+  const std::filesystem::path ltp = workdir / "ltp.txt";
   std::filesystem::remove(json);
-  const std::string script = fmt::format("{}; synth_xilinx {}-family {} -noiopad -noclkbuf -top {}; tee -q -o {} stat -json",
-                                         script_body, synth, family, top, json.string());
+  std::filesystem::remove(ltp);
+  // The timing proxy: the longest path of logic cells, flip-flops and block/ultra RAMs and
+  // shift registers cut (ltp -noff alone does not know the Xilinx flip-flops).
+  const std::string script = fmt::format(
+      "{}; synth_xilinx {}-family {} -noiopad -noclkbuf -top {}; tee -q -o {} stat -json; "
+      "tee -q -o {} ltp -noff t:FD* t:RAMB* %u t:URAM* %u t:SRL* %u %n",
+      script_body, synth, family, top, json.string(), ltp.string());
   const std::string cmd = fmt::format("yosys -q -l '{}' -p '{}' > /dev/null 2>&1", log.string(), script);
+  // CPU of the whole process tree (the shell, Yosys and its ABC children): the log's own
+  // "CPU: user" line counts the Yosys process only, without ABC.
+  auto children_cpu = [] {
+    rusage ru{};
+    ::getrusage(RUSAGE_CHILDREN, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+  };
+  const double cpu0 = children_cpu();
   const auto t0 = std::chrono::steady_clock::now();
   const int rc = std::system(cmd.c_str());
   yosys_result out;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.cpu_seconds = children_cpu() - cpu0;
   out.top = top;
   if (rc != 0 || !std::filesystem::exists(json))
     throw std::runtime_error(fmt::format("yosys failed (exit {}); log: {}", rc, log.string()));
   std::ifstream in(json);
   const nlohmann::json stat = nlohmann::json::parse(in);
   out.used = count_xilinx_cells(stat, &out.cells);
+  out.ltp = parse_ltp_length(slurp(ltp));
+  out.yosys_cpu_seconds = parse_yosys_cpu_seconds(slurp(log));
   return out;
 }
 }  // namespace
 
-std::vector<std::filesystem::path> engine_rtl_sources() {
-  const std::filesystem::path rtl = SNNCOSIM_RTL_DIR;
-  return {rtl / "layer_engine/snn_engine_pkg.sv",        rtl / "prim/snn_ram_1r1w.sv",
-          rtl / "prim/snn_delay.sv",                     rtl / "event_control/snn_event_control.sv",
-          rtl / "event_control/snn_event_control_unit.sv", rtl / "spike_router/snn_spike_router.sv",
-          rtl / "neuron_core/snn_neuron_step.sv",        rtl / "layer_engine/snn_layer_engine.sv"};
+yosys_result run_yosys_sources(const std::vector<std::filesystem::path>& files, const std::string& top,
+                               const std::string& family, const std::filesystem::path& workdir) {
+  std::string list;
+  for (const auto& f : files) {
+    list += ' ';
+    list += f.string();
+  }
+  return run_script("read_verilog -sv" + list, top, family, "-flatten ", workdir);
 }
+
+std::vector<std::filesystem::path> engine_rtl_sources() {
+  // rtl/sources.txt: the design files in elaboration order (the one list of CMake, the
+  // generator and Yosys); the modules the engine does not instantiate cost nothing.
+  const std::filesystem::path rtl = SNNCOSIM_RTL_DIR;
+  std::ifstream in(rtl / "sources.txt");
+  if (!in) throw std::runtime_error("cannot read " + (rtl / "sources.txt").string());
+  std::vector<std::filesystem::path> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    out.push_back(rtl / line.substr(first, line.find_last_not_of(" \t\r") + 1 - first));
+  }
+  return out;
+}
+
+std::filesystem::path engine_rtl_top() { return std::filesystem::path(SNNCOSIM_RTL_DIR) / "layer_engine/snn_layer_engine.sv"; }
 
 yosys_result run_yosys_rtl(const rtl_engine_params& p, const std::string& family, const std::filesystem::path& workdir) {
   std::string files;

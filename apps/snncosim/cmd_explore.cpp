@@ -457,9 +457,11 @@ void add_explore_command(CLI::App& root, global_options& global) {
       ->capture_default_str();
   cmd->add_option("--steps", a->steps, "Time steps the spike memories hold (resource model; 0: the traces' T)");
   cmd->add_option("--resource-model", a->resource_model,
-                  "Price candidates as the project's RTL engine (rtl, calibrated on Yosys runs of rtl/) or as a "
-                  "layer-specialised skeleton (skeleton)")
-      ->check(CLI::IsMember({"rtl", "skeleton"}))
+                  "Price candidates as the RTL engine specialised to the layer (specialised, the default: what "
+                  "`snncosim rtlgen` generates, calibrated on Yosys runs of generated engines), as the "
+                  "run-time-programmable RTL engine (rtl, calibrated on Yosys runs of rtl/layer_engine) or as the "
+                  "pre-RTL skeleton (skeleton)")
+      ->check(CLI::IsMember({"specialised", "rtl", "skeleton"}))
       ->capture_default_str();
   cmd->add_option("--out", a->out,
                   "Write explore.json, pareto.csv, best.yaml, plots, state.json (co-design: codesign.* and points/) "

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "versions.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
@@ -48,8 +49,9 @@ void run_rtlgen(const rtlgen_args& a, const global_options& global) {
                                      : sc_models::resolve_hardware(doc, config::load(a.platform, {}, "platform"), model);
   // bad_input here, before anything is written, when the RTL cannot hold the configuration.
   const tb::rtl_design d = tb::generate_rtl(model, hw, a.steps, a.mutation);
-  if (!a.out.empty()) tb::write_design(d, a.out);
   nlohmann::json j = d.manifest();
+  j["versions"] = library_versions();
+  if (!a.out.empty()) tb::write_design(d, a.out, {{"versions", j["versions"]}});
   if (a.build) {
     tb::rtl_build_options opt;
     opt.cache_dir = a.cache;

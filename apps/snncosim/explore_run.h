@@ -22,7 +22,7 @@ struct explore_args {
   bool cosim = false;
   std::vector<int> penc, fifo;
   int max_cores = 0;
-  std::string resource_model = "rtl";
+  std::string resource_model = "specialised";
   bool progress = true;
   // What the model files are (e.g. the run's config hash): part of the signature.
   std::string identity;

@@ -34,6 +34,7 @@ module snn_event_control #(
 );
   localparam int unsigned Slots = MaxLatency + 1;  // words in flight or buffered
   localparam int unsigned SlotW = $clog2(Slots + 1);
+  localparam int unsigned IdxW  = $clog2(Slots);       // an index into the buffer
   localparam int unsigned BitW  = ChunkW > 1 ? $clog2(ChunkW) : 1;
 
   logic                 busy_q, busy_d;
@@ -56,7 +57,7 @@ module snn_event_control #(
 
   // Head of the prefetch FIFO, falling through when it is empty.
   assign have_word = fifo_count_q != '0 || rvalid_i;
-  assign head_word = fifo_count_q != '0 ? fifo_q[fifo_head_q] : rdata_i;
+  assign head_word = fifo_count_q != '0 ? fifo_q[IdxW'(fifo_head_q)] : rdata_i;
 
   // Lowest set bit of the chunk in the encoder.
   always_comb begin
@@ -149,11 +150,14 @@ module snn_event_control #(
 
   // Buffer write position: head + count, wrapped.
   logic [SlotW:0] tail_sum;
+  // Waiver: the position fits IdxW bits; the count width is one more when Slots is a power of two.
+  /* verilator lint_off UNUSEDSIGNAL */
   logic [SlotW-1:0] tail;
+  /* verilator lint_on UNUSEDSIGNAL */
   assign tail_sum = {1'b0, fifo_head_q} + {1'b0, fifo_count_q};
   assign tail = tail_sum >= (SlotW+1)'(Slots) ? SlotW'(tail_sum - (SlotW+1)'(Slots)) : SlotW'(tail_sum);
   always_ff @(posedge clk_i) begin
-    if (rvalid_i && !(scan && fifo_count_q == '0)) fifo_q[tail] <= rdata_i;
+    if (rvalid_i && !(scan && fifo_count_q == '0)) fifo_q[IdxW'(tail)] <= rdata_i;
   end
 
 `ifndef SYNTHESIS

@@ -15,8 +15,11 @@ module snn_engine_emit #(
   input  logic                         clk_i,
   input  logic                         rst_ni,
   input  logic [LaneW-1:0]             cfg_lanes_i,
-  input  logic [4:0]                   cfg_depth_i,
-  input  logic [2:0]                   cfg_rate_i,
+  // Waiver: the fields are wider than the router's ranges; their top bits are zero.
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [15:0]                  cfg_depth_i,
+  input  logic [7:0]                   cfg_rate_i,
+  /* verilator lint_on UNUSEDSIGNAL */
   input  logic                         emit_valid_i,   // a slot is at the emission stage
   input  logic [Lanes-1:0]             spikes_i,       // its lanes that spike
   input  logic [7:0]                   step_i,

@@ -119,8 +119,8 @@ module snn_layer_engine #(
   logic [LaneW-1:0] cfg_lanes;
   logic [7:0]  cfg_steps;
   logic [LatW-1:0] cfg_lat_spk, cfg_lat_w, cfg_lat_m;
-  logic [4:0]  cfg_depth;
-  logic [2:0]  cfg_rate;
+  logic [15:0] cfg_depth;
+  logic [7:0]  cfg_rate;
   logic [5:0]  cfg_acc_bits, cfg_mem_bits;
   logic [4:0]  cfg_frac_bits;
   logic [1:0]  cfg_reset_kind;
@@ -145,8 +145,8 @@ module snn_layer_engine #(
   assign cfg_lat_spk      = cfg[15*32 +: LatW];
   assign cfg_lat_w        = cfg[16*32 +: LatW];
   assign cfg_lat_m        = cfg[17*32 +: LatW];
-  assign cfg_depth        = cfg[18*32 +: 5];
-  assign cfg_rate         = cfg[19*32 +: 3];
+  assign cfg_depth        = cfg[18*32 +: 16];
+  assign cfg_rate         = cfg[19*32 +: 8];
   assign cfg_acc_bits     = cfg[20*32 +: 6];
   assign cfg_mem_bits     = cfg[21*32 +: 6];
   assign cfg_frac_bits    = cfg[22*32 +: 5];
@@ -189,6 +189,24 @@ module snn_layer_engine #(
   logic [7:0]        act_t;
   logic              acc_issue, acc_last_item, act_issue, act_first_read, act_last_read, act_last_slot;
 
+  // Input spike words through the 32-bit load port (in parts when ChunkW > 32).
+  logic              spk_load_valid;
+  logic [SWordW-1:0] spk_load_addr;
+  logic [ChunkW-1:0] spk_load_data;
+  snn_load_widen #(
+    .ChunkW    (ChunkW),
+    .WordAddrW (SWordW)
+  ) u_load_widen (
+    .clk_i,
+    .rst_ni,
+    .valid_i (load_valid_i && load_target_i == TgtSpike),
+    .addr_i  (load_addr_i),
+    .data_i  (load_data_i),
+    .valid_o (spk_load_valid),
+    .addr_o  (spk_load_addr),
+    .data_o  (spk_load_data)
+  );
+
   if (SetPorts == 0) begin : g_ram_input
     snn_event_control_unit #(
       .ChunkW     (ChunkW),
@@ -200,9 +218,9 @@ module snn_layer_engine #(
       .rst_ni,
       .latency_i    (cfg_lat_spk),
       .chunks_i     (SWordW'(cfg_chunks)),
-      .load_valid_i (load_valid_i && load_target_i == TgtSpike),
-      .load_addr_i  (SWordW'(load_addr_i)),
-      .load_data_i  (ChunkW'(load_data_i)),
+      .load_valid_i (spk_load_valid),
+      .load_addr_i  (spk_load_addr),
+      .load_data_i  (spk_load_data),
       .cmd_valid_i  (ec_cmd),
       .cmd_ready_o  (ec_ready),
       .base_i       (ec_base),
@@ -230,9 +248,9 @@ module snn_layer_engine #(
       .rdata_o      (rdata),
       .clr_i        (clr),
       .clr_addr_i   (clr_addr),
-      .load_valid_i (load_valid_i && load_target_i == TgtSpike),
-      .load_addr_i  (SWordW'(load_addr_i)),
-      .load_data_i  (ChunkW'(load_data_i)),
+      .load_valid_i (spk_load_valid),
+      .load_addr_i  (spk_load_addr),
+      .load_data_i  (spk_load_data),
       .set_valid_i,
       .set_addr_i,
       .set_bit_i

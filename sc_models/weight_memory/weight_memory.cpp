@@ -24,11 +24,15 @@ weight_memory::weight_memory(const sc_core::sc_module_name& name, const memory_c
       for (std::size_t k = 0; k < taps; ++k) w[(i * taps + k) * out_n + o] = layer.weights[(o * in_n + i) * taps + k];
 }
 
-int weight_memory::fetch_cycles(int active_cores, int weight_bits) const {
+int weight_fetch_cycles(const memory_config& m, int active_cores, int weight_bits) {
   const long bits = static_cast<long>(active_cores) * weight_bits;
-  const long per_cycle = static_cast<long>(config().width_bits) * config().ports;
+  const long per_cycle = static_cast<long>(m.width_bits) * m.ports;
   const long c = (bits + per_cycle - 1) / per_cycle;
   return c < 1 ? 1 : static_cast<int>(c);
+}
+
+int weight_memory::fetch_cycles(int active_cores, int weight_bits) const {
+  return weight_fetch_cycles(config(), active_cores, weight_bits);
 }
 
 }  // namespace snncosim::sc_models

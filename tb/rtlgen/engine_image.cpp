@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "snncosim/common/error.h"
+#include "snncosim/sc_models/weight_memory.h"
 
 namespace snncosim::tb {
 
@@ -13,9 +14,7 @@ void require(bool ok, const numerics::quant_layer& l, const std::string& what) {
   if (!ok) throw bad_input(fmt::format("layer {}: {} (RTL engine build limits, docs/rtl.md §2)", l.name, what));
 }
 int fetch_cycles(int active, int weight_bits, const sc_models::memory_config& m) {
-  const long bits = static_cast<long>(active) * weight_bits;
-  const long per_cycle = static_cast<long>(m.width_bits) * m.ports;
-  return std::max(1, static_cast<int>((bits + per_cycle - 1) / per_cycle));
+  return sc_models::weight_fetch_cycles(m, active, weight_bits);
 }
 }  // namespace
 
@@ -117,16 +116,23 @@ link_image make_link_image(const numerics::quant_model& model, std::size_t produ
                            const engine_limits& lim) {
   const auto shapes = numerics::validate(model);
   numerics::tensor_shape pooled = shapes.at(producer_layer);
-  int kernel = 1;
-  bool flat = false;
+  int kernel = 1, stride = 1, pools = 0;
+  bool flat = false, overlapping = false;
   for (std::size_t i = producer_layer + 1; i < consumer_layer; ++i) {
     const auto& l = model.layers[i];
     if (l.kind == numerics::layer_kind::maxpool) {
-      if (l.kernel != l.stride || flat)
-        throw bad_input(fmt::format("layer {}: the RTL spike link maps max-pools with kernel == stride in front of any "
-                                    "flatten only (kernel {}, stride {})",
+      if (flat)
+        throw bad_input(fmt::format("layer {}: the RTL spike link maps max-pools in front of a flatten only", l.name));
+      ++pools;
+      overlapping = overlapping || l.kernel != l.stride;
+      // Pools with kernel == stride fold into one (floor(floor(y/k1)/k2) = floor(y/(k1 k2)));
+      // a pool of another stride must be the only one.
+      if (overlapping && pools > 1)
+        throw bad_input(fmt::format("layer {}: the RTL spike link maps one max-pool whose stride differs from its "
+                                    "kernel, or several with kernel == stride, not both (kernel {}, stride {})",
                                     l.name, l.kernel, l.stride));
       kernel *= l.kernel;
+      stride *= l.stride;
       pooled = shapes[i];
     } else if (l.kind == numerics::layer_kind::flatten) {
       flat = true;
@@ -135,14 +141,21 @@ link_image make_link_image(const numerics::quant_model& model, std::size_t produ
                                   numerics::to_string(l.kind)));
     }
   }
-  if (kernel > lim.max_coordinate)
-    throw bad_input(fmt::format("layer {}: combined max-pool kernel {} exceeds the spike link", model.layers[consumer_layer].name, kernel));
+  if (kernel > lim.max_coordinate || kernel > 255 || stride > 255)
+    throw bad_input(fmt::format("layer {}: combined max-pool kernel {} exceeds the spike link",
+                                model.layers[consumer_layer].name, kernel));
+  if (stride > kernel)
+    throw bad_input(fmt::format("layer {}: a max-pool with stride {} > kernel {} (gaps between windows) is not a spike "
+                                "link stage",
+                                model.layers[consumer_layer].name, stride, kernel));
   const bool consumer_linear = model.layers[consumer_layer].kind == numerics::layer_kind::linear;
   link_image im;
+  im.windows = (kernel + stride - 1) / stride;
   auto& r = im.regs;
   r[0] = pipelined ? 1 : 0;
   r[1] = static_cast<std::uint32_t>(steps);
-  r[2] = static_cast<std::uint32_t>(kernel > 1 ? kernel : 0);
+  r[2] = kernel > 1 ? static_cast<std::uint32_t>(kernel) | (stride != kernel ? static_cast<std::uint32_t>(stride) << 8 : 0u)
+                    : 0u;
   r[3] = static_cast<std::uint32_t>(pooled.height);
   r[4] = static_cast<std::uint32_t>(pooled.width);
   r[5] = consumer_linear ? 1 : 0;
@@ -155,9 +168,12 @@ link_image make_link_image(const numerics::quant_model& model, std::size_t produ
 std::vector<std::uint32_t> engine_spike_words(const numerics::spike_record& input, const sc_models::engine_geometry& geo,
                                               int steps, const engine_limits& lim) {
   const int chunks = (geo.frame_bits + lim.chunk_bits - 1) / lim.chunk_bits;
-  std::vector<std::uint32_t> words(static_cast<std::size_t>(steps * geo.frames * chunks), 0);
+  // A spike word wider than the 32-bit load port is loaded as parts, lowest first.
+  const auto parts = static_cast<std::size_t>(spike_word_parts(lim.chunk_bits));
+  std::vector<std::uint32_t> words(static_cast<std::size_t>(steps * geo.frames * chunks) * parts, 0);
   const auto per_step = static_cast<std::size_t>(input.shape.size());
   const auto frame_bits = static_cast<std::size_t>(geo.frame_bits);
+  const auto chunk = static_cast<std::size_t>(lim.chunk_bits);
   for (int t = 0; t < steps; ++t)
     for (std::size_t i = 0; i < per_step; ++i) {
       if (input.spikes[static_cast<std::size_t>(t) * per_step + i] == 0) continue;
@@ -166,7 +182,8 @@ std::vector<std::uint32_t> engine_spike_words(const numerics::spike_record& inpu
       const std::size_t b = i % frame_bits;
       const std::size_t base = (static_cast<std::size_t>(t) * static_cast<std::size_t>(geo.frames) + f) *
                                static_cast<std::size_t>(chunks);
-      words[base + b / static_cast<std::size_t>(lim.chunk_bits)] |= 1u << (b % static_cast<std::size_t>(lim.chunk_bits));
+      const std::size_t bit = b % chunk;
+      words[(base + b / chunk) * parts + bit / 32] |= 1u << (bit % 32);
     }
   return words;
 }

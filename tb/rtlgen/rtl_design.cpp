@@ -59,6 +59,14 @@ std::string content_hash(const std::vector<std::pair<std::string, std::string>>&
   return fmt::format("{:016x}{:016x}", a, b);
 }
 
+// "    .Name(value)" lines of a parameter override list.
+std::string param_list(const std::vector<sv_param>& params) {
+  std::string s;
+  for (std::size_t k = 0; k < params.size(); ++k)
+    s += fmt::format("{}    .{}({})", k == 0 ? "" : ",\n", params[k].name, params[k].value);
+  return s;
+}
+
 // Registers as one SystemVerilog literal, register i at bits [i*w +: w].
 template <std::size_t N>
 std::string packed_literal(const std::array<std::uint32_t, N>& regs, int w) {
@@ -164,7 +172,7 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
   open.max_frame = 65535;
   open.fifo_depth = 65535;
   open.max_rate = 64;
-  open.max_latency = 16;
+  open.max_latency = 256;  // off-chip weights: a delay line of this many stages
   open.max_coordinate = 65535;
 
   long max_channel = 1, max_coord = 1;
@@ -188,6 +196,9 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
     lim.chunk_bits = h.penc_width_bits;
     g.image = make_engine_image(l, g.geometry, h, steps, lim);
     g.image.regs[31] = static_cast<std::uint32_t>(g.slots);
+    // More cores than channels: one pass whose surplus cores never hold a neuron. The
+    // engine is built with a lane per channel, so its lane count is the channel count.
+    if (h.neuron_cores > l.out_channels) g.image.regs[10] = static_cast<std::uint32_t>(l.out_channels);
     const int n = h.neuron_cores, oc = l.out_channels;
     const long passes = (oc + n - 1) / n;
     const long rows = g.image.regs[30];
@@ -217,7 +228,6 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
     max_channel = std::max(max_channel, static_cast<long>(oc - 1));
     max_coord = std::max({max_coord, static_cast<long>(g.geometry.core.out.height - 1),
                           static_cast<long>(g.geometry.core.out.width - 1)});
-    if (e > 0) g.set_ports = hw.layers[e - 1].router_events_per_cycle;
     d.engines.push_back(std::move(g));
   }
   d.chan_bits = bits_for(max_channel);
@@ -235,10 +245,13 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
     k.params = {{"ChunkW", std::to_string(next.limits.chunk_bits)},
                 {"SpikeWords", std::to_string(next.limits.spike_words)},
                 {"MaxRate", std::to_string(d.engines[e].limits.max_rate)},
+                {"MaxWin", std::to_string(k.image.windows)},
                 {"Fixed", "1'b1"},
                 {"FixedCfg", packed_literal(k.image.regs, 16)},
                 {"ChanW", std::to_string(d.chan_bits)},
                 {"CoordW", std::to_string(d.coord_bits)}};
+    // One bit-set port per departure and window holding it (overlapping pools: several).
+    d.engines[e + 1].set_ports = d.engines[e].limits.max_rate * k.image.windows * k.image.windows;
     d.links.push_back(std::move(k));
   }
   for (auto& g : d.engines) {
@@ -285,9 +298,7 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
     const auto& s = g.limits;
     const int sets = std::max(1, g.set_ports), aw = clog2(s.spike_words), bw = clog2(s.chunk_bits);
     const int lane_w = clog2(s.lanes + 1);
-    std::string params;
-    for (std::size_t k = 0; k < g.params.size(); ++k)
-      params += fmt::format("{}    .{}({})", k == 0 ? "" : ",\n", g.params[k].name, g.params[k].value);
+    const std::string params = param_list(g.params);
     body += fmt::format(
         "\n  // ---- engine {e}: layer {name}\n"
         "  logic            e{e}_next_valid;\n  logic [7:0]      e{e}_next_step;\n"
@@ -319,9 +330,7 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
   }
   for (std::size_t e = 0; e + 1 < n_eng; ++e) {
     const auto& k = d.links[e];
-    std::string params;
-    for (std::size_t j = 0; j < k.params.size(); ++j)
-      params += fmt::format("{}    .{}({})", j == 0 ? "" : ",\n", k.params[j].name, k.params[j].value);
+    const std::string params = param_list(k.params);
     body += fmt::format(
         "\n  // ---- spike link {e} -> {n}\n"
         "  snn_spike_link #(\n{params}\n  ) u_link{e} (\n"
@@ -376,9 +385,7 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
 
 std::string engine_wrapper_sv(const rtl_design& d, std::size_t e, const std::string& name) {
   const auto& g = d.engines.at(e);
-  std::string params;
-  for (std::size_t k = 0; k < g.params.size(); ++k)
-    params += fmt::format("{}    .{}({})", k == 0 ? "" : ",\n", g.params[k].name, g.params[k].value);
+  const std::string params = param_list(g.params);
   const auto& s = g.limits;
   const int pkt = d.packet_bits(), sets = std::max(1, g.set_ports);
   const int aw = clog2(s.spike_words), bw = clog2(s.chunk_bits), lane_w = clog2(s.lanes + 1), cnt_w = clog2(s.max_rate + 1);
@@ -400,7 +407,7 @@ std::string engine_wrapper_sv(const rtl_design& d, std::size_t e, const std::str
       fmt::arg("l", s.lanes - 1), fmt::arg("wm", s.lanes * 32 - 1), fmt::arg("params", params));
 }
 
-void write_design(const rtl_design& d, const std::filesystem::path& dir) {
+void write_design(const rtl_design& d, const std::filesystem::path& dir, const nlohmann::json& provenance) {
   std::filesystem::create_directories(dir);
   std::string list;
   for (const auto& [f, text] : design_files(d.mutation)) {
@@ -410,7 +417,9 @@ void write_design(const rtl_design& d, const std::filesystem::path& dir) {
   write_file_atomic((dir / (d.top_module + ".sv")).string(), d.top_sv);
   list += d.top_module + ".sv\n";
   write_file_atomic((dir / "files.f").string(), list);
-  write_file_atomic((dir / "manifest.json").string(), d.manifest().dump(2) + "\n");
+  nlohmann::json m = d.manifest();
+  if (provenance.is_object()) m.update(provenance);
+  write_file_atomic((dir / "manifest.json").string(), m.dump(2) + "\n");
 }
 
 }  // namespace snncosim::tb

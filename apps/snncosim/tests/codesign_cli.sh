@@ -134,7 +134,7 @@ sweep_dir_and_report)
   ;;
 cosim_jointly_best)
   # The RTL is built for penc 8 or 32, up to 4 lanes, FIFO depth 16 (docs/rtl.md §2).
-  "$bin" -q --json explore "$sweep_yaml" --penc 8,32 --fifo 2,4,16 --max-cores 4 --cosim >cd.json
+  "$bin" -q --json explore "$sweep_yaml" --cosim >cd.json
   $py - cd.json <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))

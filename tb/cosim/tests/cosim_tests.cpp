@@ -284,6 +284,24 @@ TEST_CASE("cosim/whole_two_neuron_layers_match") {
   CHECK(r.handshake_cycles_compared >= 2 * r.rtl_cycles);
 }
 
+namespace {
+// conv (2 -> 4 channels, 10x10) -> spike max-pool (kernel k, stride s) -> conv (-> 5) ->
+// flatten -> fc 6: a link whose pooling windows overlap when s < k.
+nx::quant_model overlapping_pool_csnn(int k, int s) {
+  std::mt19937_64 rng(77);
+  nx::quant_model m;
+  m.input = {2, 10, 10};
+  const auto n = testing::leaky(0.9, 1.0);
+  m.layers.push_back(testing::conv(rng, "conv1", 2, 4, 3, 1, 1, n));
+  m.layers.push_back(testing::mover("pool1", nx::layer_kind::maxpool, k, s));
+  m.layers.push_back(testing::conv(rng, "conv2", 4, 5, 3, 1, 1, n));
+  m.layers.push_back(testing::mover("flatten", nx::layer_kind::flatten));
+  const int side = (10 - k) / s + 1;
+  m.layers.push_back(testing::linear(rng, "fc1", 5 * side * side, 6, testing::leaky(0.8, 0.5)));
+  return m;
+}
+}  // namespace
+
 TEST_CASE("cosim/link_image_maps_pool_and_flatten") {
   // small CSNN: conv1 (5x12x12) -> max-pool 2 -> conv2 (frames 5 of 6x6 = 36 bits, 2 words
   // of 32); conv2 (pooled currents, 6x2x2) -> flatten -> fc1 (one frame of 24 bits).
@@ -298,10 +316,16 @@ TEST_CASE("cosim/link_image_maps_pool_and_flatten") {
   g3.frame_bits = 24;
   const auto b = tb::make_link_image(m, 2, 4, g3, 5, false, 5);
   CHECK(b.regs == std::array<std::uint32_t, 9>{0, 5, 0, 2, 2, 1, 1, 1, 5});
-  // overlapping spike pools are not a link stage
-  nx::quant_model o = m;
-  o.layers[1].stride = 1;
-  CHECK_THROWS_AS(tb::make_link_image(o, 0, 2, g2, 2, true, 4), snncosim::bad_input);
+  // an overlapping spike pool (kernel 3, stride 2): register 2 = kernel | stride << 8, a
+  // spike lies in up to 2 x 2 windows; a pool with gaps between windows is not a link stage
+  const nx::quant_model ov = overlapping_pool_csnn(3, 2);
+  sc_models::engine_geometry g4;
+  g4.frames = 4;
+  g4.frame_bits = 16;
+  const auto c = tb::make_link_image(ov, 0, 2, g4, 2, true, 4);
+  CHECK(c.regs == std::array<std::uint32_t, 9>{1, 4, 3 | 2 << 8, 4, 4, 0, 4, 1, 2});
+  CHECK(c.windows == 2);
+  CHECK_THROWS_AS(tb::make_link_image(overlapping_pool_csnn(2, 3), 0, 2, g4, 2, true, 4), snncosim::bad_input);
 }
 
 namespace {
@@ -357,4 +381,103 @@ TEST_CASE("cosim/link_mutant_is_a_top_build_only") {
   o.mode = tb::cosim_mode::engine;
   o.variant = "mut_link";
   CHECK_THROWS_AS(run(whole_pipelined_hw, 4, 1, o), bad_input);
+}
+
+// More neuron cores than a layer has channels (fc1 has 7, conv1 5): the generated engine has
+// one lane per channel and a single pass.
+TEST_CASE("cosim/whole_more_cores_than_channels_match") {
+  const char* hw =
+      "pipeline_mode: timestep_pipelined\n"
+      "layer_defaults: {neuron_cores: 8, spike_fifo_depth: 2}\n";
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::whole;
+  const auto r = run(hw, 11, 6, o);
+  report(r);
+  check_whole(r);
+}
+
+namespace {
+// A mutation of a feature only the generated (Fixed = 1) design has: the reference design
+// of the same run matches (whole_layer_sequential_* with seed 3, whole_timestep_pipelined_*
+// with seed 4); the mutant must not.
+tb::cosim_result run_generated_mutant(const std::string& mutation, const char* hw, std::uint64_t seed) {
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::whole;
+  o.variant = "mut_" + mutation;
+  return run(hw, seed, 6, o);  // samples of 2, 3 and 4 steps
+}
+}  // namespace
+
+TEST_CASE("cosim/generated_mutant_slot_counter_is_caught") {
+  // two slots per linked memory (pipelined): steps 2 and 3 reuse them
+  const auto r = run_generated_mutant("fixed_counter", whole_pipelined_hw, 4);
+  report(r);
+  REQUIRE(r.first.has_value());
+  CHECK(r.mismatches > 0);
+}
+
+TEST_CASE("cosim/generated_mutant_ignoring_the_steps_port_is_caught") {
+  const auto r = run_generated_mutant("steps_port", sequential_hw, 3);
+  report(r);
+  REQUIRE(r.first.has_value());
+  CHECK(r.mismatches > 0);
+}
+
+TEST_CASE("cosim/generated_mutant_constant_divider_is_caught") {
+  const auto r = run_generated_mutant("const_div", sequential_hw, 3);
+  report(r);
+  REQUIRE(r.first.has_value());
+  // a spike of row y read as row y-1: a wrong accumulator, seen as a membrane value
+  CHECK(r.first->field == "membrane");
+}
+
+// Encoders wider than the 32-bit load port: the first engine's spike words are loaded in
+// parts (snn_load_widen); found by `explore --cosim`, whose winner had 128-bit encoders.
+TEST_CASE("cosim/whole_wide_encoders_match") {
+  const char* hw =
+      "pipeline_mode: timestep_pipelined\n"
+      "layer_defaults: {neuron_cores: 2, penc_width_bits: 128, spike_fifo_depth: 4}\n"
+      "layers:\n  conv2: {penc_width_bits: 64}\n";
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::whole;
+  const auto r = run(hw, 12, 6, o);
+  report(r);
+  check_whole(r);
+}
+
+// Off-chip weights: a read latency of 40 cycles is a 40-stage delay line in the generated
+// engine (the programmable engines stop at 4).
+TEST_CASE("cosim/whole_offchip_weight_latency_matches") {
+  const char* hw =
+      "pipeline_mode: timestep_pipelined\n"
+      "layer_defaults: {neuron_cores: 2, spike_fifo_depth: 2}\n"
+      "layers:\n  conv2: {weight_memory: {kind: offchip, read_latency_cycles: 40}}\n";
+  tb::cosim_options o;
+  o.mode = tb::cosim_mode::whole;
+  const auto r = run(hw, 13, 6, o);
+  report(r);
+  check_whole(r);
+}
+
+// Overlapping spike max-pool between two engines (kernel 3, stride 2): one departure sets
+// up to four bits of the next engine's spike memory in its cycle.
+TEST_CASE("cosim/whole_overlapping_spike_pool_matches") {
+  const nx::quant_model m = overlapping_pool_csnn(3, 2);
+  const hardware_config hw = resolve_hardware(
+      testing::hardware("pipeline_mode: timestep_pipelined\n"
+                        "layer_defaults: {neuron_cores: 2, spike_fifo_depth: 2, router_events_per_cycle: 2}\n"),
+      m);
+  std::mt19937_64 rng(14);
+  std::vector<sample_input> in;
+  for (int s = 0; s < 5; ++s) {
+    const int steps = 2 + s % 3;
+    in.push_back({testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * steps), 0.1 + 0.1 * (s % 3)),
+                  steps});
+  }
+  tb::cosim_options o;
+  o.progress = false;
+  o.mode = tb::cosim_mode::whole;
+  const auto r = tb::run_cosim(m, hw, in, o);
+  report(r);
+  check_whole(r);
 }

@@ -59,15 +59,17 @@ double lutram_luts(long depth, long width);
 double uram_blocks(long depth, long width);
 
 resources estimate_engine(const engine_params& p, const logic_coefficients& k = calibrated_coefficients());
-// Which model prices a candidate: `rtl` = what the project's RTL engine costs (calibrated on
-// Yosys runs of rtl/layer_engine; every size and constant is a run-time register there, so
-// it carries dividers and wide multipliers), `skeleton` = a design specialised to the layer
-// (explore/rtl_model/layer_engine_est.sv, about 20x smaller in LUTs).
-enum class resource_model_kind { rtl, skeleton };
+// Which model prices a candidate: `specialised` (default) = the RTL engine specialised to
+// the layer at elaboration (Fixed = 1, what `snncosim rtlgen` generates; calibrated on Yosys
+// runs of the generated engines), `rtl` = the run-time-programmable RTL engine (every size
+// and constant a register, so it carries dividers and wide multipliers; calibrated on Yosys
+// runs of rtl/layer_engine), `skeleton` = the pre-RTL estimate
+// (explore/rtl_model/layer_engine_est.sv).
+enum class resource_model_kind { specialised, rtl, skeleton };
 resource_model_kind parse_resource_model(const std::string& name);  // bad_input otherwise
 const char* to_string(resource_model_kind k);
 std::vector<resources> estimate_engines(const std::vector<engine_shape>& shapes, const sc_models::hardware_config& hw,
-                                        int steps, resource_model_kind kind = resource_model_kind::rtl);
+                                        int steps, resource_model_kind kind = resource_model_kind::specialised);
 resources total(const std::vector<resources>& r);
 
 // The size parameters of the RTL layer engine (rtl/layer_engine/snn_layer_engine.sv) one
@@ -89,6 +91,25 @@ bool rtl_synthesis_bounded(const rtl_engine_params& p);
 // The largest error of estimate_rtl_engine on the calibration set: LUT and FF as fractions
 // of Yosys' count, BRAM36 and DSP in absolute units (docs/hardware.md §11).
 const resources& rtl_model_error();
+
+// The sizes of one engine of the specialised design, exactly as tb::generate_rtl sets its
+// parameters (`limits`: no rounding to powers of two except MaxFrame), plus what the Fixed
+// configuration decides about the datapath.
+struct spec_engine_params {
+  int lanes = 1, chunk = 32, spike_words = 2, weight_words = 2, acc_words = 2, mem_words = 2;
+  int chan_words = 2, max_frame = 2, fifo_depth = 4, max_rate = 1, max_latency = 1;
+  int set_ports = 0;  // bit-set ports of the spike memory: the producer's router rate (0: engine 0)
+  bool conv = true;
+};
+spec_engine_params specialised_engine_parameters(const engine_shape& sh, const sc_models::hardware_config& hw,
+                                                 std::size_t engine_index, int steps);
+// The resource model of the specialised engine, calibrated against Yosys synth_xilinx
+// -flatten -family xcup of generated engines (explore/rtl_model/calibrate_specialised.sh,
+// docs/hardware.md §11.2).
+resources estimate_specialised_engine(const spec_engine_params& p);
+// Its largest error inside the calibration range (leave-one-out): LUT and FF as fractions
+// of Yosys' count, BRAM36 and DSP in absolute units.
+const resources& specialised_model_error();
 
 struct utilisation {
   resources used, capacity;

@@ -70,7 +70,7 @@ struct search_options {
   int iterations = 3000;             // annealing moves
   double exhaustive_limit = 20000;   // enumerate when the space is at most this big
   int steps = 1;                     // time steps the spike memories hold (resource model)
-  resource_model_kind resources = resource_model_kind::rtl;
+  resource_model_kind resources = resource_model_kind::specialised;
   std::string state_path;            // resumable cache of scored candidates ("" = none)
   std::function<void(std::size_t done, std::size_t total)> progress;
 };

@@ -9,6 +9,10 @@
 
 namespace snncosim::sc_models {
 
+// Cycles per tap to fetch the weights of `active_cores` cores through a port of `m`: the one
+// definition the TLM, the explore evaluator and the RTL image (register 28/29) share.
+int weight_fetch_cycles(const memory_config& m, int active_cores, int weight_bits);
+
 class weight_memory : public word_memory {
  public:
   // `in_channels`: input channels (conv) or input features (linear).

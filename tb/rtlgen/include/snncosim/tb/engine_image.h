@@ -61,19 +61,25 @@ struct engine_image {
 engine_image make_engine_image(const numerics::quant_layer& layer, const sc_models::engine_geometry& geo,
                                const sc_models::layer_hw_config& hw, int steps, const engine_limits& lim = {});
 
+// 32-bit load words per spike word: 1 up to 32-bit encoders, chunk/32 above.
+inline int spike_word_parts(int chunk_bits) { return chunk_bits > 32 ? chunk_bits / 32 : 1; }
+
 // Input spike words of the engine for all steps (slot = step): frame f of step t starts at
-// word (t * frames + f) * chunks; bit b of a frame is bit b % chunk of word b / chunk.
+// word (t * frames + f) * chunks; bit b of a frame is bit b % chunk of word b / chunk. Words
+// wider than 32 bits are spike_word_parts() load words each, lowest part first.
 // `input` is the record of the layer in front of the engine ([T][C][H][W]).
 std::vector<std::uint32_t> engine_spike_words(const numerics::spike_record& input, const sc_models::engine_geometry& geo,
                                               int steps, const engine_limits& lim = {});
 
 // Registers of the spike link behind a producer engine (rtl/spike_link, docs/rtl.md §2):
-// 0 pipelined, 1 steps, 2 pool kernel (0: none), 3/4 pooled height/width, 5 flatten (the
-// consumer is linear), 6 consumer frames, 7 consumer chunks per frame, 8 consumer slots.
-// The layers between the two neuron layers must be spike max-pools with kernel == stride
-// (several combine into one) and at most one flatten after them; bad_input otherwise.
+// 0 pipelined, 1 steps, 2 pool kernel (0: none) | stride << 8 (0: = kernel), 3/4 pooled
+// height/width, 5 flatten (the consumer is linear), 6 consumer frames, 7 consumer chunks per
+// frame, 8 consumer slots. The layers between the two neuron layers must be spike max-pools
+// with kernel == stride (several combine into one) or a single max-pool of any stride, and
+// at most one flatten after them; bad_input otherwise.
 struct link_image {
   std::array<std::uint32_t, 9> regs{};
+  int windows = 1;  // pooling windows holding one spike, per axis: ceil(kernel / stride)
 };
 link_image make_link_image(const numerics::quant_model& model, std::size_t producer_layer, std::size_t consumer_layer,
                            const sc_models::engine_geometry& consumer_geo, int consumer_slots, bool pipelined, int steps,

@@ -71,7 +71,8 @@ std::filesystem::path rtl_source_dir();
 std::vector<std::filesystem::path> rtl_sources();
 
 // Writes the design to `dir`: the sources (the mutated copy where mutated), the top,
-// files.f (Verilator/Yosys file list, in order) and manifest.json. Atomic per file.
-void write_design(const rtl_design& d, const std::filesystem::path& dir);
+// files.f (Verilator/Yosys file list, in order) and manifest.json (with `provenance`, e.g.
+// tool versions, merged in; not part of the hash). Atomic per file.
+void write_design(const rtl_design& d, const std::filesystem::path& dir, const nlohmann::json& provenance = {});
 
 }  // namespace snncosim::tb

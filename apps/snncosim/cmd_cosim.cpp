@@ -51,7 +51,7 @@ std::vector<std::uint8_t> random_trace(std::mt19937_64& rng, std::size_t per_ste
   return s;
 }
 
-// Seeded trace for the routers' hard case (docs/rtl.md §5): bursts of 1-2 dense steps (90 %)
+// Seeded trace for the routers' hard case (docs/rtl.md §5.1): bursts of 1-2 dense steps (90 %)
 // each followed by 1-3 empty steps, so a producer's router still holds packets of a dense step
 // after the step ended and the next steps add none.
 std::vector<std::uint8_t> burst_then_silent_trace(std::mt19937_64& rng, std::size_t per_step, int steps) {
@@ -200,8 +200,8 @@ void add_cosim_command(CLI::App& root, global_options& global) {
   cmd->add_option("--rtl-cache", a->rtl_cache,
                   "Cache of generated RTL builds (default $SNNCOSIM_RTL_CACHE, else ~/.cache/snncosim/rtl)");
   cmd->add_option("--rtl-opt", a->rtl_opt,
-                  "C++ optimisation of a new generated build (default -O2; -O0 builds faster and simulates slower, "
-                  "for campaigns of many small designs; not part of the cache key)")
+                  "C++ optimisation of a new generated build (default -O2; -O1 builds in about half the time at "
+                  "the same speed on small designs, for campaigns; not part of the cache key)")
       ->check(CLI::IsMember({"-O0", "-O1", "-O2", "-O3"}));
   cmd->callback([a, &global] { run_cosim_command(*a, global); });
 }

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "snncosim/tb/rtl_design.h"
+
 namespace snncosim::explore {
 
 std::filesystem::path engine_skeleton_sv() { return SNNCOSIM_ENGINE_SKELETON; }
@@ -127,19 +129,9 @@ yosys_result run_yosys_sources(const std::vector<std::filesystem::path>& files, 
 }
 
 std::vector<std::filesystem::path> engine_rtl_sources() {
-  // rtl/sources.txt: the design files in elaboration order (the one list of CMake, the
-  // generator and Yosys); the modules the engine does not instantiate cost nothing.
-  const std::filesystem::path rtl = SNNCOSIM_RTL_DIR;
-  std::ifstream in(rtl / "sources.txt");
-  if (!in) throw std::runtime_error("cannot read " + (rtl / "sources.txt").string());
-  std::vector<std::filesystem::path> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == '#') continue;
-    out.push_back(rtl / line.substr(first, line.find_last_not_of(" \t\r") + 1 - first));
-  }
-  return out;
+  // rtl/sources.txt, read by the generator's one reader; the modules the engine does not
+  // instantiate cost nothing.
+  return tb::rtl_sources();
 }
 
 std::filesystem::path engine_rtl_top() { return std::filesystem::path(SNNCOSIM_RTL_DIR) / "layer_engine/snn_layer_engine.sv"; }

@@ -270,6 +270,7 @@ rtl_design generate_rtl(const numerics::quant_model& model, const sc_models::har
   std::vector<std::pair<std::string, std::string>> files;
   for (auto& [path, text] : design_files(mutation)) {
     d.sources.push_back(path);
+    d.source_texts.push_back(text);
     files.emplace_back(path.filename().string(), std::move(text));
   }
 
@@ -410,9 +411,10 @@ std::string engine_wrapper_sv(const rtl_design& d, std::size_t e, const std::str
 void write_design(const rtl_design& d, const std::filesystem::path& dir, const nlohmann::json& provenance) {
   std::filesystem::create_directories(dir);
   std::string list;
-  for (const auto& [f, text] : design_files(d.mutation)) {
-    write_file_atomic((dir / f.filename()).string(), text);
-    list += f.filename().string() + "\n";
+  // The texts the hash was taken of: no second read of rtl/, no second mutation run.
+  for (std::size_t i = 0; i < d.sources.size(); ++i) {
+    write_file_atomic((dir / d.sources[i].filename()).string(), d.source_texts[i]);
+    list += d.sources[i].filename().string() + "\n";
   }
   write_file_atomic((dir / (d.top_module + ".sv")).string(), d.top_sv);
   list += d.top_module + ".sv\n";

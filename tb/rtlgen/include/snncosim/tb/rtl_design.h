@@ -52,6 +52,7 @@ struct rtl_design {
   std::string top_module = "snn_accelerator_gen";
   std::string top_sv;                 // the generated top
   std::vector<std::filesystem::path> sources;  // design files of rtl/ in order (rtl/sources.txt)
+  std::vector<std::string> source_texts;       // their texts as hashed (the mutated one mutated)
   std::string hash;                   // of the sources' contents, the top and the mutation
   int packet_bits() const { return 8 + chan_bits + 2 * coord_bits; }
   nlohmann::json manifest() const;

@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "snncosim/common/atomic_file.h"
 #include "snncosim/data/aedat.h"
 #include "snncosim/data/dataset.h"
 #include "snncosim/data/emulator.h"
 #include "snncosim/data/inspect.h"
 #include "snncosim/data/nmnist.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 namespace {
@@ -61,7 +63,7 @@ void add_bench_dataset_command(CLI::App& bench, global_options& global) {
     const bool own_dir = a->work.empty();
     const fs::path dir = own_dir ? fs::temp_directory_path() / ("snncosim_bench_dataset_" + std::to_string(::getpid()))
                                  : fs::path(a->work);
-    fs::create_directories(dir);
+    ensure_output_folder(dir);
     nlohmann::json out;
     out["events"] = a->events;
     std::string text;
@@ -159,7 +161,7 @@ void add_bench_dataset_command(CLI::App& bench, global_options& global) {
     }
     out["cache"] = cache;
     if (own_dir) fs::remove_all(dir);
-    if (global.json) std::cout << out.dump(2) << "\n";
+    if (global.json) std::cout << json_text(out) << "\n";
     else std::cout << text;
   });
 }

@@ -22,6 +22,7 @@
 #include "snncosim/numerics/model_file.h"
 #include "snncosim/numerics/trace_file.h"
 #include "snncosim/sc_models/accelerator.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -161,7 +162,7 @@ void run_bench(const bench_args& a, const global_options& global) {
   for (const auto& l : res.samples[0].layers) layer_spikes[l.name] = {{"in", l.input_spikes}, {"out", l.output_spikes}};
   j["sample0_spikes"] = layer_spikes;
   if (global.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
   } else {
     std::cout << fmt::format("TLM simulate bench: {:.3g} synaptic events/s, {:.3g} simulated cycles/s, {:.2f} s, peak "
                              "{:.0f} MiB, spikes {}\n",
@@ -178,7 +179,7 @@ void run_bench(const bench_args& a, const global_options& global) {
 void add_bench_simulate_command(CLI::App& bench, global_options& global) {
   auto a = std::make_shared<bench_args>();
   auto* cmd = bench.add_subcommand("simulate", "Speed of the TLM accelerator model on VGG9 (scale 0.25)");
-  cmd->add_option("--samples", a->samples, "Samples simulated back to back");
+  cmd->add_option("--samples", a->samples, "Samples simulated back to back")->check(count_check());
   cmd->add_option("--steps", a->steps, "Time steps per sample");
   cmd->add_option("--density", a->density, "Input spike density");
   cmd->add_option("--mode", a->mode, "Pipeline configuration")

@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "snncosim/nn/benchmark.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -79,7 +80,7 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
           layers.push_back({{"name", l.name}, {"kind", l.kind}, {"forward_ms", 1e3 * l.forward_s}, {"backward_ms", 1e3 * l.backward_s}});
         j["train_step_layers"] = layers;
       }
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j) << "\n";
       return;
     }
     std::cout << fmt::format("workload {} (T={}, batch {}), {} thread(s), load average {:.2f} -> {:.2f}\n", w.name,

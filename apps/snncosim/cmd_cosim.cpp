@@ -16,6 +16,7 @@
 #include "snncosim/numerics/model_file.h"
 #include "snncosim/numerics/trace_file.h"
 #include "snncosim/tb/cosim.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -148,7 +149,7 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
     if (r.vcd_written) j["vcd"] = a.vcd;
   }
   if (global.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
   } else {
     std::cout << fmt::format("cosim ({} mode): {} samples, {} events compared, {} mismatches; cycles TLM {} RTL {}\n",
                              tb::to_string(r.mode), inputs.size(), r.events_compared, r.mismatches, r.tlm_cycles,
@@ -175,7 +176,7 @@ void add_cosim_command(CLI::App& root, global_options& global) {
   cmd->add_option("--hardware", a->hardware, "Hardware YAML")->required()->check(CLI::ExistingFile);
   cmd->add_option("--platform", a->platform, "Platform YAML (clock)")->check(CLI::ExistingFile);
   cmd->add_option("--set", a->sets, "Override a hardware key, e.g. --set pipeline_mode=timestep_pipelined");
-  cmd->add_option("--samples", a->samples, "Use only the first N samples of --traces (0: all)");
+  cmd->add_option("--samples", a->samples, "Use only the first N samples of --traces (0: all)")->check(count_check());
   cmd->add_option("--seed", a->seed, "Seed of the first random trace (trace k uses seed + k)");
   cmd->add_option("--random-traces", a->random_traces, "Add K seeded random traces (bursts, empty steps, dense steps)");
   cmd->add_option("--trace-pattern", a->trace_pattern,

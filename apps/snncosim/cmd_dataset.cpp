@@ -17,6 +17,7 @@
 #include "snncosim/data/dataset.h"
 #include "snncosim/data/emulator.h"
 #include "snncosim/data/png.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 namespace {
@@ -24,7 +25,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 void print(const global_options& g, const json& j, const std::string& text) {
-  if (g.json) std::cout << j.dump(2) << "\n";
+  if (g.json) std::cout << json_text(j) << "\n";
   else std::cout << text;
 }
 

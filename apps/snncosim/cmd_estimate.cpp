@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "snncosim/common/atomic_file.h"
 #include "explore_inputs.h"
 #include "snncosim/common/error.h"
 #include "snncosim/common/progress.h"
 #include "snncosim/explore/yosys.h"
 #include "snncosim/tb/rtl_design.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -130,7 +132,7 @@ void run_estimate(const estimate_args& a, const global_options& global) {
       if (specialised) {
         // The engine's parameters exactly as the generated top sets them, in a wrapper of its own.
         const std::string top = fmt::format("snn_engine_{}", e);
-        std::filesystem::create_directories(dir);
+        ensure_output_folder(dir);
         const std::filesystem::path wrapper = dir / (top + ".sv");
         std::ofstream(wrapper) << tb::engine_wrapper_sv(*design, e, top);
         std::vector<std::filesystem::path> files = design->sources;
@@ -192,7 +194,7 @@ void run_estimate(const estimate_args& a, const global_options& global) {
   std::optional<explore::yosys_result> top;
   if (a.yosys_top) {
     const std::filesystem::path dir = work / "top";
-    std::filesystem::create_directories(dir);
+    ensure_output_folder(dir);
     const std::filesystem::path top_sv = dir / (design->top_module + ".sv");
     std::ofstream(top_sv) << design->top_sv;
     std::vector<std::filesystem::path> files = design->sources;
@@ -206,7 +208,7 @@ void run_estimate(const estimate_args& a, const global_options& global) {
   }
   j["fits"] = fits;
   if (global.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
     return;
   }
   std::cout << fmt::format("{} on {} ({}):\n", a.hardware, in->platform.name, sc_models::to_string(in->hw.mode));

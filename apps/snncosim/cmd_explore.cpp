@@ -25,6 +25,7 @@
 #include "snncosim/experiments/point_hash.h"
 #include "snncosim/experiments/results.h"
 #include "snncosim/experiments/sweep_grid.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -83,7 +84,7 @@ fs::path standalone_file(const fs::path& run_dir, const std::string& kind, const
   YAML::Emitter em;
   em << doc;
   const fs::path out = out_dir / ("start_" + kind + ".yaml");
-  fs::create_directories(out_dir);
+  ensure_output_folder(out_dir);
   write_file_atomic(out, std::string(em.c_str()) + "\n");
   return out;
 }
@@ -236,7 +237,7 @@ json run_codesign(const explore_command& cmd, const fs::path& dir, const std::st
     throw bad_input(fmt::format("{}: {} of {} points are not trained yet; {}", dir.string(), total - records.size(),
                                 total, make_hint));
   const fs::path out = cmd.args.out.empty() ? dir / "explore" : fs::path(cmd.args.out);
-  fs::create_directories(out / "points");
+  ensure_output_folder(out / "points");
   explore_args base = cmd.args;
   if (!cmd.top_k_given) base.top_k = 1;  // each point's best is confirmed by the TLM
   json rows = json::array();
@@ -325,7 +326,7 @@ json run_codesign(const explore_command& cmd, const fs::path& dir, const std::st
     spdlog::warn("codesign: gnuplot not found; no codesign.png");
   }
   // Last: the whole view at once.
-  write_file_atomic(out / "codesign.json", doc.dump(2) + "\n");
+  write_file_atomic(out / "codesign.json", json_text(doc) + "\n");
   doc["out"] = out.string();
   return doc;
 }
@@ -412,7 +413,7 @@ void run(const explore_command& cmd, const global_options& global) {
     j = explore_model(cmd.args);
   }
   if (global.json)
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
   else
     std::cout << (codesign ? codesign_text(j) : explore_text(j));
   if (codesign) {
@@ -450,7 +451,7 @@ void add_explore_command(CLI::App& root, global_options& global) {
   cmd->add_option("--seed", a->seed, "Seed of the annealing")->capture_default_str();
   cmd->add_option("--top-k", a->top_k, "Confirm the best K by full TLM simulation (per point in the co-design view)")
       ->capture_default_str();
-  cmd->add_option("--samples", a->samples, "Use the first N samples of the traces (0: all)")->capture_default_str();
+  cmd->add_option("--samples", a->samples, "Use the first N samples of the traces (0: all)")->check(count_check())->capture_default_str();
   cmd->add_option("--iterations", a->iterations, "Annealing moves when the space is too big to enumerate")
       ->capture_default_str();
   cmd->add_option("--exhaustive-limit", a->exhaustive_limit, "Enumerate when the space has at most this many candidates")

@@ -1,15 +1,19 @@
 // `snncosim export EXPERIMENT.yaml`: the trained network (a checkpoint of the experiment's
 // run folder) -> integer model file, float-vs-integer comparison over the test split, and
 // the integer spike traces of the first N test samples (docs/export.md).
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "command.h"
+#include "snncosim/common/atomic_file.h"
+#include "snncosim/common/error.h"
 #include "snncosim/export/provenance.h"
 #include "snncosim/numerics/model_file.h"
 #include "snncosim/numerics/trace_file.h"
 #include "trained_model.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -32,8 +36,16 @@ void add_export_command(CLI::App& root, global_options& global) {
   cmd->add_option("--samples", opt->trained.trace_samples, "Test samples whose integer spikes go into the trace file")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
   cmd->add_option("--eval-samples", opt->trained.eval_samples,
-                  "Test samples compared float vs integer (0: the whole split)");
+                  "Test samples compared float vs integer (0: the whole split)")
+      ->check(count_check());
   cmd->callback([&global, opt] {
+    // Both outputs are checked before the (long) evaluation; one file cannot be both.
+    check_output_file(opt->model);
+    check_output_file(opt->traces);
+    std::error_code ec;
+    if (std::filesystem::weakly_canonical(opt->model, ec) == std::filesystem::weakly_canonical(opt->traces, ec)) {
+      throw bad_input(fmt::format("--model and --traces name the same file ({}); give two file names", opt->model));
+    }
     opt->trained.progress = !global.json;
     const auto c = compare_trained_model(opt->trained);
     numerics::write_model_file(opt->model, c.exported.model);
@@ -48,7 +60,7 @@ void add_export_command(CLI::App& root, global_options& global) {
       j["model"] = opt->model;
       j["traces"] = opt->traces;
       j["trace_samples"] = c.report.traces.size();
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j) << "\n";
     } else {
       std::cout << comparison_text(c)
                 << fmt::format("wrote {} and {} ({} samples)\n", opt->model, opt->traces, c.report.traces.size());

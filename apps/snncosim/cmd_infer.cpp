@@ -6,6 +6,7 @@
 #include "command.h"
 #include "snncosim/common/error.h"
 #include "trained_model.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -23,7 +24,7 @@ void add_infer_command(CLI::App& root, global_options& global) {
   cmd->add_option("--set", opt->trained.sets, "Override a key by dotted path, e.g. --set quantization.weight_bits=4");
   cmd->add_option("--checkpoint", opt->trained.checkpoint,
                   "Training checkpoint (default: <output_dir>/<name>/best.bin, else checkpoint.bin)");
-  cmd->add_option("--samples", opt->trained.eval_samples, "Test samples to run (0: the whole split)");
+  cmd->add_option("--samples", opt->trained.eval_samples, "Test samples to run (0: the whole split)")->check(count_check());
   cmd->callback([&global, opt] {
     if (!opt->integer) {
       throw bad_input("infer: only the float-vs-integer comparison exists; pass --integer "
@@ -32,7 +33,7 @@ void add_infer_command(CLI::App& root, global_options& global) {
     opt->trained.progress = !global.json;
     const auto c = compare_trained_model(opt->trained);
     if (global.json) {
-      std::cout << comparison_json(opt->trained, c).dump(2) << "\n";
+      std::cout << json_text(comparison_json(opt->trained, c)) << "\n";
     } else {
       std::cout << comparison_text(c);
     }

@@ -18,6 +18,7 @@
 #include "snncosim/common/error.h"
 #include "snncosim/snn/neuron.h"
 #include "snncosim/snn/surrogate.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 namespace {
@@ -146,7 +147,7 @@ void add_surrogate(CLI::App& inspect, global_options& global) {
           std::cout << fmt::format("{:28} {:13} {:28} {}\n", n, info.origin, defs, info.formula);
         }
       }
-      if (global.json) std::cout << all.dump(2) << "\n";
+      if (global.json) std::cout << json_text(all) << "\n";
       return;
     }
     if (o->name.empty()) throw bad_input("inspect surrogate: give a NAME (or --list)");
@@ -175,7 +176,7 @@ void add_surrogate(CLI::App& inspect, global_options& global) {
                             {"formula", info.formula}, {"forward", "spike = 1 if u > 0 else 0"},
                             {"points", pts}};
       if (s->stochastic()) out["seed"] = o->seed;
-      std::cout << out.dump(2) << "\n";
+      std::cout << json_text(out) << "\n";
     }
   });
 }
@@ -264,7 +265,7 @@ void add_neuron(CLI::App& inspect, global_options& global) {
       if (o->type == "alpha") derived = {{"tau_alpha", snn::alpha_tau(cfg.alpha, cfg.beta)}};
       std::cout << nlohmann::json({{"neuron", o->type}, {"config", conf}, {"derived", derived},
                                    {"spk", spk}, {"mem", mem}, {"steps", steps}})
-                       .dump(2)
+                       .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                 << "\n";
     }
   });

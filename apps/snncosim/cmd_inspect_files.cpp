@@ -9,6 +9,7 @@
 #include "command.h"
 #include "snncosim/numerics/model_file.h"
 #include "snncosim/numerics/trace_file.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 namespace {
@@ -168,7 +169,7 @@ void add_inspect_files_commands(CLI::App& inspect, global_options& global) {
   model->callback([&global, model_file] {
     const json j = model_summary(*model_file, nm::read_model_file(*model_file));
     if (global.json)
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j) << "\n";
     else
       print_model_text(j);
   });
@@ -180,7 +181,7 @@ void add_inspect_files_commands(CLI::App& inspect, global_options& global) {
     const nm::trace_reader reader(*trace_file);
     const json j = trace_summary(*trace_file, reader);
     if (global.json)
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j) << "\n";
     else
       print_trace_text(j);
   });

@@ -13,6 +13,7 @@
 #include "snncosim/experiments/child_process.h"
 #include "snncosim/experiments/codesign.h"
 #include "snncosim/experiments/results.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -93,15 +94,15 @@ void add_report_command(CLI::App& root, global_options& global) {
     fs::create_directories(out);
     write_file_atomic(out / "summary.csv", ex::summary_csv(records));
     const auto pj = ex::points_json(records, sel);
-    write_file_atomic(out / "points.json", pj.dump(2) + "\n");
+    write_file_atomic(out / "points.json", json_text(pj) + "\n");
     fs::create_directories(out / "points");
-    for (const auto& p : pj) write_file_atomic(out / "points" / (p["id"].get<std::string>() + ".json"), p.dump(2) + "\n");
+    for (const auto& p : pj) write_file_atomic(out / "points" / (p["id"].get<std::string>() + ".json"), json_text(p) + "\n");
     nlohmann::json selection = {{"baseline", sel.baseline >= 0 ? pj[static_cast<std::size_t>(sel.baseline)]["id"] : nlohmann::json()},
                                 {"baseline_rule", sel.baseline_note},
                                 {"pareto", nlohmann::json::array()},
                                 {"predictor", sel.predictor}};
     for (std::size_t i : sel.front) selection["pareto"].push_back(pj[i]["id"]);
-    write_file_atomic(out / "selection.json", selection.dump(2) + "\n");
+    write_file_atomic(out / "selection.json", json_text(selection) + "\n");
 
     const auto jobs = ex::plot_jobs(records, sel);
     std::vector<std::string> made;
@@ -133,7 +134,7 @@ void add_report_command(CLI::App& root, global_options& global) {
     if (global.json) {
       std::cout << nlohmann::json{{"folder", out.string()}, {"points", records.size()}, {"plots", made},
                                   {"selection", selection}}
-                       .dump(2)
+                       .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                 << "\n";
     } else {
       std::cout << fmt::format("{} points; wrote {}/report.html, report.md, summary.csv, points.json, selection.json and {} plots\n",

@@ -16,6 +16,7 @@
 #include "snncosim/tb/engine_image.h"
 #include "snncosim/tb/rtl_build.h"
 #include "snncosim/tb/rtl_design.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -34,7 +35,7 @@ void run_rtlgen(const rtlgen_args& a, const global_options& global) {
     const std::string text = tb::engine_package_sv(tb::engine_limits{});
     if (!a.out.empty()) write_file_atomic(a.out, text);
     if (global.json)
-      std::cout << nlohmann::json{{"package", text}}.dump(2) << "\n";
+      std::cout << json_text(nlohmann::json{{"package", text}}) << "\n";
     else if (a.out.empty())
       std::cout << text;
     return;
@@ -62,7 +63,7 @@ void run_rtlgen(const rtlgen_args& a, const global_options& global) {
                   {"peak_rss_mib", static_cast<double>(b.peak_rss_kib) / 1024.0}};
   }
   if (global.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
     return;
   }
   std::cout << fmt::format("design {}: {} engines, {} links, packets of {} bits\n", d.hash, d.engines.size(),

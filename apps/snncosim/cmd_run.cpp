@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "run_point.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -29,7 +30,7 @@ void add_run_command(CLI::App& root, global_options& global) {
     opt->progress = !global.json && global.verbosity >= 0;
     const run_outcome r = run_point(*opt);
     if (global.json) {
-      std::cout << r.metrics.dump(2) << "\n";
+      std::cout << json_text(r.metrics) << "\n";
       return;
     }
     std::cout << run_summary_text(r);

@@ -16,6 +16,7 @@
 #include "snncosim/numerics/model_file.h"
 #include "snncosim/numerics/trace_file.h"
 #include "snncosim/sc_models/accelerator.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -29,6 +30,9 @@ struct simulate_args {
 
 void run_simulate(const simulate_args& a, const global_options& global) {
   namespace nx = numerics;
+  // Output locations are checked first: a bad one must not cost a simulation.
+  if (!a.vcd.empty()) check_output_file(a.vcd);
+  if (!a.log.empty()) check_output_file(a.log);
   const nx::quant_model model = nx::read_model_file(a.model);
   // Streamed: only the input spikes of the simulated samples stay in memory.
   const nx::trace_reader traces(a.traces);
@@ -86,7 +90,7 @@ void run_simulate(const simulate_args& a, const global_options& global) {
   report_context ctx{a.model, a.traces, hw_doc.file().string(), a.platform};
   const nlohmann::json j = simulation_json(res, checks, indices, ctx);
   if (global.json)
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
   else
     std::cout << simulation_text(res, checks, ctx);
   for (const auto& c : checks)
@@ -106,7 +110,7 @@ void add_simulate_command(CLI::App& root, global_options& global) {
   cmd->add_option("--platform", a->platform, "Platform YAML (platforms/): clock and energy coefficients")
       ->check(CLI::ExistingFile);
   cmd->add_option("--set", a->sets, "Override a hardware key, e.g. --set layers.conv1.neuron_cores=8");
-  cmd->add_option("--samples", a->samples, "Simulate only the first N samples (0: all)");
+  cmd->add_option("--samples", a->samples, "Simulate only the first N samples (0: all)")->check(count_check());
   cmd->add_option("--vcd", a->vcd, "Write block-level signals as VCD");
   cmd->add_option("--log", a->log, "Write the transaction log (one line per compress/accumulate/activate)");
   cmd->callback([a, &global] { run_simulate(*a, global); });

@@ -22,6 +22,7 @@
 #include "snncosim/experiments/point_hash.h"
 #include "snncosim/experiments/results.h"
 #include "snncosim/experiments/sweep_grid.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -57,7 +58,7 @@ std::size_t gather_sweep(const fs::path& dir, std::size_t total) {
   if (records.size() < total) return total - records.size();
   const ex::selection sel = ex::select_points(records, {});
   write_file_atomic(dir / "summary.csv", ex::summary_csv(records));
-  write_file_atomic(dir / "points.json", ex::points_json(records, sel).dump(2) + "\n");
+  write_file_atomic(dir / "points.json", json_text(ex::points_json(records, sel)) + "\n");
   return 0;
 }
 
@@ -116,7 +117,7 @@ void add_sweep_command(CLI::App& root, global_options& global) {
                                  p.dir.string(), p.point.label);
       return;
     }
-    write_file_atomic(dir / "sweep.json", sweep_doc.dump(2) + "\n");
+    write_file_atomic(dir / "sweep.json", json_text(sweep_doc) + "\n");
     spdlog::info("sweep: {} points, rank {}/{} takes {}, {} already done, {} worker(s), folder {}", plan.size(), rank,
                  size, mine.size(), mine.size() - todo.size(), opt->workers, dir.string());
 
@@ -165,7 +166,7 @@ void add_sweep_command(CLI::App& root, global_options& global) {
     json result = {{"folder", dir.string()}, {"points", plan.size()}, {"rank", rank}, {"ranks", size},
                    {"ran", next}, {"failed", failures}, {"missing", missing}};
     if (global.json) {
-      std::cout << result.dump(2) << "\n";
+      std::cout << json_text(result) << "\n";
     } else {
       std::cout << fmt::format("{}: {} points, {} run now by rank {}/{}, {} failed, {} not finished{}\n", dir.string(),
                                plan.size(), next, rank, size, failures.size(), missing,

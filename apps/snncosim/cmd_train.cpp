@@ -14,6 +14,7 @@
 #include "snncosim/nn/benchmark.h"
 #include "snncosim/nn/experiment.h"
 #include "snncosim/nn/network.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -77,7 +78,7 @@ void add_train_command(CLI::App& root, global_options& global) {
                           {"spikes_per_sample", m.spikes_per_sample}, {"firing_rates", layers}});
       }
       j["epochs"] = epochs;
-      std::cout << j.dump(2) << "\n";
+      std::cout << json_text(j) << "\n";
     } else if (!result.history.empty()) {
       std::cout << fmt::format("best test accuracy {:.2f}% (epoch {}), run folder {}\n", 100 * result.best_accuracy,
                                result.best_epoch + 1, run_dir.string());

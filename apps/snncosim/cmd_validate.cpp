@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "snncosim/common/config.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 namespace {
@@ -75,7 +76,7 @@ void add_validate_command(CLI::App& root, global_options& global) {
         if (!global.json && files->size() > 1) std::cerr << "error: " << e.what() << "\n";
       }
     }
-    if (global.json) std::cout << results.dump(2) << "\n";
+    if (global.json) std::cout << json_text(results) << "\n";
     if (!first_error.empty()) {
       // One file: main() prints the message; several: each was printed above.
       throw bad_input(files->size() == 1 || global.json ? first_error

@@ -2,9 +2,24 @@
 // Each subcommand lives in its own cmd_<name>.cpp and registers itself on the root app.
 // Handlers throw snncosim::bad_input for bad input (exit 2) and anything else for runtime
 // failures (exit 1); main() maps exceptions to exit codes and prints one line.
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace snncosim::cli {
+
+// One line for a command-line mistake: what is wrong and which --help to read (parse_error.cpp).
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e);
+
+// For counts (--samples, --top-k, ...): CLI11 would wrap "-5" into a huge unsigned value.
+inline CLI::Validator count_check() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) return {};
+        return "must be a whole number >= 0, got '" + v + "'";
+      },
+      "N>=0");
+}
 
 struct global_options {
   bool json = false;   // machine-readable output on stdout

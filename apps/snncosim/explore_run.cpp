@@ -18,6 +18,7 @@
 #include "snncosim/common/progress.h"
 #include "snncosim/explore/hardware_yaml.h"
 #include "snncosim/explore/search.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -134,7 +135,7 @@ nlohmann::json explore_model(const explore_args& a) {
   opt.steps = a.steps > 0 ? a.steps : max_steps;
   opt.resources = explore::parse_resource_model(a.resource_model);
   std::filesystem::path out_dir = a.out;
-  if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
+  if (!out_dir.empty()) ensure_output_folder(out_dir);
   opt.state_path = !a.state.empty() ? a.state : (out_dir.empty() ? std::string{} : (out_dir / "state.json").string());
   const explore::budget limit = explore::parse_budget(a.budget, in->platform);
   explore::search_space space = explore::default_space(w.engines, in->platform);
@@ -184,7 +185,7 @@ nlohmann::json explore_model(const explore_args& a) {
   const std::filesystem::path yaml_dir =
       out_dir.empty() ? std::filesystem::temp_directory_path() / fmt::format("snncosim_explore_{}", ::getpid()) : out_dir;
   if (!a.no_confirm && k > 0) {
-    std::filesystem::create_directories(yaml_dir);
+    ensure_output_folder(yaml_dir);
     std::unique_ptr<progress_bar> cbar;
     if (a.progress) cbar = std::make_unique<progress_bar>("confirm (TLM)", k, "configs");
     for (std::size_t i = 0; i < k; ++i) {
@@ -230,7 +231,7 @@ nlohmann::json explore_model(const explore_args& a) {
   // RTL co-simulation of the winner (issue 7's `snncosim cosim`, when this build has it).
   nlohmann::json rtl_cosim;
   if (a.cosim) {
-    std::filesystem::create_directories(yaml_dir);
+    ensure_output_folder(yaml_dir);
     const std::filesystem::path y = yaml_dir / "cosim_best.yaml";
     write_file_atomic(y, explore::to_yaml(res.ranked.front().hw, "snncosim explore: best, for cosim"));
     rtl_cosim = cosim_configuration(a.model, a.traces, y.string(), a.platform, a.samples);
@@ -280,7 +281,7 @@ nlohmann::json explore_model(const explore_args& a) {
     write_feasible_csv(out_dir / "feasible.csv", res.all_feasible);
     j["plots"] = write_plots(out_dir, res, balance);
     // Last: its presence marks the search of this model as finished (co-design resume).
-    write_file_atomic(out_dir / "explore.json", j.dump(2));
+    write_file_atomic(out_dir / "explore.json", json_text(j));
   }
   return j;
 }

@@ -2,6 +2,7 @@
 // 2 bad input (documented in docs/cli.md).
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 
 #include "command.h"
 #include "snncosim/common/error.h"
@@ -54,12 +55,24 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? exit_ok : exit_bad_input;
+    std::fprintf(stderr, "error: %s\n", cli::parse_error_message(app, e).c_str());
+    return exit_bad_input;
   } catch (const bad_input& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return exit_bad_input;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A safety net for file operations without their own check: one line naming the path;
+    // a path the user gave that cannot be used is bad input, a failing disk is not.
+    const auto c = e.code();
+    const bool users_path = c == std::errc::not_a_directory || c == std::errc::is_a_directory ||
+                            c == std::errc::permission_denied || c == std::errc::filename_too_long ||
+                            c == std::errc::read_only_file_system || c == std::errc::file_exists ||
+                            c == std::errc::no_such_file_or_directory;
+    std::fprintf(stderr, "error: %s: %s\n", e.path1().c_str(), c.message().c_str());
+    return users_path ? exit_bad_input : exit_runtime_failure;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return exit_runtime_failure;

@@ -19,6 +19,7 @@
 #include "snncosim/experiments/point_lock.h"
 #include "snncosim/numerics/model_file.h"
 #include "versions.h"
+#include "json_text.h"
 
 namespace snncosim::cli {
 
@@ -88,7 +89,7 @@ json run_stage(const fs::path& dir, const stage& s, bool tolerate_failure = fals
   }
   json j = json::parse(read_file(part));
   j["stage_seconds"] = secs;
-  write_file_atomic(out, j.dump(2) + "\n");
+  write_file_atomic(out, json_text(j) + "\n");
   fs::remove(part);
   return j;
 }
@@ -158,7 +159,7 @@ run_outcome run_point(const run_options& opt) {
                    {"command", command},
                    {"started_utc", utc_now()},
                    {"versions", library_versions()}};
-  write_file_atomic(r.dir / "manifest.json", manifest.dump(2) + "\n");
+  write_file_atomic(r.dir / "manifest.json", json_text(manifest) + "\n");
   {
     // One line per execution (not per reuse): tests check that a sweep ran each point once.
     std::ofstream history(r.dir / "history.log", std::ios::app);
@@ -241,7 +242,7 @@ run_outcome run_point(const run_options& opt) {
   r.metrics["config_hash"] = hash;
   r.metrics["name"] = root["name"].as<std::string>();
   r.metrics["finished_utc"] = utc_now();
-  write_file_atomic(r.dir / "metrics.json", r.metrics.dump(2) + "\n");
+  write_file_atomic(r.dir / "metrics.json", json_text(r.metrics) + "\n");
   return r;
 }
 

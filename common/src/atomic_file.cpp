@@ -1,8 +1,10 @@
 #include "snncosim/common/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <climits>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -26,6 +28,31 @@ fs::path temp_sibling(const fs::path& path) {
   return path.parent_path() / name.str();
 }
 
+// A process killed while filling a target leaves `.<name>.tmp.<pid>.<hex>` behind; the next
+// write of the same target removes those whose process is gone.
+void remove_stale_temporaries(const fs::path& path) {
+  std::string prefix(1, '.');
+  prefix.append(path.filename().string()).append(".tmp.");
+  const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    char* stop = nullptr;
+    const long pid = std::strtol(rest.c_str(), &stop, 10);
+    if (pid <= 0 || stop == rest.c_str() || *stop != '.') continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    fs::remove(it->path(), ignored);
+  }
+}
+
+std::string reason(const std::error_code& ec) {
+  if (ec == std::errc::not_a_directory) return "a file is in the way where a folder is needed";
+  return ec.message();
+}
+
 void fsync_path(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY);
   if (fd >= 0) {
@@ -36,19 +63,64 @@ void fsync_path(const fs::path& path) {
 
 }  // namespace
 
+void ensure_output_folder(const fs::path& dir) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return;
+  if (fs::exists(dir, ec)) {
+    throw bad_input(dir.string() + ": cannot create output folder: a file of that name exists");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw bad_input(dir.string() + ": cannot create output folder: " + reason(ec));
+}
+
+void check_output_file(const fs::path& path) {
+  if (path.empty()) throw bad_input("an output file name is empty");
+  const std::string shown = path.string().size() > 120 ? path.string().substr(0, 120) + "..." : path.string();
+  for (const auto& part : path) {
+    if (part.string().size() > NAME_MAX) {
+      throw bad_input(shown + ": cannot write output file: a name in it is longer than " +
+                      std::to_string(NAME_MAX) + " bytes");
+    }
+  }
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw bad_input(shown + ": cannot write output file: a folder of that name exists");
+  }
+  // Nothing is created here: the folders are made when the file is written, so a command
+  // that fails later leaves no empty folder behind.
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  while (!fs::exists(dir, ec) && dir.has_parent_path() && dir != dir.parent_path()) dir = dir.parent_path();
+  if (!fs::is_directory(dir, ec)) {
+    throw bad_input(shown + ": cannot write output file: " + dir.string() + " is a file, not a folder");
+  }
+  if (dir != (path.parent_path().empty() ? fs::path(".") : path.parent_path())) {
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+      throw bad_input(shown + ": cannot write output file: cannot create a folder in " + dir.string() + ": " +
+                      std::strerror(errno));
+    }
+    return;
+  }
+  const fs::path tmp = temp_sibling(path);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0) throw bad_input(shown + ": cannot write output file: " + std::strerror(errno));
+  ::close(fd);
+  fs::remove(tmp, ec);
+}
+
 void produce_file_atomic(const fs::path& path, const std::function<void(const fs::path&)>& fill) {
   const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  check_output_file(path);  // before any folder is made
+  ensure_output_folder(parent);
+  check_output_file(path);  // now a probe file in the folder itself
+  remove_stale_temporaries(path);
   std::error_code ec;
-  fs::create_directories(parent, ec);
-  if (ec) {
-    throw std::runtime_error(path.string() + ": cannot create directory " + parent.string() +
-                             ": " + ec.message());
-  }
   const fs::path tmp = temp_sibling(parent / path.filename());
   try {
     fill(tmp);
     fsync_path(tmp);
-    fs::rename(tmp, path);
+    fs::rename(tmp, path, ec);
+    if (ec) throw bad_input(path.string() + ": cannot replace output file: " + reason(ec));
   } catch (...) {
     fs::remove(tmp, ec);
     throw;

@@ -124,6 +124,7 @@ raw_document parse_raw(const std::string& text, const fs::path& file, const std:
 
 raw_document read_raw(const fs::path& file, const std::string& display) {
   std::error_code ec;
+  if (fs::is_directory(file, ec)) throw bad_input(display + ": is a folder, not a YAML file");
   if (!fs::is_regular_file(file, ec)) throw bad_input(display + ": file not found");
   return parse_raw(read_file(file), file, display);
 }

@@ -2,6 +2,10 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
@@ -44,4 +48,50 @@ TEST_CASE("reading a missing file is bad input naming the file") {
   } catch (const snncosim::bad_input& e) {
     CHECK(std::string(e.what()).find("/nonexistent/file.txt: cannot open file") == 0);
   }
+}
+
+namespace {
+std::string bad_input_of(const fs::path& p) {
+  try {
+    snncosim::check_output_file(p);
+  } catch (const snncosim::bad_input& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("output paths that cannot be written are bad input naming the path and the reason") {
+  snncosim::test::scratch_dir dir;
+  fs::create_directory(dir.path() / "folder");
+  snncosim::write_file_atomic(dir.path() / "file.txt", "x");
+  CHECK(bad_input_of(dir.path() / "folder").find("a folder of that name exists") != std::string::npos);
+  const std::string under_file = bad_input_of(dir.path() / "file.txt/sub/out.h5");
+  CHECK(under_file.find("file.txt is a file, not a folder") != std::string::npos);
+  CHECK(bad_input_of(dir.path() / std::string(300, 'a')).find("longer than 255 bytes") != std::string::npos);
+  CHECK(bad_input_of("/proc/snncosim_out.h5").find("cannot write output file") != std::string::npos);
+  CHECK_THROWS_AS(snncosim::write_file_atomic(dir.path() / "folder", "x"), snncosim::bad_input);
+  CHECK_THROWS_AS(snncosim::ensure_output_folder(dir.path() / "file.txt"), snncosim::bad_input);
+  // Checking creates nothing: a command that fails later leaves no empty folder.
+  CHECK(bad_input_of(dir.path() / "new/deeper/out.h5").empty());
+  CHECK_FALSE(fs::exists(dir.path() / "new"));
+  CHECK(fs::exists(dir.path() / "file.txt"));
+}
+
+TEST_CASE("temporaries of a killed writer are removed by the next write of the same target") {
+  snncosim::test::scratch_dir dir;
+  // A pid that certainly belongs to no process: a child that has exited and been reaped.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const fs::path stale = dir.path() / (".m.h5.tmp." + std::to_string(child) + ".1f2e");
+  const fs::path live = dir.path() / (".m.h5.tmp." + std::to_string(::getpid()) + ".77");
+  const fs::path other = dir.path() / (".n.h5.tmp." + std::to_string(child) + ".1f2e");
+  for (const auto& p : {stale, live, other}) snncosim::write_file_atomic(p, "left over");
+  snncosim::write_file_atomic(dir.path() / "m.h5", "new");
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(live));   // its writer may still be running
+  CHECK(fs::exists(other));  // another target's
+  CHECK(snncosim::read_file(dir.path() / "m.h5") == "new");
 }

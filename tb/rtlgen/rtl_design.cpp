@@ -409,7 +409,7 @@ std::string engine_wrapper_sv(const rtl_design& d, std::size_t e, const std::str
 }
 
 void write_design(const rtl_design& d, const std::filesystem::path& dir, const nlohmann::json& provenance) {
-  std::filesystem::create_directories(dir);
+  ensure_output_folder(dir);
   std::string list;
   // The texts the hash was taken of: no second read of rtl/, no second mutation run.
   for (std::size_t i = 0; i < d.sources.size(); ++i) {

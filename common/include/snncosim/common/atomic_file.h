@@ -17,6 +17,15 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 void produce_file_atomic(const std::filesystem::path& path,
                          const std::function<void(const std::filesystem::path&)>& fill);
 
+// Creates `dir` (and its parents) for output. Throws bad_input naming the folder and the
+// reason (a file where a folder is wanted, no permission, name too long) instead of a raw
+// filesystem error.
+void ensure_output_folder(const std::filesystem::path& dir);
+
+// Checks, before any work, that `path` can be written: its folder exists or can be created,
+// `path` is not a folder, and a file can be created beside it. Throws bad_input otherwise.
+void check_output_file(const std::filesystem::path& path);
+
 // Reads a whole file; throws bad_input naming the file when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 

@@ -35,6 +35,9 @@ void add_export_command(CLI::App& root, global_options& global) {
   cmd->add_option("--traces", opt->traces, "Spike-trace file to write (HDF5, docs/formats.md)")->required();
   cmd->add_option("--samples", opt->trained.trace_samples, "Test samples whose integer spikes go into the trace file")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
+  cmd->add_flag("--membranes", opt->trained.membranes,
+               "Also record the integer membrane m_t of every conv/linear neuron after every step in the trace "
+               "file (docs/formats.md §3; 4 bytes per neuron and step)");
   cmd->add_option("--eval-samples", opt->trained.eval_samples,
                   "Test samples compared float vs integer (0: the whole split)")
       ->check(count_check());

@@ -91,7 +91,17 @@ void add_report_command(CLI::App& root, global_options& global) {
     const auto records = ex::load_results(dir);
     if (records.empty()) throw bad_input(fmt::format("{}: no finished points yet (no metrics.json)", dir.string()));
     const ex::selection sel = ex::select_points(records, opt->baseline);
-    fs::create_directories(out);
+    // Checked before anything is written: a report folder that cannot be made leaves no
+    // partial report behind.
+    std::error_code ec;
+    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+      throw bad_input(fmt::format("{}: the report folder is a file (--out must name a folder)", out.string()));
+    for (const char* name : {"summary.csv", "points.json", "selection.json", "report.md", "report.html", "points"})
+      if (fs::is_directory(out / name, ec) != (std::string(name) == "points") && fs::exists(out / name, ec))
+        throw bad_input(fmt::format("{}: is a {} and cannot be replaced", (out / name).string(),
+                                    std::string(name) == "points" ? "file" : "folder"));
+    fs::create_directories(out, ec);
+    if (ec) throw bad_input(fmt::format("{}: cannot create the report folder: {}", out.string(), ec.message()));
     write_file_atomic(out / "summary.csv", ex::summary_csv(records));
     const auto pj = ex::points_json(records, sel);
     write_file_atomic(out / "points.json", json_text(pj) + "\n");

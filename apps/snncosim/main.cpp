@@ -1,6 +1,7 @@
 // snncosim: one command line for the whole pipeline. Exit codes: 0 ok, 1 runtime failure,
 // 2 bad input (documented in docs/cli.md).
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 
@@ -11,6 +12,9 @@
 
 int main(int argc, char** argv) {
   using namespace snncosim;
+  // No SystemC banner from a kernel in this process or in children started through popen
+  // (explore); spawn_child sets it for its children as well. 0: a user's own value stays.
+  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   CLI::App app{"snncosim: spiking networks from training to cycle-exact hardware"};
   app.set_version_flag("--version", "snncosim 0.1.0");
   app.require_subcommand(1);

@@ -198,11 +198,13 @@ run_outcome run_point(const run_options& opt) {
   in.exported = run_stage(r.dir, {"export", export_args});
   bar.advance();
 
-  // Neurons per step of each layer, for sparsity.
+  // Neurons per step of each layer, for sparsity; which layers have no neurons of their own.
   const numerics::quant_model model = numerics::read_model_file(r.dir / "model.h5");
   const auto shapes = numerics::validate(model, (r.dir / "model.h5").string());
-  for (std::size_t i = 0; i < model.layers.size() && i < shapes.size(); ++i)
+  for (std::size_t i = 0; i < model.layers.size() && i < shapes.size(); ++i) {
     in.neurons[model.layers[i].name] = static_cast<std::int64_t>(shapes[i].size());
+    if (!model.layers[i].is_neuron_layer()) in.spike_moving_layers.insert(model.layers[i].name);
+  }
 
   json cosim_status = {{"available", false}};
   if (can_simulate) {

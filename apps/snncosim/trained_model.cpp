@@ -36,6 +36,7 @@ trained_model_comparison compare_trained_model(const trained_model_options& opt)
   co.batch = std::min(setup.training.batch_size, 64);
   co.samples = opt.eval_samples;
   co.trace_samples = opt.trace_samples;
+  co.record_membranes = opt.membranes;
   co.progress = opt.progress;
   net.configure(setup.time_steps, co.batch);
   export_::load_checkpoint_weights(net, out.checkpoint);

@@ -24,6 +24,7 @@ struct trained_model_options {
   std::string checkpoint;         // empty: <output_dir>/<name>/best.bin, else checkpoint.bin
   std::size_t eval_samples = 0;   // 0: the whole test split
   std::size_t trace_samples = 0;  // integer results kept for a trace file
+  bool membranes = false;         // kept results with per-step membranes (export --membranes)
   bool progress = true;
 };
 

@@ -27,8 +27,19 @@ pid_t spawn_child(const std::vector<std::string>& argv, const std::filesystem::p
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // Every stage and sweep point is a process with its own SystemC kernel; without this each
+  // would print the SystemC banner into the logs, once per child.
+  static char quiet_systemc[] = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1";
+  std::vector<char*> env;
+  bool has_quiet = false;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    has_quiet = has_quiet || std::strncmp(*e, "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=", 34) == 0;
+    env.push_back(*e);
+  }
+  if (!has_quiet) env.push_back(quiet_systemc);
+  env.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
   return pid;

@@ -61,6 +61,7 @@ json assemble_metrics(const metrics_inputs& in) {
   if (in.exported.contains("layers"))
     for (const auto& l : in.exported["layers"]) {
       const std::string name = l.value("name", "");
+      if (in.spike_moving_layers.count(name)) continue;
       order.push_back(name);
       const double spikes = num(l, "integer_spikes_per_sample");
       json e = {{"name", name},
@@ -91,8 +92,11 @@ json assemble_metrics(const metrics_inputs& in) {
         ls.synaptic_ops += num(l, "synaptic_ops");
         ls.input_spikes += num(l, "input_spikes");
         ls.output_spikes += num(l, "output_spikes");
-        for (const auto& [ph, v] : l["phases"].items()) ls.phases[ph] += v.get<double>();
-        for (const auto& [mem, v] : l["memories"].items()) {
+        // Named copies: a range-for over items() of a temporary would outlive the temporary.
+        const json phases = l.value("phases", json::object());
+        const json memories = l.value("memories", json::object());
+        for (const auto& [ph, v] : phases.items()) ls.phases[ph] += v.get<double>();
+        for (const auto& [mem, v] : memories.items()) {
           ls.memories[mem].first += num(v, "reads");
           ls.memories[mem].second += num(v, "writes");
           ls.reads += num(v, "reads");
@@ -103,6 +107,7 @@ json assemble_metrics(const metrics_inputs& in) {
     json by_memory = json::object();
     double reads = 0, writes = 0;
     for (const auto& name : engine_order) {
+      if (in.spike_moving_layers.count(name)) continue;
       const layer_sum& ls = sums[name];
       if (!layers.count(name)) {
         order.push_back(name);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "snncosim/experiments/metrics.h"
+#include "snncosim/experiments/plot_ticks.h"
 #include "snncosim/experiments/selection.h"
 
 namespace snncosim::experiments {
@@ -92,13 +93,18 @@ plot_job histogram_plot(const histogram_style& st, const std::vector<point_recor
   plot_job j{st.name, st.title, "# label", ""};
   for (const auto& c : series) j.data += " " + c;
   j.data += "\n";
+  const bool stacked = st.histogram == "rowstacked";
+  double top = 0;  // the highest bar (stack)
   for (const auto& p : points) {
     if (st.simulated_only && std::isnan(p.latency_cycles())) continue;
     j.data += fmt::format("\"{}\"", short_label(p));
+    double stack = 0;
     for (const auto& c : series) {
       const double v = value(p, c);
       j.data += fmt::format(" {}", std::isnan(v) ? 0.0 : v);
+      if (!std::isnan(v)) stack = stacked ? stack + v : std::max(stack, v);
     }
+    top = std::max(top, stack);
     j.data += "\n";
   }
   j.script = plot_header(j.name, j.title) +
@@ -106,7 +112,7 @@ plot_job histogram_plot(const histogram_style& st, const std::vector<point_recor
                          st.histogram) +
              (st.simulated_only ? "set boxwidth 0.7\n" : "") +
              fmt::format("set xtics rotate by -35 font ',8'\nset ylabel '{}'\n", gp_quote(st.ylabel)) +
-             (st.simulated_only ? "set format y '%.1s%c'\n" : "") + "plot ";
+             gnuplot_axis("y", nice_ticks(0, top, 5, 0.05, true)) + "plot ";
   for (std::size_t k = 0; k < series.size(); ++k)
     j.script += fmt::format("{}'{}.dat' using {}{} title '{}'", k ? ", \\\n     " : "", j.name, k + 2,
                             k == 0 ? ":xtic(1)" : "", gp_quote(series[k]));
@@ -277,9 +283,17 @@ std::vector<plot_job> plot_jobs(const std::vector<point_record>& points, const s
     for (std::size_t i : sel.front)
       j.data += fmt::format("{} {} \"{}\"\n", points[i].latency_cycles(), 100 * points[i].accuracy(),
                             short_label(points[i]));
+    double lat_lo = INFINITY, lat_hi = -INFINITY;
+    for (const auto& p : points)
+      if (!std::isnan(p.latency_cycles())) {
+        lat_lo = std::min(lat_lo, p.latency_cycles());
+        lat_hi = std::max(lat_hi, p.latency_cycles());
+      }
+    const std::string latency_axis_x = gnuplot_axis("x", nice_ticks(lat_lo, lat_hi, 5, 0.08));
+    const std::string latency_axis_y = gnuplot_axis("y", nice_ticks(lat_lo, lat_hi, 5, 0.08));
     j.script = plot_header(j.name, j.title) +
-               "set xlabel 'mean latency (cycles per sample)'\nset ylabel 'integer accuracy (%)'\n"
-               "set format x '%.1s%c'\nset offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n"
+               "set xlabel 'mean latency (cycles per sample)'\nset ylabel 'integer accuracy (%)'\n" + latency_axis_x +
+               "set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n"
                "plot 'accuracy_vs_latency.dat' index 0 using 1:2 with points pt 7 ps 1.5 title 'points', \\\n"
                "     '' index 0 using 1:2:3 with labels offset 0,1 font ',8' notitle, \\\n"
                "     '' index 1 using 1:2 with linespoints lw 2 lc rgb 'red' pt 6 ps 2 title 'Pareto front'\n";
@@ -291,8 +305,8 @@ std::vector<plot_job> plot_jobs(const std::vector<point_record>& points, const s
       if (!std::isnan(p.latency_cycles()) && !std::isnan(p.sparsity()))
         s.data += fmt::format("{} {} \"{}\"\n", 100 * p.sparsity(), p.latency_cycles(), short_label(p));
     s.script = plot_header(s.name, s.title) +
-               "set xlabel 'sparsity (% of neuron-steps without a spike)'\nset ylabel 'mean latency (cycles)'\n"
-               "set format y '%.1s%c'\nset offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n"
+               "set xlabel 'sparsity (% of neuron-steps without a spike)'\nset ylabel 'mean latency (cycles)'\n" +
+               latency_axis_y + "set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n"
                "plot 'sparsity_vs_latency.dat' using 1:2 with points pt 7 ps 1.5 title 'points', \\\n"
                "     '' using 1:2:3 with labels offset 0,1 font ',8' notitle\n";
     jobs.push_back(s);

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "snncosim/experiments/metrics.h"
+#include "snncosim/experiments/report.h"
 
 namespace ex = snncosim::experiments;
 using nlohmann::json;
@@ -81,4 +82,45 @@ TEST_CASE("metrics: without a simulation there are no hardware keys") {
   CHECK(m["simulated"] == false);
   CHECK_FALSE(m.contains("latency"));
   CHECK(m["layers"].size() == 2);
+}
+
+TEST_CASE("metrics: flatten and max-pool layers are not neuron layers and are not counted") {
+  // conv1 (50 neurons) -> pool2 -> flatten3 -> fc4 (10 neurons), T = 4. The pool and flatten
+  // pass on conv1's spikes (pooled), so by hand the sample's spikes are conv1 + fc4 = 40 + 8.
+  ex::metrics_inputs in;
+  in.time_steps = 4;
+  in.neurons = {{"conv1", 50}, {"pool2", 20}, {"flatten3", 20}, {"fc4", 10}};
+  in.spike_moving_layers = {"pool2", "flatten3"};
+  in.exported = json::parse(R"({"layers": [
+    {"name": "conv1", "integer_spikes_per_sample": 40, "float_spikes_per_sample": 41},
+    {"name": "pool2", "integer_spikes_per_sample": 12, "float_spikes_per_sample": 12},
+    {"name": "flatten3", "integer_spikes_per_sample": 12, "float_spikes_per_sample": 12},
+    {"name": "fc4", "integer_spikes_per_sample": 8, "float_spikes_per_sample": 8}]})");
+  // A simulation that reports an entry for the pool too must not bring it back.
+  in.simulate = {{"clock_mhz", 100.0},
+                 {"summary", {{"mean_latency_cycles", 30.0}}},
+                 {"samples", {{{"layers", {{{"name", "conv1"}, {"cycles", 20}, {"memories", {{"w", {{"reads", 4}}}}}},
+                                           {{"name", "pool2"}, {"cycles", 5}, {"memories", {{"w", {{"reads", 100}}}}}},
+                                           {{"name", "fc4"}, {"cycles", 10}, {"memories", {{"w", {{"reads", 1}}}}}}}}}}}};
+  const json m = ex::assemble_metrics(in);
+  REQUIRE(m["layers"].size() == 2);
+  CHECK(m["layers"][0]["name"] == "conv1");
+  CHECK(m["layers"][1]["name"] == "fc4");
+  CHECK(m["spikes_per_sample"].get<double>() == doctest::Approx(48));
+  CHECK(m["memory_traffic"]["reads_per_sample"].get<double>() == doctest::Approx(5));  // 4 + 1
+  CHECK_FALSE(m["memory_traffic"]["by_memory"].contains("pool2.w"));
+}
+
+TEST_CASE("metrics: the report's sparsity and the co-design firing rate count each neuron layer once") {
+  ex::metrics_inputs in;
+  in.time_steps = 4;
+  in.neurons = {{"conv1", 50}, {"flatten2", 50}, {"fc3", 10}};
+  in.spike_moving_layers = {"flatten2"};
+  in.exported = json::parse(R"({"layers": [{"name": "conv1", "integer_spikes_per_sample": 40},
+    {"name": "flatten2", "integer_spikes_per_sample": 40}, {"name": "fc3", "integer_spikes_per_sample": 8}]})");
+  ex::point_record p;
+  p.metrics = ex::assemble_metrics(in);
+  // By hand: (40 + 8) spikes over (50 + 10) neurons x 4 steps = 48 / 240 = 0.2 firing rate.
+  CHECK(p.spikes_per_sample() == doctest::Approx(48));
+  CHECK(1.0 - p.sparsity() == doctest::Approx(0.2));
 }

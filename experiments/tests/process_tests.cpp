@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <sys/wait.h>
 #include <thread>
@@ -35,6 +36,20 @@ TEST_CASE("process: exit code, stdout and stderr files, last error line") {
   std::getline(out, line);
   CHECK(line == "out");
   CHECK(ex::last_error_line(d / "err.txt") == "second");
+  fs::remove_all(d);
+}
+
+TEST_CASE("process: children run without the SystemC banner") {
+  const fs::path d = temp_dir("env");
+  // ctest sets the variable for every test; unset, so only spawn_child can put it back.
+  ::unsetenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE");
+  const auto e = ex::run_child({"/bin/sh", "-c", "echo \"[$SYSTEMC_DISABLE_COPYRIGHT_MESSAGE] $HOME\""}, d / "out.txt", "");
+  CHECK(e.ok());
+  std::ifstream out(d / "out.txt");
+  std::string line;
+  std::getline(out, line);
+  const char* home = std::getenv("HOME");
+  CHECK(line == std::string("[1] ") + (home ? home : ""));  // the rest of the environment is passed on
   fs::remove_all(d);
 }
 

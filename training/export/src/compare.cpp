@@ -66,7 +66,10 @@ comparison_report compare_float_integer(nn::network& net, const export_result& e
       for (std::size_t t = 0; t < T; ++t)
         for (std::size_t e = 0; e < per_step; ++e)
           sample_spikes[t * per_step + e] = input[(t * B + n) * per_step + e] != 0.0f ? 1 : 0;
-      numerics::inference_result res = numerics::run_integer_inference(model, sample_spikes, steps);
+      // Membranes only for the samples that are kept: they cost 4 bytes per neuron and step.
+      numerics::inference_options io;
+      io.record_membrane = options.record_membranes && r.traces.size() < options.trace_samples;
+      numerics::inference_result res = numerics::run_integer_inference(model, sample_spikes, steps, io);
 
       for (std::size_t k = 0; k < model.layers.size(); ++k) {
         const numerics::spike_record& rec = res.layers[k];

@@ -19,7 +19,9 @@ struct child_exit {
 };
 
 // Starts argv[0] with the arguments, stdout and stderr redirected to files (truncated;
-// empty path: inherited). Throws std::runtime_error when the process cannot start.
+// empty path: inherited), in this process's environment plus
+// SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 (no SystemC banner per child). Throws
+// std::runtime_error when the process cannot start.
 pid_t spawn_child(const std::vector<std::string>& argv, const std::filesystem::path& stdout_file,
                   const std::filesystem::path& stderr_file);
 // Waits for one child (pid) or any child (pid = -1); returns its pid and exit.

@@ -37,6 +37,7 @@ struct comparison_report {
 struct compare_options {
   std::size_t samples = 0;        // 0: the whole split
   std::size_t trace_samples = 0;  // integer results kept for the trace file
+  bool record_membranes = false;  // the kept results also hold every neuron layer's m_t per step
   int batch = 16;                 // float mini-batch
   bool progress = true;
 };

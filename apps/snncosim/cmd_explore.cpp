@@ -377,6 +377,8 @@ void run(const explore_command& cmd, const global_options& global) {
       throw bad_input("explore: --model/--traces/--hardware are for direct use; with an experiment or --sweep-dir they "
                       "come from its run folders");
   }
+  // An --out that cannot be written must fail before the search, not after it.
+  if (!cmd.args.out.empty()) check_output_file(fs::path(cmd.args.out) / "explore.json");
   if (!cmd.sweep_dir.empty()) {
     codesign = true;
     j = run_codesign(cmd, cmd.sweep_dir, "run `snncosim sweep EXPERIMENT.yaml --out " + cmd.sweep_dir + "` first");

@@ -46,7 +46,8 @@ void add_export_command(CLI::App& root, global_options& global) {
     check_output_file(opt->model);
     check_output_file(opt->traces);
     std::error_code ec;
-    if (std::filesystem::weakly_canonical(opt->model, ec) == std::filesystem::weakly_canonical(opt->traces, ec)) {
+    if (std::filesystem::weakly_canonical(std::filesystem::absolute(opt->model), ec) ==
+        std::filesystem::weakly_canonical(std::filesystem::absolute(opt->traces), ec)) {
       throw bad_input(fmt::format("--model and --traces name the same file ({}); give two file names", opt->model));
     }
     opt->trained.progress = !global.json;

@@ -90,7 +90,11 @@ void check_output_file(const fs::path& path) {
   // Nothing is created here: the folders are made when the file is written, so a command
   // that fails later leaves no empty folder behind.
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  while (!fs::exists(dir, ec) && dir.has_parent_path() && dir != dir.parent_path()) dir = dir.parent_path();
+  while (!fs::exists(dir, ec)) {
+    const fs::path up = dir.parent_path();
+    if (up == dir) break;
+    dir = up.empty() ? fs::path(".") : up;
+  }
   if (!fs::is_directory(dir, ec)) {
     throw bad_input(shown + ": cannot write output file: " + dir.string() + " is a file, not a folder");
   }

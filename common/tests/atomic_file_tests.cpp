@@ -95,3 +95,14 @@ TEST_CASE("temporaries of a killed writer are removed by the next write of the s
   CHECK(fs::exists(other));  // another target's
   CHECK(snncosim::read_file(dir.path() / "m.h5") == "new");
 }
+
+TEST_CASE("a relative output path under folders that do not exist yet can be written") {
+  snncosim::test::scratch_dir dir;
+  const fs::path here = fs::current_path();
+  fs::current_path(dir.path());
+  CHECK(bad_input_of("new/deeper/out.h5").empty());
+  CHECK_FALSE(fs::exists("new"));
+  snncosim::write_file_atomic("new/deeper/out.h5", "x");
+  CHECK(snncosim::read_file("new/deeper/out.h5") == "x");
+  fs::current_path(here);
+}

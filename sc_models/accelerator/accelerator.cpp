@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/common/progress.h"
 
@@ -276,6 +277,12 @@ simulation_result simulate(const numerics::quant_model& model, const hardware_co
   // SystemC appends ".vcd"; write under a temporary name and rename when complete.
   const std::string vcd_base = options.vcd_path + ".partial";
   if (!options.vcd_path.empty()) {
+    // SystemC neither makes the folder nor reports a file it could not open (it then
+    // crashes when closing it), so both are settled here.
+    const std::filesystem::path vcd_file(vcd_base + ".vcd");
+    check_output_file(options.vcd_path);
+    ensure_output_folder(vcd_file.parent_path());
+    check_output_file(vcd_file);
     vcd = sc_core::sc_create_vcd_trace_file(vcd_base.c_str());
     vcd->set_time_unit(1, sc_core::SC_PS);  // VCD time units must be powers of ten
     acc->trace(vcd);

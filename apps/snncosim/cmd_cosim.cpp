@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "command.h"
+#include "snncosim/common/atomic_file.h"
 #include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
 #include "snncosim/numerics/model_file.h"
@@ -70,6 +71,7 @@ std::vector<std::uint8_t> burst_then_silent_trace(std::mt19937_64& rng, std::siz
 
 void run_cosim_command(const cosim_args& a, const global_options& global) {
   namespace nx = numerics;
+  if (!a.vcd.empty()) check_output_file(a.vcd);  // before a long co-simulation
   const nx::quant_model model = nx::read_model_file(a.model);
   std::vector<config::override_entry> overrides;
   for (const auto& s : a.sets) overrides.push_back(config::parse_override(s));

@@ -94,7 +94,8 @@ void add_validate_command(CLI::App& root, global_options& global) {
         if (!global.json && files->size() > 1) std::cerr << "error: " << e.what() << "\n";
       }
     }
-    if (global.json) std::cout << results.dump(2) << "\n";
+    // replace: a message may quote a file name given in another encoding.
+    if (global.json) std::cout << results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     if (!first_error.empty()) {
       // One file: main() prints the message; several: each was printed above.
       throw bad_input(files->size() == 1 || global.json ? first_error

@@ -65,6 +65,12 @@ std::vector<checked_point> plan_sweep(const std::string& file, const std::vector
       out.push_back({p, std::move(pd)});
     } catch (const bad_input& e) {
       if (axes.empty()) throw;
+      // A fault of the experiment itself, not of this point, is reported without the point.
+      try {
+        nn::check_experiment(doc, notes == nullptr);
+      } catch (const bad_input& plain) {
+        if (std::string(plain.what()) == e.what()) throw;
+      }
       throw bad_input(fmt::format("{}: sweep point {} ({}): {}", doc.where("sweep"), p.index, p.label, e.what()));
     }
   }

@@ -651,17 +651,44 @@ void validator::check_node(const YAML::Node& spec, YAML::Node& value, const std:
 
 YAML::Node parse_override_value(const override_entry& o) {
   const std::string display = "--set " + o.path + "=" + o.value;
+  // Messages repeat a long value only in part (an alias bomb is a long value).
+  const std::string shown = o.value.size() > 60 ? "--set " + o.path + "=" + o.value.substr(0, 50) + "..." : display;
   try {
     return unshared_copy(load_checked(o.value.empty() ? std::string("''") : o.value, display));
   } catch (const bad_input& e) {
     // The value is one command-line argument: drop the line:column after its name.
     const std::string msg = e.what();
     const auto problem = msg.find(": ", display.size());
-    throw bad_input(display + ": bad value" + (problem == std::string::npos ? std::string() : msg.substr(problem)));
+    throw bad_input(shown + ": bad value" + (problem == std::string::npos ? std::string() : msg.substr(problem)));
   }
 }
 
+// `text` with every byte that is not valid UTF-8 written as \xNN, for messages.
+std::string escape_invalid_utf8(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_sequence(text, i);
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
+      ++i;
+    } else {
+      out.append(text, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
 void apply_override(YAML::Node root, const override_entry& o, origin_map& origins, const std::string& display) {
+  // Checked first: every later message repeats the key and the value.
+  for (const std::string* part : {&o.path, &o.value}) {
+    const std::size_t at = invalid_utf8_at(*part);
+    if (at != std::string::npos) {
+      throw bad_input(fmt::format("--set {}={}: byte 0x{:02x} at offset {} of the {} is not valid UTF-8",
+                                  escape_invalid_utf8(o.path), escape_invalid_utf8(o.value),
+                                  static_cast<unsigned char>((*part)[at]), at, part == &o.path ? "key" : "value"));
+    }
+  }
   std::vector<std::string> parts;
   std::stringstream ss(o.path);
   for (std::string p; std::getline(ss, p, '.');) {

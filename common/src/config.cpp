@@ -120,7 +120,7 @@ class yaml_checker : public YAML::EventHandler {
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (in_key_position()) fail(mark, "a mapping key is empty; expected a name");
     add_nodes(mark, 1);
-    finish_leaf(anchor, 1, nullptr);
+    finish_leaf(mark, anchor, 1, nullptr);
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
@@ -128,7 +128,7 @@ class yaml_checker : public YAML::EventHandler {
     check_utf8(mark, tag);
     add_nodes(mark, 1);
     if (in_key_position()) check_key(mark, value);
-    finish_leaf(anchor, 1, &value);
+    finish_leaf(mark, anchor, 1, &value);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     const auto it = m_anchors.find(anchor);
@@ -207,11 +207,10 @@ class yaml_checker : public YAML::EventHandler {
     a.line = mark.line + 1;
     m_pending_anchor.clear();
   }
-  void finish_leaf(YAML::anchor_t anchor, std::size_t size, const std::string* scalar) {
+  void finish_leaf(const YAML::Mark& mark, YAML::anchor_t anchor, std::size_t size, const std::string* scalar) {
     if (anchor != YAML::NullAnchor) {
+      register_anchor(anchor, mark);
       anchored& a = m_anchors[anchor];
-      a.name = std::move(m_pending_anchor);
-      m_pending_anchor.clear();
       a.complete = true;
       a.size = size;
       a.is_scalar = scalar != nullptr;
@@ -229,7 +228,6 @@ class yaml_checker : public YAML::EventHandler {
       fail(mark, fmt::format("lists and mappings nest deeper than {} levels", max_nesting_depth));
     add_nodes(mark, 1);
     register_anchor(anchor, mark);
-    if (anchor != YAML::NullAnchor) m_anchors[anchor].line = mark.line + 1;
     frame f;
     f.is_map = is_map;
     f.start_total = m_total - 1;

@@ -430,3 +430,24 @@ TEST_CASE("invalid UTF-8 in a --set key or value is refused, the bytes shown esc
   CHECK(error_of([] { load_text(hardware_ok, "hw.yaml", {parse_override("n\xff" "a=1")}); }) ==
         "--set n\\xffa=1: byte 0xff at offset 1 of the key is not valid UTF-8");
 }
+
+TEST_CASE("an alias used as a key is that key for the duplicate check") {
+  // Line 2 anchors the scalar "clock_mhz"; line 3 uses it as a key next to the same key.
+  const auto msg = error_of([] {
+    load_text("schema: snncosim.hardware/1\nname: &k clock_mhz\nlayers: {a: {*k : 1, clock_mhz: 2}}\n", "k.yaml");
+  });
+  INFO(msg);
+  CHECK(msg.find("k.yaml:3:") == 0);
+  CHECK(msg.find("key 'clock_mhz' is given twice") != std::string::npos);
+}
+
+TEST_CASE("an alias of a scalar names the anchor's line") {
+  // 99999 nodes of a list of aliases would pass; the scalar anchor on line 2 is named when
+  // a list of 100000 of its aliases (plus root, keys and lists) goes past the limit.
+  std::string text = "schema: snncosim.hardware/1\nname: &s x\nlayers: [";
+  for (int k = 0; k < 100000; ++k) text += k ? ", *s" : "*s";
+  text += "]\n";
+  const auto msg = error_of([&] { load_text(text, "s.yaml"); });
+  INFO(msg);
+  CHECK(msg.find("alias *s (anchor at line 2)") != std::string::npos);
+}

@@ -71,12 +71,8 @@ fs::path standalone_file(const fs::path& run_dir, const std::string& kind, const
   const fs::path given = run_dir / (kind + ".yaml");
   if (fs::exists(given)) return given;
   const fs::path cfg = run_dir / "config.resolved.yaml";
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(cfg.string());
-  } catch (const YAML::Exception& e) {
-    throw bad_input(fmt::format("{}:{}: {}", cfg.string(), e.mark.line + 1, e.msg));
-  }
+  // Checked parse: the copy below would expand any aliases of a hand-edited file.
+  const YAML::Node root = config::parse_yaml(read_file(cfg), cfg.string());
   if (!root[kind] || !root[kind].IsMap())
     throw bad_input(fmt::format("{}: the experiment has no `{}:` section; give --{}", cfg.string(), kind, kind));
   YAML::Node doc = YAML::Clone(root[kind]);
@@ -173,10 +169,13 @@ json codesign_row(std::size_t index, const ex::point_record& rec, const fs::path
   };
   json surrogate_params = json::object();
   try {
-    const YAML::Node root = YAML::LoadFile((run_dir / "config.resolved.yaml").string());
+    const fs::path cfg = run_dir / "config.resolved.yaml";
+    const YAML::Node root = config::parse_yaml(read_file(cfg), cfg.string());
     const YAML::Node p = root["network"]["neuron"]["surrogate"]["params"];
     if (p) surrogate_params = yaml_to_json(p);
   } catch (const YAML::Exception&) {
+  } catch (const bad_input&) {
+    // Best effort: the row is complete without the surrogate parameters.
   }
   json row = {{"index", index},
               {"id", rec.id},

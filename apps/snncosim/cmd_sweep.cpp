@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "command.h"
+#include "experiment_checks.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
@@ -82,16 +83,14 @@ void add_sweep_command(CLI::App& root, global_options& global) {
                                            : fs::path(doc.root()["output_dir"].as<std::string>()) /
                                                  doc.root()["name"].as<std::string>();
     const auto axes = ex::sweep_axes(doc);
-    const auto grid = ex::expand_grid(axes);
 
-    // Every point is loaded (validated) before anything runs: a bad value fails the sweep
-    // at once, naming the override.
+    // Every point is loaded and checked as `run` would (data, network, hardware) before
+    // anything runs or any folder is made: a bad value fails the sweep at once, named at
+    // its line in the sweep.
     std::vector<planned_point> plan;
     json points = json::array();
-    for (const auto& p : grid) {
-      auto ov = base;
-      ov.insert(ov.end(), p.overrides.begin(), p.overrides.end());
-      const config::document pd = config::load(opt->experiment, ov, "experiment");
+    for (const auto& [p, pd] : plan_sweep(opt->experiment, base, doc)) {
+      for (const auto& w : hardware_warnings(pd)) spdlog::warn("sweep point {}: {}", p.index, w);
       const std::string id = ex::point_hash(pd.root());
       plan.push_back({p, id, dir / "points" / id});
       json settings = json::object();

@@ -2,6 +2,9 @@
 // The run folder <output_dir>/<name>/ holds checkpoint.bin (after every epoch), best.bin,
 // metrics.json and config.resolved.yaml; running the same command again resumes.
 #include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -10,6 +13,7 @@
 #include "command.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/config.h"
+#include "snncosim/experiments/point_hash.h"
 #include "snncosim/export/qat.h"
 #include "snncosim/nn/benchmark.h"
 #include "snncosim/nn/experiment.h"
@@ -17,6 +21,70 @@
 #include "json_text.h"
 
 namespace snncosim::cli {
+
+namespace {
+
+// Keys that do not change what training computes: names and places, what `run` does after
+// training, the hardware it is simulated on, and threads.
+bool result_free(const std::string& key) {
+  for (const char* p : {"name", "output_dir", "sweep", "run", "hardware", "platform", "training.threads"}) {
+    const std::string prefix = p;
+    if (key == prefix || key.rfind(prefix + ".", 0) == 0) return true;
+  }
+  return false;
+}
+
+// key -> value of every leaf of a tree (the lines of its canonical text).
+std::map<std::string, std::string> leaves(const YAML::Node& root) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(experiments::canonical_text(root));
+  for (std::string line; std::getline(in, line);) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+// Resuming continues the checkpoint's training, so the configuration it was trained with
+// must be the one asked for now, except for more epochs (and the keys above). Quantization
+// matters only to quantization-aware training.
+void check_resume(const std::filesystem::path& run_dir, const config::document& doc) {
+  const auto recorded_file = run_dir / "config.resolved.yaml";
+  std::error_code ec;
+  if (!std::filesystem::exists(run_dir / "checkpoint.bin", ec) || !std::filesystem::exists(recorded_file, ec)) return;
+  const YAML::Node recorded = config::parse_yaml(read_file(recorded_file), recorded_file.string());
+  auto before = leaves(recorded);
+  auto now = leaves(doc.root());
+  const bool qat = before["quantization.qat"] == "true" || now["quantization.qat"] == "true";
+  std::vector<std::string> differences;
+  std::set<std::string> keys;
+  for (const auto& [k, v] : before) keys.insert(k);
+  for (const auto& [k, v] : now) keys.insert(k);
+  for (const auto& k : keys) {
+    if (result_free(k) || (!qat && k.rfind("quantization.", 0) == 0)) continue;
+    const auto b = before.find(k), n = now.find(k);
+    const std::string was = b == before.end() ? "(absent)" : b->second;
+    const std::string is = n == now.end() ? "(absent)" : n->second;
+    if (was == is) continue;
+    if (k == "training.epochs") {
+      try {
+        if (std::stoll(is) >= std::stoll(was)) continue;  // more epochs: continue training
+      } catch (const std::exception&) {
+      }
+    }
+    differences.push_back(fmt::format("{} {} -> {}", k, was, is));
+  }
+  if (differences.empty()) return;
+  const std::size_t shown = std::min<std::size_t>(differences.size(), 6);
+  std::string list;
+  for (std::size_t i = 0; i < shown; ++i) list += (i ? ", " : "") + differences[i];
+  if (shown < differences.size()) list += fmt::format(" and {} more", differences.size() - shown);
+  throw bad_input(fmt::format("{}: the checkpoint in this run folder was trained with another configuration ({}); "
+                              "use --fresh to start again there or --run-dir for a new folder",
+                              recorded_file.string(), list));
+}
+
+}  // namespace
 
 void add_train_command(CLI::App& root, global_options& global) {
   auto* cmd = root.add_subcommand("train", "Train the experiment's spiking network with BPTT (resumes an interrupted run)");
@@ -39,6 +107,7 @@ void add_train_command(CLI::App& root, global_options& global) {
         !opt->run_dir.empty() ? std::filesystem::path(opt->run_dir)
                               : std::filesystem::path(doc.root()["output_dir"].as<std::string>()) /
                                     doc.root()["name"].as<std::string>();
+    if (!opt->fresh) check_resume(run_dir, doc);
     auto setup = nn::make_experiment(doc, run_dir);
     setup.training.resume = !opt->fresh;
     setup.training.progress = !global.json;

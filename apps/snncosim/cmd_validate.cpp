@@ -1,11 +1,15 @@
-// `snncosim validate FILE...`: checks documents against their schemas; also prints the
+// `snncosim validate FILE...`: checks documents against their schemas and experiments as
+// `train`, `run` and `sweep` would (experiment_checks.h); also prints the
 // schema reference (docs/yaml.md is generated from it and tested against it).
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "command.h"
+#include "experiment_checks.h"
 #include "snncosim/common/config.h"
 #include "json_text.h"
 
@@ -62,7 +66,22 @@ void add_validate_command(CLI::App& root, global_options& global) {
     for (const auto& f : *files) {
       try {
         const config::document doc = config::load(f, overrides, *kind);
-        results.push_back({{"file", f}, {"ok", true}, {"kind", doc.kind()}, {"version", doc.version()}});
+        nlohmann::json entry = {{"file", f}, {"ok", true}, {"kind", doc.kind()}, {"version", doc.version()}};
+        if (doc.kind() == "experiment") {
+          // What train, run and sweep check after the schema: every point of the sweep
+          // (or the experiment itself) against its data, network and hardware.
+          std::vector<std::string> warnings;
+          const auto points = plan_sweep(f, overrides, doc, &warnings);
+          for (const auto& p : points) {
+            for (auto& w : hardware_warnings(p.doc)) {
+              if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(std::move(w));
+            }
+          }
+          for (const auto& w : warnings) spdlog::warn("{}", w);
+          entry["points"] = points.size();
+          entry["warnings"] = warnings;
+        }
+        results.push_back(entry);
         if (!global.json) {
           if (*print_resolved) {
             std::cout << doc.resolved_yaml();

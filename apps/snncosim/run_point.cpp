@@ -17,7 +17,9 @@
 #include "snncosim/experiments/metrics.h"
 #include "snncosim/experiments/point_hash.h"
 #include "snncosim/experiments/point_lock.h"
+#include "snncosim/nn/experiment.h"
 #include "snncosim/numerics/model_file.h"
+#include "experiment_checks.h"
 #include "versions.h"
 #include "json_text.h"
 
@@ -105,14 +107,12 @@ std::string utc_now() {
 
 }  // namespace
 
-run_outcome run_point(const run_options& opt) {
-  std::vector<config::override_entry> overrides;
-  for (const auto& s : opt.sets) overrides.push_back(config::parse_override(s));
-  const config::document doc = config::load(opt.experiment, overrides, "experiment");
+namespace {
+
+run_outcome run_in_folder(const run_options& opt, const config::document& doc, const fs::path& folder) {
   const YAML::Node& root = doc.root();
   run_outcome r;
-  r.dir = !opt.out.empty() ? fs::path(opt.out)
-                           : fs::path(root["output_dir"].as<std::string>()) / root["name"].as<std::string>();
+  r.dir = folder;
   const std::string hash = ex::point_hash(root);
 
   ex::point_lock lock(r.dir);
@@ -246,6 +246,32 @@ run_outcome run_point(const run_options& opt) {
   r.metrics["finished_utc"] = utc_now();
   write_file_atomic(r.dir / "metrics.json", json_text(r.metrics) + "\n");
   return r;
+}
+
+}  // namespace
+
+run_outcome run_point(const run_options& opt) {
+  std::vector<config::override_entry> overrides;
+  for (const auto& s : opt.sets) overrides.push_back(config::parse_override(s));
+  const config::document doc = config::load(opt.experiment, overrides, "experiment");
+  const YAML::Node& root = doc.root();
+  const fs::path dir = !opt.out.empty() ? fs::path(opt.out)
+                                        : fs::path(root["output_dir"].as<std::string>()) / root["name"].as<std::string>();
+  // What the train stage would refuse (data, network, loss, batch size) is refused here,
+  // before a run folder exists.
+  nn::check_experiment(doc);
+  for (const auto& w : hardware_warnings(doc)) spdlog::warn("{}", w);
+  std::error_code ec;
+  const bool existed = fs::exists(dir, ec);
+  try {
+    return run_in_folder(opt, doc, dir);
+  } catch (const bad_input&) {
+    // Bad input leaves nothing behind: a folder this invocation made goes, unless a stage
+    // finished in it (a trained network is worth keeping for a fixed hardware file); an
+    // existing one (a sweep's point folder, earlier results) is left alone.
+    if (!existed && !fs::exists(dir / "train.json", ec)) fs::remove_all(dir, ec);
+    throw;
+  }
 }
 
 std::string run_summary_text(const run_outcome& r) {

@@ -1,10 +1,13 @@
 #include "snncosim/common/config.h"
 
 #include <cmath>
+#include <set>
 #include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "snncosim/common/atomic_file.h"
 
@@ -63,6 +66,240 @@ std::string kinds_list() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Safe parsing. yaml-cpp builds aliases as shared nodes, so loading is cheap but every walk
+// of the tree expands them; a YAML event pass measures the expanded size (and checks keys
+// and encoding) before the tree is built, then the tree is copied out so that no node is
+// shared (an override of one alias must not change the other places it stands for).
+
+// Length of the valid UTF-8 sequence at s[i], 0 when it is not one (overlong forms,
+// surrogates and code points past U+10FFFF are invalid too).
+std::size_t utf8_sequence(const std::string& s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
+// Offset of the first byte that is not valid UTF-8, npos when all of `s` is.
+std::size_t invalid_utf8_at(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string::npos;
+}
+
+class yaml_checker : public YAML::EventHandler {
+ public:
+  explicit yaml_checker(std::string display) : m_display(std::move(display)) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnAnchor(const YAML::Mark&, const std::string& name) override { m_pending_anchor = name; }
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (in_key_position()) fail(mark, "a mapping key is empty; expected a name");
+    add_nodes(mark, 1);
+    finish_leaf(mark, anchor, 1, nullptr);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_utf8(mark, value);
+    check_utf8(mark, tag);
+    add_nodes(mark, 1);
+    if (in_key_position()) check_key(mark, value);
+    finish_leaf(mark, anchor, 1, &value);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto it = m_anchors.find(anchor);
+    if (it == m_anchors.end() || !it->second.complete) {
+      fail(mark, fmt::format("alias *{} refers to the node it is part of", anchor_name(anchor)));
+    }
+    const anchored& a = it->second;
+    if (in_key_position()) {
+      if (!a.is_scalar) fail(mark, "a mapping key is a list or mapping; expected a name");
+      check_key(mark, a.scalar);
+    }
+    if (m_total + a.size > max_expanded_nodes) {
+      fail(mark, fmt::format("alias *{} (anchor at line {}) expands the document past {} nodes, the limit of "
+                             "alias expansion",
+                             anchor_name(anchor), a.line, max_expanded_nodes));
+    }
+    m_total += a.size;
+    child_done();
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, true);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct frame {
+    bool is_map = false;
+    bool expect_key = true;  // maps: the next child is a key
+    std::size_t start_total = 0;
+    YAML::anchor_t anchor = 0;
+    std::set<std::string> keys;
+  };
+  struct anchored {
+    std::string name;
+    std::size_t line = 0;
+    bool complete = false;
+    bool is_scalar = false;
+    std::string scalar;
+    std::size_t size = 0;
+  };
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& problem) const {
+    throw bad_input(fmt::format("{}:{}:{}: {}", m_display, mark.line + 1, mark.column + 1, problem));
+  }
+  std::string anchor_name(YAML::anchor_t anchor) const {
+    const auto it = m_anchors.find(anchor);
+    return it == m_anchors.end() || it->second.name.empty() ? std::to_string(anchor) : it->second.name;
+  }
+  bool in_key_position() const { return !m_stack.empty() && m_stack.back().is_map && m_stack.back().expect_key; }
+  void check_utf8(const YAML::Mark& mark, const std::string& text) const {
+    const std::size_t at = invalid_utf8_at(text);
+    if (at == std::string::npos) return;
+    fail(mark, fmt::format("byte 0x{:02x} at offset {} of this value is not valid UTF-8; YAML documents must be UTF-8",
+                           static_cast<unsigned char>(text[at]), at));
+  }
+  void check_key(const YAML::Mark& mark, const std::string& key) {
+    if (!m_stack.back().keys.insert(key).second) {
+      fail(mark, fmt::format("key '{}' is given twice in this mapping (the first one comes earlier)", key));
+    }
+  }
+  void add_nodes(const YAML::Mark& mark, std::size_t n) {
+    if (m_total + n > max_expanded_nodes)
+      fail(mark, fmt::format("the document has more than {} nodes", max_expanded_nodes));
+    m_total += n;
+  }
+  void register_anchor(YAML::anchor_t anchor, const YAML::Mark& mark) {
+    if (anchor == YAML::NullAnchor) return;
+    anchored& a = m_anchors[anchor];
+    a.name = std::move(m_pending_anchor);
+    a.line = mark.line + 1;
+    m_pending_anchor.clear();
+  }
+  void finish_leaf(const YAML::Mark& mark, YAML::anchor_t anchor, std::size_t size, const std::string* scalar) {
+    if (anchor != YAML::NullAnchor) {
+      register_anchor(anchor, mark);
+      anchored& a = m_anchors[anchor];
+      a.complete = true;
+      a.size = size;
+      a.is_scalar = scalar != nullptr;
+      if (scalar) a.scalar = *scalar;
+    }
+    child_done();
+  }
+  void child_done() {
+    if (!m_stack.empty() && m_stack.back().is_map) m_stack.back().expect_key = !m_stack.back().expect_key;
+  }
+  void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, bool is_map) {
+    check_utf8(mark, tag);
+    if (in_key_position()) fail(mark, "a mapping key is a list or mapping; expected a name");
+    if (static_cast<int>(m_stack.size()) >= max_nesting_depth)
+      fail(mark, fmt::format("lists and mappings nest deeper than {} levels", max_nesting_depth));
+    add_nodes(mark, 1);
+    register_anchor(anchor, mark);
+    frame f;
+    f.is_map = is_map;
+    f.start_total = m_total - 1;
+    f.anchor = anchor;
+    m_stack.push_back(std::move(f));
+  }
+  void close() {
+    const frame f = std::move(m_stack.back());
+    m_stack.pop_back();
+    if (f.anchor != YAML::NullAnchor) {
+      anchored& a = m_anchors[f.anchor];
+      a.complete = true;
+      a.size = m_total - f.start_total;
+    }
+    child_done();
+  }
+
+  std::string m_display;
+  std::size_t m_total = 0;  // nodes so far, aliases counted as the nodes they stand for
+  std::vector<frame> m_stack;
+  std::map<YAML::anchor_t, anchored> m_anchors;
+  std::string m_pending_anchor;
+};
+
+// A copy of `node` in which every alias is a node of its own.
+YAML::Node unshared_copy(const YAML::Node& node) {
+  YAML::Node out;
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      out = YAML::Node(node.Scalar());
+      break;
+    case YAML::NodeType::Sequence:
+      out = YAML::Node(YAML::NodeType::Sequence);
+      for (const auto& item : node) out.push_back(unshared_copy(item));
+      break;
+    case YAML::NodeType::Map:
+      out = YAML::Node(YAML::NodeType::Map);
+      for (const auto& kv : node) out.force_insert(unshared_copy(kv.first), unshared_copy(kv.second));
+      break;
+    default:
+      return YAML::Node(YAML::NodeType::Null);
+  }
+  // The tag tells a quoted "true" (a string) from a plain one.
+  out.SetTag(node.Tag());
+  return out;
+}
+
+// yaml-cpp's own messages for the ParserException of malformed YAML.
+[[noreturn]] void throw_malformed(const std::string& display, const YAML::ParserException& e) {
+  throw bad_input(fmt::format("{}:{}:{}: malformed YAML: {}", display, e.mark.line + 1, e.mark.column + 1, e.msg));
+}
+
+// The tree of a checked document, with aliases still shared (for the marks of its nodes).
+YAML::Node load_checked(const std::string& text, const std::string& display) {
+  if (text.size() > max_document_bytes) {
+    throw bad_input(fmt::format("{}: {} bytes is more than the limit of {} bytes (4 MiB) for a YAML document", display,
+                                text.size(), max_document_bytes));
+  }
+  try {
+    {
+      std::istringstream in(text);
+      YAML::Parser parser(in);
+      yaml_checker checker(display);
+      parser.HandleNextDocument(checker);
+    }
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw_malformed(display, e);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Locations: every node of every raw file gets an origin keyed by its dotted path, before
 // merging, so messages can name the file a key came from even after defaults, references
 // and overrides are combined into one tree.
@@ -109,16 +346,13 @@ std::string top_location(const raw_document& doc) { return doc.display + ":1:1";
 
 raw_document parse_raw(const std::string& text, const fs::path& file, const std::string& display) {
   raw_document doc{file, display, {}, {}};
-  try {
-    doc.root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw bad_input(fmt::format("{}:{}:{}: malformed YAML: {}", display, e.mark.line + 1,
-                                e.mark.column + 1, e.msg));
-  }
-  if (!doc.root.IsMap()) {
+  const YAML::Node shared = load_checked(text, display);
+  if (!shared.IsMap()) {
     throw bad_input(fmt::format("{}: expected a YAML mapping with a 'schema:' key at the top", top_location(doc)));
   }
-  record_origins(doc.root, doc.root.Mark(), "", file, display, doc.origins);
+  // Marks exist only in the parsed tree, so origins are taken before the copy.
+  record_origins(shared, shared.Mark(), "", file, display, doc.origins);
+  doc.root = unshared_copy(shared);
   return doc;
 }
 
@@ -126,6 +360,12 @@ raw_document read_raw(const fs::path& file, const std::string& display) {
   std::error_code ec;
   if (fs::is_directory(file, ec)) throw bad_input(display + ": is a folder, not a YAML file");
   if (!fs::is_regular_file(file, ec)) throw bad_input(display + ": file not found");
+  // Checked before reading, so a huge file is not read into memory first.
+  const auto bytes = fs::file_size(file, ec);
+  if (!ec && bytes > max_document_bytes) {
+    throw bad_input(fmt::format("{}: {} bytes is more than the limit of {} bytes (4 MiB) for a YAML document", display,
+                                bytes, max_document_bytes));
+  }
   return parse_raw(read_file(file), file, display);
 }
 
@@ -205,6 +445,16 @@ void apply_defaults_include(raw_document& doc, const std::string& kind) {
 // ---------------------------------------------------------------------------------------
 // Validation
 
+bool is_plain_name(const std::string& s) {
+  if (s.empty() || s == "." || s == ".." || s.size() > 255) return false;
+  for (const char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                    c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 class validator {
  public:
   validator(origin_map& origins, std::string fallback) : m_origins(origins), m_fallback(std::move(fallback)) {}
@@ -251,7 +501,9 @@ class validator {
 std::string validator::expected_of(const YAML::Node& spec) const {
   const std::string type = spec["type"].as<std::string>();
   std::string out = type == "int" ? "an integer" : type == "float" ? "a number" : type == "bool" ? "true or false"
-                  : type == "string" ? "a string" : type == "path" ? "a file path" : type == "list" ? "a list"
+                  : type == "string" ? "a string"
+                  : type == "name" ? "a plain name of letters, digits, '.', '_' and '-' (not '.' or '..')"
+                  : type == "path" ? "a file path" : type == "list" ? "a list"
                   : type == "map" ? "a mapping" : type == "ref" ? "a file path or an inline document" : "a value";
   if (type == "enum") {
     out = "one of";
@@ -335,8 +587,13 @@ void validator::check_node(const YAML::Node& spec, YAML::Node& value, const std:
     bool b = false;
     if (!value.IsScalar() || value.Tag() == "!" || !YAML::convert<bool>::decode(value, b))
       fail(path, "got " + describe_value(value), expected_of(spec));
-  } else if (type == "string" || type == "path") {
+  } else if (type == "string" || type == "path" || type == "name") {
     if (!value.IsScalar()) fail(path, "got " + describe_value(value), expected_of(spec));
+    if (type == "name" && !is_plain_name(value.Scalar())) {
+      // A name becomes a folder name (<output_dir>/<name>/): '/' or '..' would put the
+      // run folder somewhere else.
+      fail(path, "got " + describe_value(value), expected_of(spec));
+    }
     if (type == "path" && spec["must_exist"] && spec["must_exist"].as<bool>()) {
       const fs::path p = file_of(path).parent_path() / value.Scalar();
       std::error_code ec;
@@ -392,14 +649,45 @@ void validator::check_node(const YAML::Node& spec, YAML::Node& value, const std:
 // Overrides
 
 YAML::Node parse_override_value(const override_entry& o) {
+  const std::string display = "--set " + o.path + "=" + o.value;
+  // Messages repeat a long value only in part (an alias bomb is a long value).
+  const std::string shown = o.value.size() > 60 ? "--set " + o.path + "=" + o.value.substr(0, 50) + "..." : display;
   try {
-    return YAML::Load(o.value.empty() ? std::string("''") : o.value);
-  } catch (const YAML::ParserException& e) {
-    throw bad_input(fmt::format("--set {}={}: malformed value: {}", o.path, o.value, e.msg));
+    return unshared_copy(load_checked(o.value.empty() ? std::string("''") : o.value, display));
+  } catch (const bad_input& e) {
+    // The value is one command-line argument: drop the line:column after its name.
+    const std::string msg = e.what();
+    const auto problem = msg.find(": ", display.size());
+    throw bad_input(shown + ": bad value" + (problem == std::string::npos ? std::string() : msg.substr(problem)));
   }
 }
 
+// `text` with every byte that is not valid UTF-8 written as \xNN, for messages.
+std::string escape_invalid_utf8(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_sequence(text, i);
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
+      ++i;
+    } else {
+      out.append(text, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
 void apply_override(YAML::Node root, const override_entry& o, origin_map& origins, const std::string& display) {
+  // Checked first: every later message repeats the key and the value.
+  for (const std::string* part : {&o.path, &o.value}) {
+    const std::size_t at = invalid_utf8_at(*part);
+    if (at != std::string::npos) {
+      throw bad_input(fmt::format("--set {}={}: byte 0x{:02x} at offset {} of the {} is not valid UTF-8",
+                                  escape_invalid_utf8(o.path), escape_invalid_utf8(o.value),
+                                  static_cast<unsigned char>((*part)[at]), at, part == &o.path ? "key" : "value"));
+    }
+  }
   std::vector<std::string> parts;
   std::stringstream ss(o.path);
   for (std::string p; std::getline(ss, p, '.');) {
@@ -556,6 +844,10 @@ void describe(const YAML::Node& spec, const std::string& path, std::vector<key_i
 }
 
 }  // namespace
+
+YAML::Node parse_yaml(const std::string& text, const std::string& display) {
+  return unshared_copy(load_checked(text, display));
+}
 
 override_entry parse_override(const std::string& text) {
   const auto eq = text.find('=');

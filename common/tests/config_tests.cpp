@@ -1,5 +1,6 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "snncosim/common/config.h"
 #include "test_files.h"
@@ -250,4 +251,203 @@ TEST_CASE("schema descriptions cover every kind with types and units") {
     }
   }
   CHECK(found);
+}
+
+// ---------------------------------------------------------------------------------------
+// Robustness of the YAML layer (issue #15).
+
+namespace {
+
+// `levels` anchors, each a list of ten aliases of the one before: 10^levels leaves once
+// expanded, from a few hundred bytes of text.
+std::string alias_bomb(int levels) {
+  std::string out = "schema: snncosim.hardware/1\nl0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= levels; ++i) {
+    out += fmt::format("l{}: &l{} [", i, i);
+    for (int k = 0; k < 10; ++k) out += fmt::format("{}*l{}", k ? ", " : "", i - 1);
+    out += "]\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("alias expansion is bounded and the message names the alias's line and the limit") {
+  // Line 1 is the schema, line 2 l0, line k+2 defines l(k). Sizes (the list node plus its
+  // items): l0 = 11, l(k) = 1 + 10 l(k-1): l1 = 111, l2 = 1111, l3 = 11111. Counting the
+  // root map and every key: 3 after `schema`, +12 (l0) = 15, +112 = 127, +1112 = 1239,
+  // +11112 = 12351; then key l4 and its list: 12353. Each *l3 adds 11111: after 7 aliases
+  // 90130, the 8th would make 101241 > 100000. It starts at column 10 + 7 * 5 = 45 of line 6.
+  const auto msg = error_of([] { load_text(alias_bomb(12), "bomb.yaml"); });
+  INFO(msg);
+  CHECK(msg.find("bomb.yaml:6:45: alias *l3 (anchor at line 5) expands the document past 100000 nodes") == 0);
+  CHECK(msg.find("100000") != std::string::npos);
+  CHECK(msg.find("alias") != std::string::npos);
+}
+
+TEST_CASE("a document just under the node limit is not rejected for its size") {
+  // As above: 12353 nodes before the list of line 6, 7 aliases of l3 make 90130 <= 100000.
+  // The document is then refused only because l0.. are unknown keys of a hardware document.
+  std::string text = alias_bomb(3) + "big: [";
+  for (int k = 0; k < 7; ++k) text += fmt::format("{}*l3", k ? ", " : "");
+  text += "]\n";
+  const auto msg = error_of([&] { load_text(text, "ok.yaml"); });
+  INFO(msg);
+  CHECK(msg.find("unknown key") != std::string::npos);
+  CHECK(msg.find("100000") == std::string::npos);
+}
+
+TEST_CASE("an alias inside its own anchor is refused") {
+  const auto msg = error_of([] { load_text("schema: snncosim.hardware/1\na: &self [1, *self]\n", "loop.yaml"); });
+  INFO(msg);
+  CHECK(msg.find("loop.yaml:2:") == 0);
+  CHECK(msg.find("*self") != std::string::npos);
+}
+
+TEST_CASE("aliases are copied: an override of one place leaves the other alone") {
+  const std::string net =
+      "schema: snncosim.network/1\ninput: {height: 8, width: 8}\nnum_classes: 2\n"
+      "layers: [&fc {type: linear, features: 4}, *fc, {type: linear, features: 2}]\n";
+  const auto doc = load_text(net, "n.yaml", {parse_override("layers.0.features=6")});
+  CHECK(doc.get<int>("layers.0.features") == 6);
+  CHECK(doc.get<int>("layers.1.features") == 4);
+}
+
+TEST_CASE("an alias bomb in a --set value is bounded too") {
+  // Nested flow lists, each holding ten aliases of the previous one: 10^8 leaves.
+  std::string value = "{a0: &a0 [x, x, x, x, x, x, x, x, x, x]";
+  for (int i = 1; i <= 8; ++i) {
+    value += fmt::format(", a{}: &a{} [", i, i);
+    for (int k = 0; k < 10; ++k) value += fmt::format("{}*a{}", k ? ", " : "", i - 1);
+    value += "]";
+  }
+  value += "}";
+  const auto msg = error_of([&] { load_text(hardware_ok, "hw.yaml", {parse_override("name=" + value)}); });
+  INFO(msg);
+  CHECK(msg.find("--set name=") == 0);
+  CHECK(msg.find("100000") != std::string::npos);
+}
+
+TEST_CASE("documents over 4 MiB are refused before parsing") {
+  scratch_dir dir;
+  // 28 bytes of schema line, "# ", 4 MiB of x and a newline: 4194335 bytes.
+  const auto file = dir.write("big.yaml", "schema: snncosim.hardware/1\n# " + std::string(4u << 20, 'x') + "\n");
+  const auto msg = error_of([&] { load(file); });
+  INFO(msg);
+  CHECK(msg.find(file.string() + ": 4194335 bytes") == 0);
+  CHECK(msg.find("4194304") != std::string::npos);
+}
+
+TEST_CASE("deep nesting is refused with its line") {
+  const auto msg = error_of([] { load_text("schema: snncosim.hardware/1\nx: " + std::string(100, '[') + std::string(100, ']') + "\n", "deep.yaml"); });
+  INFO(msg);
+  CHECK(msg.find("deep.yaml:2:") == 0);
+  CHECK(msg.find("64 levels") != std::string::npos);
+}
+
+TEST_CASE("a key given twice in one mapping is refused at the second occurrence") {
+  SUBCASE("top level") {
+    const auto msg = error_of([] {
+      load_text("schema: snncosim.hardware/1\nname: a\nclock_mhz: 100\nname: b\n", "dup.yaml");
+    });
+    INFO(msg);
+    CHECK(msg.find("dup.yaml:4:1: key 'name' is given twice") == 0);
+  }
+  SUBCASE("nested block mapping") {
+    const auto msg = error_of([] {
+      load_text("schema: snncosim.hardware/1\nlayer_defaults:\n  neuron_cores: 2\n  neuron_cores: 4\n", "dup.yaml");
+    });
+    INFO(msg);
+    CHECK(msg.find("dup.yaml:4:3: key 'neuron_cores' is given twice") == 0);
+  }
+  SUBCASE("flow mapping") {
+    const auto msg = error_of([] { load_text("schema: snncosim.hardware/1\nlayer_defaults: {neuron_cores: 2, neuron_cores: 4}\n", "dup.yaml"); });
+    INFO(msg);
+    // "layer_defaults: {" and "neuron_cores: 2, " are 17 characters each.
+    CHECK(msg.find("dup.yaml:2:35: key 'neuron_cores'") == 0);
+  }
+  SUBCASE("the same key in two different mappings is fine") {
+    CHECK_NOTHROW(load_text("schema: snncosim.hardware/1\nlayers: {a: {neuron_cores: 2}, b: {neuron_cores: 2}}\n", "ok.yaml"));
+  }
+  SUBCASE("in a --set value") {
+    const auto msg = error_of([] { load_text(hardware_ok, "hw.yaml", {parse_override("layer_defaults={neuron_cores: 2, neuron_cores: 3}")}); });
+    INFO(msg);
+    CHECK(msg.find("--set layer_defaults={neuron_cores: 2, neuron_cores: 3}: bad value: key 'neuron_cores' is given twice") == 0);
+  }
+}
+
+TEST_CASE("a mapping key that is a list is refused") {
+  const auto msg = error_of([] { load_text("schema: snncosim.hardware/1\n? [a, b]\n: 1\n", "key.yaml"); });
+  INFO(msg);
+  CHECK(msg.find("key.yaml:2:3: a mapping key is a list or mapping") == 0);
+}
+
+TEST_CASE("invalid UTF-8 in a value or a key is refused with its line") {
+  SUBCASE("a value (Latin-1 e-acute)") {
+    const auto msg = error_of([] { load_text("schema: snncosim.hardware/1\n\nname: caf\xe9\n", "enc.yaml"); });
+    INFO(msg);
+    CHECK(msg.find("enc.yaml:3:7: byte 0xe9 at offset 3 of this value is not valid UTF-8") == 0);
+  }
+  SUBCASE("a key") {
+    const auto msg = error_of([] { load_text("schema: snncosim.hardware/1\nn\xffme: x\n", "enc.yaml"); });
+    INFO(msg);
+    CHECK(msg.find("enc.yaml:2:1: byte 0xff at offset 1") == 0);
+  }
+  SUBCASE("overlong encoding of '/'") {
+    CHECK(error_of([] { load_text("schema: snncosim.hardware/1\nname: a\xc0\xafz\n", "enc.yaml"); }).find("byte 0xc0") != std::string::npos);
+  }
+  SUBCASE("a UTF-16 surrogate encoded in UTF-8") {
+    CHECK(error_of([] { load_text("schema: snncosim.hardware/1\nname: \xed\xa0\x80\n", "enc.yaml"); }).find("byte 0xed at offset 0") != std::string::npos);
+  }
+  SUBCASE("a truncated sequence at the end of the value") {
+    CHECK(error_of([] { load_text("schema: snncosim.hardware/1\nname: ab\xe2\x82\n", "enc.yaml"); }).find("byte 0xe2 at offset 2") != std::string::npos);
+  }
+  SUBCASE("valid multi-byte UTF-8 passes") {
+    const auto doc = load_text("schema: snncosim.hardware/1\nname: \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"\n", "ok.yaml");
+    CHECK(doc.get<std::string>("name") == "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  }
+}
+
+TEST_CASE("the experiment name must be a plain folder name") {
+  scratch_dir dir;
+  dir.write("net.yaml", "schema: snncosim.network/1\ninput: {height: 8, width: 8}\nnum_classes: 2\nlayers: [{type: flatten}]\n");
+  const auto exp = dir.write("e.yaml", "schema: snncosim.experiment/1\nnetwork: net.yaml\nname: run-1.b_c\n");
+  CHECK(load(exp).get<std::string>("name") == "run-1.b_c");
+  for (const char* bad : {"../escape", "a/b", "..", ".", "with space", "/abs"}) {
+    INFO(bad);
+    const auto msg = error_of([&] { load(exp, {parse_override(std::string("name=") + bad)}); });
+    INFO(msg);
+    CHECK(msg.find("name: got '") != std::string::npos);
+    CHECK(msg.find("plain name") != std::string::npos);
+  }
+  const auto exp2 = dir.write("e2.yaml", "schema: snncosim.experiment/1\nnetwork: net.yaml\nname: ''\n");
+  CHECK(error_of([&] { load(exp2); }).find("e2.yaml:3:1: name: got ''") != std::string::npos);
+}
+
+TEST_CASE("invalid UTF-8 in a --set key or value is refused, the bytes shown escaped") {
+  CHECK(error_of([] { load_text(hardware_ok, "hw.yaml", {parse_override("name=caf\xe9")}); }) ==
+        "--set name=caf\\xe9: byte 0xe9 at offset 3 of the value is not valid UTF-8");
+  CHECK(error_of([] { load_text(hardware_ok, "hw.yaml", {parse_override("n\xff" "a=1")}); }) ==
+        "--set n\\xffa=1: byte 0xff at offset 1 of the key is not valid UTF-8");
+}
+
+TEST_CASE("an alias used as a key is that key for the duplicate check") {
+  // Line 2 anchors the scalar "clock_mhz"; line 3 uses it as a key next to the same key.
+  const auto msg = error_of([] {
+    load_text("schema: snncosim.hardware/1\nname: &k clock_mhz\nlayers: {a: {*k : 1, clock_mhz: 2}}\n", "k.yaml");
+  });
+  INFO(msg);
+  CHECK(msg.find("k.yaml:3:") == 0);
+  CHECK(msg.find("key 'clock_mhz' is given twice") != std::string::npos);
+}
+
+TEST_CASE("an alias of a scalar names the anchor's line") {
+  // 99999 nodes of a list of aliases would pass; the scalar anchor on line 2 is named when
+  // a list of 100000 of its aliases (plus root, keys and lists) goes past the limit.
+  std::string text = "schema: snncosim.hardware/1\nname: &s x\nlayers: [";
+  for (int k = 0; k < 100000; ++k) text += k ? ", *s" : "*s";
+  text += "]\n";
+  const auto msg = error_of([&] { load_text(text, "s.yaml"); });
+  INFO(msg);
+  CHECK(msg.find("alias *s (anchor at line 2)") != std::string::npos);
 }

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "snncosim/common/atomic_file.h"
+#include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
 
 namespace snncosim::experiments {
@@ -97,12 +98,8 @@ point_record load_point(const fs::path& run_dir) {
   check_metrics(p.metrics, run_dir / "metrics.json");
   const fs::path cfg = run_dir / "config.resolved.yaml";
   if (fs::exists(cfg)) {
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(cfg.string());
-    } catch (const YAML::Exception& e) {
-      throw bad_input(fmt::format("{}:{}:{}: {}", cfg.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
-    }
+    // Checked parse: a run folder is user-editable, and aliases could expand without bound.
+    const YAML::Node root = config::parse_yaml(read_file(cfg), cfg.string());
     const YAML::Node neuron = root["network"]["neuron"];
     if (neuron) {
       p.neuron_model = neuron["model"].as<std::string>("");

@@ -1,5 +1,9 @@
 #include "snncosim/experiments/sweep_grid.h"
 
+#include <fmt/format.h>
+
+#include "snncosim/common/error.h"
+
 namespace snncosim::experiments {
 
 std::string flow_text(const YAML::Node& node) {
@@ -19,6 +23,25 @@ std::vector<sweep_axis> sweep_axes(const config::document& doc) {
     a.key = entry.first.as<std::string>();
     for (const auto& v : entry.second) a.values.push_back(flow_text(v));
     axes.push_back(std::move(a));
+  }
+  // In doubles: the product of a few long axes overflows 64 bits.
+  double points = 1;
+  for (const auto& a : axes) points *= static_cast<double>(a.values.size());
+  double bytes = 0;
+  for (const auto& a : axes) {
+    double axis_bytes = 0;
+    for (const auto& v : a.values) axis_bytes += static_cast<double>(v.size() + a.key.size() + 1);
+    // Each value of this axis is in points / (its count) points.
+    bytes += axis_bytes * (points / static_cast<double>(a.values.size()));
+  }
+  if (points > static_cast<double>(max_sweep_points)) {
+    throw bad_input(fmt::format("{}: sweep: the grid has {:.0f} points, more than the limit of {}; sweep fewer values",
+                                doc.where("sweep"), points, max_sweep_points));
+  }
+  if (bytes > static_cast<double>(max_sweep_override_bytes)) {
+    throw bad_input(fmt::format("{}: sweep: the points carry {:.0f} bytes of values in all, more than the limit of {}; "
+                                "sweep shorter values",
+                                doc.where("sweep"), bytes, max_sweep_override_bytes));
   }
   return axes;
 }

@@ -45,6 +45,29 @@ TEST_CASE("grid: sweep section of a real experiment document, flow values") {
   CHECK(p.get<double>("network.neuron.surrogate.params.slope") == 5.0);
 }
 
+TEST_CASE("grid: more than 10000 points is refused at the sweep: key") {
+  const std::string head =
+      "schema: snncosim.experiment/1\n"
+      "network: {schema: snncosim.network/1, input: {height: 4, width: 4}, num_classes: 2,\n"
+      "          layers: [{type: flatten}, {type: linear, features: 2}, {type: neuron, output: true}]}\n"
+      "sweep:\n";
+  // 10 x 10 x 10 x 10 = 10000 points: at the limit; a fifth axis of 2 makes 20000. The
+  // message points at the `sweep:` key, line 4.
+  std::string text = head;
+  for (const char* key : {"seed", "training.batch_size", "dataset.time_steps", "training.epochs"})
+    text += std::string("  ") + key + ": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n";
+  const auto doc = snncosim::config::load_text(text, "big.yaml", {}, "experiment");
+  CHECK(ex::sweep_axes(doc).size() == 4);
+  text += "  training.threads: [1, 2]\n";
+  const auto over = snncosim::config::load_text(text, "big.yaml", {}, "experiment");
+  try {
+    ex::sweep_axes(over);
+    FAIL("expected bad_input");
+  } catch (const snncosim::bad_input& e) {
+    CHECK(std::string(e.what()).find("big.yaml:4:1: sweep: the grid has 20000 points, more than the limit of 10000") == 0);
+  }
+}
+
 TEST_CASE("hash: key order and identity-free keys do not matter, values do") {
   const YAML::Node a = YAML::Load("{name: a, seed: 1, training: {epochs: 2, lr: 0.1}, sweep: {seed: [1, 2]}}");
   const YAML::Node b = YAML::Load("{training: {lr: 0.1, epochs: 2}, seed: 1, name: other, output_dir: x}");

@@ -3,6 +3,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "snncosim/common/error.h"
 
@@ -112,6 +113,13 @@ hardware_config resolve_hardware(const config::document& hw, const numerics::qua
       c.spike_read_latency_cycles = look.get<int>("spike_memory.read_latency_cycles");
       c.spike_fifo_depth = look.get<int>("spike_fifo_depth");
       c.router_events_per_cycle = look.get<int>("router_events_per_cycle");
+      if (c.neuron_cores > l.out_channels) {
+        // Not an error: shipped hardware files give one core count to layers of every width.
+        // Cores past the channel count idle (the generated RTL has min(cores, channels) lanes).
+        spdlog::warn("{}: layer {}: {} neuron cores for {} output channels; the accelerator uses {} (one core per "
+                     "channel)",
+                     hw.where(look.path("neuron_cores")), l.name, c.neuron_cores, l.out_channels, l.out_channels);
+      }
       if (c.membrane_memory.kind == memory_kind::offchip)
         throw bad_input(fmt::format("{}: membrane memory cannot be off-chip",
                                     hw.where(look.path("membrane_memory.kind"))));

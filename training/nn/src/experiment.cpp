@@ -1,5 +1,6 @@
 #include "snncosim/nn/experiment.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "snncosim/common/error.h"
@@ -7,7 +8,29 @@
 
 namespace snncosim::nn {
 
-experiment_setup make_experiment(const config::document& doc, const std::filesystem::path& run_dir) {
+namespace {
+
+// Refusals the trainer would only make in its first step, named at the key to change.
+void check_training(const config::document& doc, const experiment_setup& s) {
+  const auto& o = s.training;
+  if (s.network.population_per_class > 1 &&
+      (o.loss.kind == loss_kind::mse_membrane || o.loss.kind == loss_kind::ce_rate)) {
+    throw bad_input(fmt::format("{}: training.loss.name: {} does not support a population code (network "
+                                "population_per_class is {}); use mse_count_loss or ce_count_loss",
+                                doc.where("training.loss.name"), doc.get<std::string>("training.loss.name"),
+                                s.network.population_per_class));
+  }
+  if (s.train && s.train->size() < static_cast<std::size_t>(o.batch_size)) {
+    throw bad_input(fmt::format("{}: training.batch_size: {} is more than the {} samples of the training split; "
+                                "lower it or use more samples",
+                                doc.where("training.batch_size"), o.batch_size, s.train->size()));
+  }
+}
+
+// create_builtin: make the built-in data set when it is missing (training). notes: when
+// given, a data folder that does not exist is noted there instead of refused.
+experiment_setup setup_experiment(const config::document& doc, const std::filesystem::path& run_dir,
+                                  bool create_builtin, std::vector<std::string>* notes) {
   experiment_setup s;
   const YAML::Node& root = doc.root();
   s.name = root["name"].as<std::string>();
@@ -57,7 +80,16 @@ experiment_setup make_experiment(const config::document& doc, const std::filesys
     if (eo.root.empty()) {
       eo.root = std::filesystem::path("data") / dataset;
       // The built-in set is made on first use so that a new user needs no extra command.
-      if (dataset == "builtin_fashion") ensure_builtin_fashion(eo.root, o.seed);
+      if (dataset == "builtin_fashion") {
+        if (!create_builtin && !std::filesystem::exists(eo.root)) return s;
+        ensure_builtin_fashion(eo.root, o.seed);
+      }
+    }
+    if (notes != nullptr && !std::filesystem::is_directory(eo.root)) {
+      notes->push_back(fmt::format("{}: dataset.name: data set {} is not in '{}' on this machine; not checked against "
+                                   "the network",
+                                   eo.where, dataset, eo.root.string()));
+      return s;
     }
     eo.time_steps = s.time_steps;
     eo.seed = o.seed;
@@ -72,6 +104,7 @@ experiment_setup make_experiment(const config::document& doc, const std::filesys
     eo.max_samples = ds["test_samples"].as<std::size_t>();
     eo.shuffle = false;
     s.test = make_event_source(eo);
+    check_training(doc, s);
     return s;
   }
   synthetic_options train;
@@ -90,7 +123,21 @@ experiment_setup make_experiment(const config::document& doc, const std::filesys
   test.shuffle = false;
   s.train = std::make_unique<synthetic_source>(train);
   s.test = std::make_unique<synthetic_source>(test);
+  check_training(doc, s);
   return s;
+}
+
+}  // namespace
+
+experiment_setup make_experiment(const config::document& doc, const std::filesystem::path& run_dir) {
+  return setup_experiment(doc, run_dir, true, nullptr);
+}
+
+std::vector<std::string> check_experiment(const config::document& doc, bool require_data) {
+  std::vector<std::string> notes;
+  const experiment_setup s = setup_experiment(doc, {}, false, require_data ? nullptr : &notes);
+  check_training(doc, s);
+  return notes;
 }
 
 }  // namespace snncosim::nn

@@ -62,3 +62,45 @@ TEST_CASE("a missing dataset folder and an unsupported loss are bad input") {
                                       ""),
                   std::exception);
 }
+
+namespace {
+std::string check_error(const std::vector<std::string>& sets) {
+  std::vector<config::override_entry> ov;
+  for (const auto& s : sets) ov.push_back(config::parse_override(s));
+  try {
+    (void)nn::check_experiment(config::load(experiment_file, ov, "experiment"));
+  } catch (const bad_input& e) {
+    return e.what();
+  }
+  FAIL("expected bad_input");
+  return {};
+}
+}  // namespace
+
+TEST_CASE("check_experiment refuses what training would refuse, at the key to change") {
+  SUBCASE("a batch larger than the training split (64 samples, batch 65)") {
+    const auto msg = check_error({"dataset.train_samples=64", "training.batch_size=65"});
+    CHECK(msg.find("--set training.batch_size=65: training.batch_size: 65 is more than the 64 samples") == 0);
+  }
+  SUBCASE("a batch equal to the training split is one batch: fine") {
+    CHECK_NOTHROW(nn::check_experiment(config::load(
+        experiment_file, {config::parse_override("dataset.train_samples=64"), config::parse_override("training.batch_size=64")},
+        "experiment")));
+  }
+  SUBCASE("ce_rate_loss with a population code") {
+    const auto msg = check_error({"training.loss.name=ce_rate_loss", "network.population_per_class=3",
+                                  "network.layers.7.features=30"});
+    INFO(msg);
+    CHECK(msg.find("training.loss.name: ce_rate_loss does not support a population code") != std::string::npos);
+  }
+  SUBCASE("a missing data set: refused, or a note when data may be elsewhere") {
+    const auto doc = config::load(experiment_file,
+                                  {config::parse_override("dataset.name=nmnist"),
+                                   config::parse_override("dataset.root=/nonexistent/snncosim/nmnist")},
+                                  "experiment");
+    CHECK_THROWS_AS(nn::check_experiment(doc), bad_input);
+    const auto notes = nn::check_experiment(doc, false);
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("data set nmnist is not in '/nonexistent/snncosim/nmnist'") != std::string::npos);
+  }
+}

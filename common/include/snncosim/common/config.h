@@ -10,6 +10,7 @@
 //      relative to the experiment), so `--set hardware.clock_mhz=200` reaches into them.
 // Every error is a snncosim::bad_input whose message is
 //   "<file>:<line>:<column>: <key.path>: <problem>; expected <what>".
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -94,10 +95,25 @@ document load_text(const std::string& text, const std::string& name,
                    const std::string& expected_kind = {},
                    const std::filesystem::path& base_dir = ".");
 
+// Limits on one YAML document (a file, or the value of one --set). YAML aliases can make a
+// few hundred bytes stand for billions of nodes (an "alias bomb"), and every walk of the
+// tree (validation, overrides, sweep expansion, hashing, the resolved dump) expands them.
+inline constexpr std::size_t max_document_bytes = std::size_t{4} << 20;
+inline constexpr std::size_t max_expanded_nodes = 100000;
+inline constexpr int max_nesting_depth = 64;
+
+// Parses the first YAML document of `text` into a tree that shares no nodes (aliases are
+// copied out), after checking it: malformed YAML, more than max_expanded_nodes nodes once
+// aliases are expanded, an alias inside its own anchor, nesting deeper than
+// max_nesting_depth, a key given twice in one mapping, a key that is not a scalar and
+// invalid UTF-8 in a scalar are bad_input "<display>:<line>:<column>: <problem>".
+// `display` names the source in messages (a file name, or "--set key=value").
+YAML::Node parse_yaml(const std::string& text, const std::string& display);
+
 // Schema introspection for docs/yaml.md generation and `snncosim validate --schema`.
 struct key_info {
   std::string path;  // dotted, list items as "[]", free-named map entries as "<name>"
-  std::string type;  // int, float, bool, string, enum, path, list, map, any
+  std::string type;  // int, float, bool, string, name, enum, path, list, map, any
   std::string default_value;
   std::string range;  // "[min, max]" or enum values
   std::string unit;

@@ -19,7 +19,14 @@ struct sweep_point {
   std::string label;                              // "key=value, key=value"
 };
 
-// Axes of doc.root()["sweep"]; empty when there is no sweep.
+// Limits of a grid: every point is loaded (validated) before anything runs, each with its
+// overrides as text, so both the points and the override text they all carry are bounded.
+inline constexpr std::size_t max_sweep_points = 10000;
+inline constexpr std::size_t max_sweep_override_bytes = std::size_t{16} << 20;
+
+// Axes of doc.root()["sweep"]; empty when there is no sweep. Throws bad_input (at the
+// sweep: key) when the grid has more than max_sweep_points points or its points carry more
+// than max_sweep_override_bytes of override text in all.
 std::vector<sweep_axis> sweep_axes(const config::document& doc);
 // Cartesian product; one point without overrides when `axes` is empty.
 std::vector<sweep_point> expand_grid(const std::vector<sweep_axis>& axes);

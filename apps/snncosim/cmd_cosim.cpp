@@ -90,8 +90,7 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
     if (a.samples > 0) n = std::min(n, static_cast<std::size_t>(a.samples));
     for (std::size_t i = 0; i < n; ++i) {
       const nx::trace_sample sample = traces.read_sample(i);
-      if (!(sample.result.input.shape == model.input))
-        throw bad_input(fmt::format("{}: sample {}: input shape does not match the model ({})", a.traces, i, a.model));
+      nx::check_trace_matches_model(sample, i, a.traces, model, a.model);
       inputs.push_back({sample.result.input.spikes, sample.result.num_steps});
       trace_steps = sample.result.num_steps;
     }

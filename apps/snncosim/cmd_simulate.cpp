@@ -55,10 +55,8 @@ void run_simulate(const simulate_args& a, const global_options& global) {
     const nx::trace_sample sample = traces.read_sample(i);
     const auto& r = sample.result;
     indices.push_back(sample.sample_index);
-    if (!(r.input.shape == model.input))
-      throw bad_input(fmt::format("{}: sample {}: input shape {}x{}x{} does not match the model's {}x{}x{} ({})",
-                                  a.traces, i, r.input.shape.channels, r.input.shape.height, r.input.shape.width,
-                                  model.input.channels, model.input.height, model.input.width, a.model));
+    // Before any output is opened: a trace of another model must not leave a VCD behind.
+    nx::check_trace_matches_model(sample, i, a.traces, model, a.model);
     inputs.push_back({r.input.spikes, r.num_steps});
   }
   sc_models::simulation_options opt;

@@ -36,12 +36,8 @@ explore::workload load_workload(const numerics::quant_model& model, const std::s
   const bool recorded = reader.meta().source == "integer";
   for (std::size_t i = 0; i < n; ++i) {
     numerics::trace_sample s = reader.read_sample(i);
-    if (!(s.result.input.shape == model.input))
-      throw bad_input(fmt::format("{}: sample {}: input shape {}x{}x{} does not match the model's {}x{}x{}", traces, i,
-                                  s.result.input.shape.channels, s.result.input.shape.height,
-                                  s.result.input.shape.width, model.input.channels, model.input.height,
-                                  model.input.width));
-    if (!recorded || s.result.layers.size() != model.layers.size())
+    numerics::check_trace_matches_model(s, i, traces, model, "the model");
+    if (!recorded)
       s.result = numerics::run_integer_inference(model, s.result.input.spikes, s.result.num_steps);
     w.samples.push_back(explore::extract_activity(model, w.engines, s.result));
   }

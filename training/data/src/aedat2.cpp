@@ -62,6 +62,13 @@ read_report read_aedat2(const std::filesystem::path& file, const event_sink& sin
   event_vector events;
   events.reserve(chunk_events);
   std::int64_t last_t = INT64_MIN;
+  // jAER timestamps are unsigned 32-bit microseconds that wrap every ~71.6 minutes; long
+  // recordings (and those started long after the camera was powered) cross 2^31 and 2^32.
+  // A drop of more than 2^31 between data events is a wrap, so time stays monotonic in
+  // 64 bits; smaller drops are jAER's ordinary non-monotonic events and are only counted.
+  std::uint32_t last_raw = 0;
+  bool have_raw = false;
+  std::int64_t wrap_base = 0;
   while (f.remaining() > 0) {
     const std::uint64_t at = f.offset();
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), f.remaining()));
@@ -74,7 +81,11 @@ read_report read_aedat2(const std::filesystem::path& file, const event_sink& sin
         continue;
       }
       event e;
-      e.t = static_cast<std::int32_t>(detail::load_be32(buffer.data() + i + 4));
+      const std::uint32_t raw = detail::load_be32(buffer.data() + i + 4);
+      if (have_raw && raw < last_raw && last_raw - raw > 0x80000000u) wrap_base += std::int64_t{1} << 32;
+      last_raw = raw;
+      have_raw = true;
+      e.t = wrap_base + raw;
       map_address(addr, options, e);
       if (e.t < last_t) ++report.backwards_timestamps;
       last_t = e.t;

@@ -117,6 +117,24 @@ TEST_CASE("aedat3: writer round trip including the 2^31 overflow") {
   CHECK(format_from_file((dir / "w.aedat").string()) == file_format::aedat3);
 }
 
+TEST_CASE("aedat3: time is eventTSOverflow << 31 | timestamp for overflow counters above 1") {
+  const auto dir = temp_dir("a3ovf");
+  // Two packets, overflow 2 and 5; event (1,2) ON. By hand: 2 * 2^31 + 7 = 4294967303;
+  // 2 * 2^31 + 2^31 - 1 = 6442450943; 5 * 2^31 + 0 = 10737418240.
+  const std::string e12 = bytes({0x0B, 0x00, 0x02, 0x00});  // (1<<17)|(2<<2)|2|1
+  std::string f = header31;
+  f += packet_header(1, 8, 4, 2, 2, 2, 2) + e12 + le32(7) + e12 + le32(0x7FFFFFFF);
+  f += packet_header(1, 8, 4, 5, 1, 1, 1) + e12 + le32(0);
+  write_bytes(dir / "o.aedat", f);
+  event_vector ev;
+  const auto r = read_aedat3(dir / "o.aedat", [&](std::span<const event> c) { ev.insert(ev.end(), c.begin(), c.end()); });
+  REQUIRE(ev.size() == 3);
+  CHECK(ev[0] == event{4294967303, 1, 2, 1});
+  CHECK(ev[1] == event{6442450943, 1, 2, 1});
+  CHECK(ev[2] == event{10737418240, 1, 2, 1});
+  CHECK(r.backwards_timestamps == 0);
+}
+
 TEST_CASE("aedat2: hand-built jAER DVS128 events and the address mappings") {
   const auto dir = temp_dir("a2");
   std::string f = "#!AER-DAT2.0\r\n# This is a raw AE data file\r\n";
@@ -141,6 +159,36 @@ TEST_CASE("aedat2: hand-built jAER DVS128 events and the address mappings") {
   const auto s = inspect_file(dir / "c.aedat", file_format::aedat2);
   CHECK(s.events == 2);
   CHECK(s.report.backwards_timestamps == 1);
+}
+
+TEST_CASE("aedat2: timestamps are unsigned 32-bit and a wrap at 2^32 continues in 64 bits") {
+  const auto dir = temp_dir("a2wrap");
+  // One ON event at raw (0,0) per row; the times by hand: raw values above 2^31 stay
+  // positive, and a drop of more than 2^31 adds 2^32 (4294967296) to this and later events.
+  auto ev_at = [](int b0, int b1, int b2, int b3) { return bytes({0, 0, 0, 0, b0, b1, b2, b3}); };
+  std::string f = "#!AER-DAT2.0\r\n";
+  f += ev_at(0xE2, 0x79, 0xFA, 0x3F);              // 3799644735 (was read as -495322561)
+  f += bytes({0x80, 0, 0, 0, 0, 0, 0, 1});         // special event with t=1: not a wrap
+  f += ev_at(0x7F, 0xFF, 0xFF, 0xF0);              // 2147483632: a drop of 1652161103 < 2^31
+  f += ev_at(0x80, 0x00, 0x00, 0x10);              // 2147483664: crosses 2^31
+  f += ev_at(0xFF, 0xFF, 0xFF, 0xF0);              // 4294967280
+  f += ev_at(0xFF, 0xFF, 0xFF, 0xEB);              // 4294967275: 5 us backwards, no wrap
+  f += ev_at(0x00, 0x00, 0x00, 0x20);              // 32 after the wrap: 4294967296 + 32
+  f += ev_at(0x00, 0x00, 0x00, 0x30);              // 4294967296 + 48
+  write_bytes(dir / "w.aedat", f);
+  read_report r;
+  const auto ev = read_aedat2(dir / "w.aedat", &r);
+  REQUIRE(ev.size() == 7);
+  const std::int64_t want[] = {3799644735, 2147483632, 2147483664, 4294967280, 4294967275, 4294967328, 4294967344};
+  for (std::size_t i = 0; i < 7; ++i) CHECK(ev[i].t == want[i]);
+  CHECK(r.special_events == 1);
+  CHECK(r.backwards_timestamps == 2);  // 3799644735 -> 2147483632 and the 5 us step back
+  const auto s = inspect_file(dir / "w.aedat", file_format::aedat2);
+  CHECK(s.t_first_us == 3799644735);
+  CHECK(s.t_last_us == 4294967344);
+  // The writer stores the low 32 bits, so a recording past the wrap round-trips.
+  write_aedat2(dir / "rt.aedat", ev);
+  CHECK(read_aedat2(dir / "rt.aedat", nullptr) == ev);
 }
 
 TEST_CASE("aedat2: bad files") {

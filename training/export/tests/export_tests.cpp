@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "snncosim/common/atomic_file.h"
+#include "snncosim/common/checkpoint_file.h"
 #include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
 #include "snncosim/export/checkpoint.h"
@@ -283,6 +285,22 @@ TEST_CASE("checkpoint weights load into a fresh network") {
   nn::network c(other, 1);
   c.configure(4, 4);
   CHECK_THROWS_AS(load_checkpoint_weights(c, dir / "checkpoint.bin"), bad_input);
+  // One bit flipped in the first byte of the first weight: the checksum catches it, for
+  // export and for a resumed training run alike.
+  const std::uint64_t first_weight = snncosim::read_checkpoint_file(dir / "checkpoint.bin").data_offset;
+  std::string bytes = snncosim::read_file(dir / "checkpoint.bin");
+  bytes[first_weight] = static_cast<char>(bytes[first_weight] ^ 0x01);
+  snncosim::write_file_atomic(dir / "flipped.bin", bytes);
+  std::string msg;
+  try {
+    load_checkpoint_weights(b, dir / "flipped.bin");
+  } catch (const bad_input& e) {
+    msg = e.what();
+  }
+  CHECK(msg == (dir / "flipped.bin").string() + ": checksum mismatch (file corrupt)");
+  nn::fit_result state;
+  CHECK_THROWS_AS(tr.load_checkpoint(dir / "flipped.bin", state), bad_input);
+  CHECK(tr.load_checkpoint(dir / "checkpoint.bin", state) == 1);
   std::filesystem::remove_all(dir);
 }
 

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "snncosim/common/atomic_file.h"
+#include "snncosim/common/checkpoint_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/common/progress.h"
 #include "snncosim/snn/loss.h"
@@ -237,13 +238,11 @@ epoch_metrics metrics_from_json(const json& j) {
   return m;
 }
 
-constexpr char checkpoint_magic[8] = {'S', 'N', 'N', 'C', 'K', 'P', 'T', '1'};
-
 }  // namespace
 
 void trainer::save_checkpoint(const std::filesystem::path& file, int completed_epochs, const fit_result& state) {
   json header;
-  header["format"] = "snncosim.checkpoint/1";
+  header["format"] = checkpoint_format_name;
   header["network"] = m_net.spec().name;
   header["completed_epochs"] = completed_epochs;
   header["best_epoch"] = state.best_epoch;
@@ -260,60 +259,56 @@ void trainer::save_checkpoint(const std::filesystem::path& file, int completed_e
   json hist = json::array();
   for (const auto& m : state.history) hist.push_back(metrics_json(m));
   header["history"] = hist;
-  const std::string text = header.dump();
-  std::string blob(checkpoint_magic, sizeof checkpoint_magic);
-  const std::uint64_t len = text.size();
-  blob.append(reinterpret_cast<const char*>(&len), sizeof len);
-  blob += text;
+  std::string blob;
   auto put = [&](const float* data, std::size_t n) { blob.append(reinterpret_cast<const char*>(data), n * sizeof(float)); };
   for (const auto& p : params) put(p.value, p.size);
   for (const auto& p : bufs) put(p.value, p.size);
   put(m_optimizer.first_moment().data(), m_optimizer.first_moment().size());
   put(m_optimizer.second_moment().data(), m_optimizer.second_moment().size());
-  write_file_atomic(file, blob);
+  write_file_atomic(file, encode_checkpoint(header.dump(), blob));
 }
 
 int trainer::load_checkpoint(const std::filesystem::path& file, fit_result& state) {
-  const std::string blob = read_file(file);
+  const checkpoint_file ckpt = read_checkpoint_file(file);
   const std::string where = file.string();
-  if (blob.size() < 16 || std::memcmp(blob.data(), checkpoint_magic, sizeof checkpoint_magic) != 0)
-    throw bad_input(where + ": byte 0: not a snncosim checkpoint");
-  std::uint64_t len = 0;
-  std::memcpy(&len, blob.data() + 8, sizeof len);
-  if (len > blob.size() - 16) throw bad_input(where + ": byte 8: header length beyond the end of the file");
-  json header;
-  try {
-    header = json::parse(blob.substr(16, len));
-  } catch (const json::exception& e) {
-    throw bad_input(where + ": byte 16: bad header: " + e.what());
-  }
   auto params = m_net.parameters();
   auto bufs = m_net.buffers();
   std::vector<parameter> all = params;
   all.insert(all.end(), bufs.begin(), bufs.end());
-  const auto& tensors = header.at("tensors");
-  if (tensors.size() != all.size()) throw bad_input(where + ": checkpoint holds " + std::to_string(tensors.size()) + " tensors, the network has " + std::to_string(all.size()));
+  if (ckpt.tensors.size() != all.size())
+    throw bad_input(where + ": checkpoint holds " + std::to_string(ckpt.tensors.size()) + " tensors, the network has " +
+                    std::to_string(all.size()));
   for (std::size_t i = 0; i < all.size(); ++i)
-    if (tensors[i].at("name") != all[i].name || tensors[i].at("size") != all[i].size)
-      throw bad_input(where + ": tensor " + std::to_string(i) + " is " + tensors[i].at("name").get<std::string>() + " in the checkpoint but " + all[i].name + " in the network");
-  std::size_t offset = 16 + len;
+    if (ckpt.tensors[i].name != all[i].name || ckpt.tensors[i].size != all[i].size)
+      throw bad_input(where + ": tensor " + std::to_string(i) + " is " + ckpt.tensors[i].name +
+                      " in the checkpoint but " + all[i].name + " in the network");
+  std::size_t offset = 0;
   auto get = [&](float* data, std::size_t n) {
-    if (offset + n * sizeof(float) > blob.size()) throw bad_input(where + ": byte " + std::to_string(offset) + ": file truncated");
-    std::memcpy(data, blob.data() + offset, n * sizeof(float));
+    if (n * sizeof(float) > ckpt.data.size() - offset)
+      throw bad_input(where + ": byte " + std::to_string(ckpt.data_offset + offset) + ": file truncated");
+    std::memcpy(data, ckpt.data.data() + offset, n * sizeof(float));
     offset += n * sizeof(float);
   };
   for (auto& p : all) get(p.value, p.size);
-  const auto sizes = header.at("optimizer_state");
-  if (sizes[0] != m_optimizer.first_moment().size() || sizes[1] != m_optimizer.second_moment().size())
-    throw bad_input(where + ": optimizer state does not match the configured optimizer");
-  get(m_optimizer.first_moment().data(), m_optimizer.first_moment().size());
-  get(m_optimizer.second_moment().data(), m_optimizer.second_moment().size());
-  m_optimizer.set_steps(header.at("optimizer_steps"));
-  state.best_epoch = header.at("best_epoch");
-  state.best_accuracy = header.at("best_accuracy");
-  state.history.clear();
-  for (const auto& h : header.at("history")) state.history.push_back(metrics_from_json(h));
-  return header.at("completed_epochs");
+  // The checksum rules out damage, so a header field that is missing or of the wrong type
+  // means a file from elsewhere: report it as bad input, not as a library exception.
+  try {
+    const json header = json::parse(ckpt.header);
+    const auto sizes = header.at("optimizer_state");
+    if (sizes.size() != 2 || sizes[0] != m_optimizer.first_moment().size() ||
+        sizes[1] != m_optimizer.second_moment().size())
+      throw bad_input(where + ": optimizer state does not match the configured optimizer");
+    get(m_optimizer.first_moment().data(), m_optimizer.first_moment().size());
+    get(m_optimizer.second_moment().data(), m_optimizer.second_moment().size());
+    m_optimizer.set_steps(header.at("optimizer_steps"));
+    state.best_epoch = header.at("best_epoch");
+    state.best_accuracy = header.at("best_accuracy");
+    state.history.clear();
+    for (const auto& h : header.at("history")) state.history.push_back(metrics_from_json(h));
+    return header.at("completed_epochs");
+  } catch (const json::exception& e) {
+    throw bad_input(where + ": checkpoint header: " + e.what());
+  }
 }
 
 fit_result trainer::fit(batch_source& train, batch_source* test, const std::function<void(const epoch_metrics&)>& on_epoch) {

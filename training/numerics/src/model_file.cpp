@@ -84,6 +84,15 @@ void expect_dims(const h5::location& at, const std::string& name, const std::vec
                                 fmt::join(got, "x"), fmt::join(want, "x")));
 }
 
+std::string show(const tensor_shape& s) { return fmt::format("{}x{}x{}", s.channels, s.height, s.width); }
+
+tensor_shape read_shape(const h5::location& at, const std::string& name) {
+  const auto s = h5::read_attr_ints(at, name);
+  if (s.size() != 3 || s[0] < 1 || s[1] < 1 || s[2] < 1 || s[0] > 1 << 30 || s[1] > 65536 || s[2] > 65536)
+    throw bad_input(fmt::format("{}: {}: attribute '{}' must be 3 positive sizes", at.file, at.path, name));
+  return {static_cast<int>(s[0]), static_cast<int>(s[1]), static_cast<int>(s[2])};
+}
+
 quant_layer read_layer(const h5::location& layers, std::size_t index, const tensor_shape& in) {
   const std::string gname = h5::index_name(index, 3);
   h5::handle g = h5::open_group(layers, gname);
@@ -228,17 +237,28 @@ quant_model read_model_file(const std::filesystem::path& path) {
   const i64 n = h5::read_attr_int(la, "num_layers");
   if (n < 1 || n > 10000) throw bad_input(fmt::format("{}: /layers: num_layers = {} is out of range", file, n));
   tensor_shape in = m.input;
+  std::vector<tensor_shape> recorded_out;
   for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
-    m.layers.push_back(read_layer(la, i, in));
-    // The recorded output shape feeds the next layer; validate() below recomputes and checks all shapes.
     h5::handle g = h5::open_group(la, h5::index_name(i, 3));
     const h5::location ga{file, g.id(), la.child(h5::index_name(i, 3))};
-    const auto s = h5::read_attr_ints(ga, "out_shape");
-    if (s.size() != 3 || s[0] < 1 || s[1] < 1 || s[2] < 1 || s[0] > 1 << 30 || s[1] > 65536 || s[2] > 65536)
-      throw bad_input(fmt::format("{}: {}: attribute 'out_shape' must be 3 positive sizes", file, ga.path));
-    in = {static_cast<int>(s[0]), static_cast<int>(s[1]), static_cast<int>(s[2])};
+    // A layer's in_shape must be what the previous layer (or /input) produces: weights are
+    // sized from it, and a hand-edited or spliced file would otherwise be read with the
+    // wrong fan-in.
+    const tensor_shape in_attr = read_shape(ga, "in_shape");
+    if (!(in_attr == in))
+      throw bad_input(fmt::format("{}: {}: layer {} ('{}'): in_shape {} does not chain with the {} {}", file, ga.path,
+                                  i, h5::read_attr_string(ga, "name"), show(in_attr),
+                                  i == 0 ? "model input shape" : "previous layer's out_shape", show(in)));
+    m.layers.push_back(read_layer(la, i, in));
+    in = read_shape(ga, "out_shape");
+    recorded_out.push_back(in);
   }
-  validate(m, file);
+  const std::vector<tensor_shape> computed = validate(m, file);
+  for (std::size_t i = 0; i < computed.size(); ++i)
+    if (!(computed[i] == recorded_out[i]))
+      throw bad_input(fmt::format("{}: {}: layer {} ('{}'): out_shape {} but the layer computes {} from its input", file,
+                                  la.child(h5::index_name(i, 3)), i, m.layers[i].name, show(recorded_out[i]),
+                                  show(computed[i])));
   return m;
 }
 

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "snncosim/common/error.h"
 #include "snncosim/numerics/model_file.h"
@@ -262,4 +263,136 @@ TEST_CASE("an invalid model is not written and leaves no file") {
   CHECK_FALSE(fs::exists(dir / "m.h5"));
   CHECK(fs::is_empty(dir));
   fs::remove_all(dir);
+}
+
+namespace {
+
+// Replaces integer attribute NAME of OBJECT (scalar for one value, else 1-D).
+void set_int_attr(const fs::path& p, const char* object, const char* name, const std::vector<long long>& v) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const hid_t f = H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  REQUIRE(H5Adelete_by_name(f, object, name, H5P_DEFAULT) >= 0);
+  const hsize_t n = v.size();
+  const hid_t space = v.size() == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr);
+  const hid_t a = H5Acreate_by_name(f, object, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  REQUIRE(a >= 0);
+  REQUIRE(H5Awrite(a, H5T_NATIVE_LLONG, v.data()) >= 0);
+  H5Aclose(a);
+  H5Sclose(space);
+  H5Fclose(f);
+}
+
+// Overwrites every value of an existing integer dataset.
+void set_dataset(const fs::path& p, const char* path, const std::vector<long long>& v) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const hid_t f = H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  const hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
+  REQUIRE(ds >= 0);
+  REQUIRE(H5Dwrite(ds, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0);
+  H5Dclose(ds);
+  H5Fclose(f);
+}
+
+}  // namespace
+
+// Shapes of the hand model by hand (docs/numerics.md §9): input 1x3x3; conv 2x2 kernel,
+// stride 1 -> 2x2x2; max-pool 2x2 stride 1 -> 2x1x1; flatten -> 2x1x1; linear -> 1x1x1.
+TEST_CASE("model file: in_shape must chain and out_shape must be what the layer computes") {
+  const fs::path dir = temp_dir("chain");
+  write_model_file(dir / "m.h5", testing::hand_model());
+  CHECK(read_model_file(dir / "m.h5").layers.size() == 4);
+  fs::copy_file(dir / "m.h5", dir / "in1.h5");
+  set_int_attr(dir / "in1.h5", "/layers/001", "in_shape", {2, 3, 3});
+  std::string msg = error_of([&] { read_model_file(dir / "in1.h5"); });
+  CHECK(msg == (dir / "in1.h5").string() +
+                   ": /layers/001: layer 1 ('pool1'): in_shape 2x3x3 does not chain with the previous layer's "
+                   "out_shape 2x2x2");
+  fs::copy_file(dir / "m.h5", dir / "in0.h5");
+  set_int_attr(dir / "in0.h5", "/layers/000", "in_shape", {1, 4, 4});
+  msg = error_of([&] { read_model_file(dir / "in0.h5"); });
+  CHECK(msg.find("/layers/000: layer 0 ('conv1'): in_shape 1x4x4 does not chain with the model input shape 1x3x3") !=
+        std::string::npos);
+  fs::copy_file(dir / "m.h5", dir / "out3.h5");
+  set_int_attr(dir / "out3.h5", "/layers/003", "out_shape", {2, 1, 1});
+  msg = error_of([&] { read_model_file(dir / "out3.h5"); });
+  CHECK(msg.find("/layers/003: layer 3 ('fc1'): out_shape 2x1x1 but the layer computes 1x1x1") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+// The conv layer of the worked example spikes once at t=0 and three times at t=2 (4 events),
+// so its step_offsets are [0, 1, 1, 4] and its counts [1, 0, 3].
+TEST_CASE("trace file: step_offsets must start at 0 - not decrease - stay within the events - match counts") {
+  const fs::path dir = temp_dir("offsets");
+  std::vector<trace_sample> samples(1);
+  samples[0].result = run_integer_inference(testing::hand_model(), testing::hand_input(), 3);
+  REQUIRE(samples[0].result.layers[0].counts == std::vector<std::int64_t>{1, 0, 3});
+  write_trace_file(dir / "t.h5", {}, samples);
+  CHECK(read_trace_file(dir / "t.h5").samples.size() == 1);
+  const char* offsets = "/samples/000000/layers/000/step_offsets";
+  struct bad_case {
+    std::vector<long long> offsets;
+    std::string message;
+  };
+  const bad_case cases[] = {
+      {{1, 1, 1, 4}, "/samples/000000/layers/000: step_offsets[0] = 1, must be 0"},
+      {{0, 1, 0, 4}, "/samples/000000/layers/000: step_offsets[2] = 0 < step_offsets[1] = 1 (must not decrease)"},
+      {{0, 1, 1, 5}, "/samples/000000/layers/000: step_offsets[3] = 5 is beyond the 4 events"},
+      {{0, 0, 1, 4}, "/samples/000000/layers/000: step 0: step_offsets give 0 spikes, counts says 1"},
+  };
+  for (const bad_case& c : cases) {
+    fs::copy_file(dir / "t.h5", dir / "bad.h5", fs::copy_options::overwrite_existing);
+    set_dataset(dir / "bad.h5", offsets, c.offsets);
+    const std::string msg = error_of([&] { read_trace_file(dir / "bad.h5"); });
+    CAPTURE(msg);
+    CHECK(msg == (dir / "bad.h5").string() + ": " + c.message);
+  }
+  // Offsets and counts that agree with each other but put an event in the wrong step.
+  fs::copy_file(dir / "t.h5", dir / "bad.h5", fs::copy_options::overwrite_existing);
+  set_dataset(dir / "bad.h5", offsets, {0, 0, 3, 4});
+  set_dataset(dir / "bad.h5", "/samples/000000/layers/000/counts", {0, 3, 1});
+  const std::string msg = error_of([&] { read_trace_file(dir / "bad.h5"); });
+  CHECK(msg.find("event 0 has t = 0 but step_offsets place it in step 1") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("trace file: every sample has the layers of sample 0") {
+  const fs::path dir = temp_dir("layout");
+  std::vector<trace_sample> samples(2);
+  for (auto& s : samples) s.result = run_integer_inference(testing::hand_model(), testing::hand_input(), 3);
+  write_trace_file(dir / "t.h5", {}, samples);
+  fs::copy_file(dir / "t.h5", dir / "n.h5");
+  set_int_attr(dir / "n.h5", "/samples/000001/layers", "num_layers", {3});
+  const trace_reader reader(dir / "n.h5");
+  CHECK(reader.read_sample(0).result.layers.size() == 4);
+  std::string msg = error_of([&] { reader.read_sample(1); });
+  CHECK(msg.find("/samples/000001/layers: num_layers = 3, but sample 0 has 4") != std::string::npos);
+  // The flatten layer (2x1x1, no membrane) declared 3x1x1 in sample 1: its events still fit.
+  fs::copy_file(dir / "t.h5", dir / "s.h5");
+  set_int_attr(dir / "s.h5", "/samples/000001/layers/002", "shape", {3, 1, 1});
+  msg = error_of([&] { read_trace_file(dir / "s.h5"); });
+  CHECK(msg.find("/samples/000001/layers/002: shape 3x1x1, but sample 0 has 2x1x1 for this layer") !=
+        std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("check_trace_matches_model names the sample - the layer and both shapes") {
+  const quant_model m = testing::hand_model();
+  trace_sample s;
+  s.result = run_integer_inference(m, testing::hand_input(), 3);
+  check_trace_matches_model(s, 0, "t.h5", m, "m.h5");  // its own model: no error
+  trace_sample wrong_shape = s;
+  wrong_shape.result.layers[1].shape = {2, 2, 2};
+  std::string msg = error_of([&] { check_trace_matches_model(wrong_shape, 7, "t.h5", m, "m.h5"); });
+  CHECK(msg == "t.h5: sample 7 (/samples/000007): layer 1 ('pool1'): trace shape 2x2x2 does not match the model's "
+               "2x1x1 (m.h5)");
+  trace_sample fewer = s;
+  fewer.result.layers.pop_back();
+  msg = error_of([&] { check_trace_matches_model(fewer, 0, "t.h5", m, "m.h5"); });
+  CHECK(msg == "t.h5: sample 0 (/samples/000000): num_layers = 3, but the model has 4 layers (m.h5)");
+  trace_sample input = s;
+  input.result.input.shape = {1, 4, 4};
+  msg = error_of([&] { check_trace_matches_model(input, 0, "t.h5", m, "m.h5"); });
+  CHECK(msg.find("input shape 1x4x4 does not match the model's 1x3x3") != std::string::npos);
 }

@@ -10,7 +10,8 @@
 #   unchanged=(...)  files that must be byte-identical afterwards
 #   rc=2             the expected exit status (default 2)
 # Available: $BIN (snncosim), $SRC (source tree), $FIX (fixtures: model.h5, trace.h5 from
-# numerics_write_example; tiny.yaml and its trained run folder tiny_run/ with checkpoint.bin).
+# numerics_write_example; tiny.yaml and its trained run folder tiny_run/ with checkpoint.bin),
+# $H5EDIT (numerics_h5_edit: rewrites one attribute or dataset of an HDF5 file).
 # Every case also checks: one message on stderr that starts with "error:", no C++ exception or
 # sanitizer text, nothing on stdout, and no temporary or partial file left in $W.
 set -uo pipefail

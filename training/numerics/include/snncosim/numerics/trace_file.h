@@ -55,6 +55,12 @@ class trace_reader {
   std::unique_ptr<impl> m_impl;
 };
 
+// Checks that sample `sample` of a trace fits a model before anything is simulated: the input
+// shape, the number of layers and every layer's shape. bad_input naming the trace file, the
+// sample, the layer and both shapes.
+void check_trace_matches_model(const trace_sample& s, std::size_t sample, const std::string& trace_file,
+                               const quant_model& m, const std::string& model_file);
+
 // Reads the whole file back (all samples in memory).
 trace_contents read_trace_file(const std::filesystem::path& path);
 

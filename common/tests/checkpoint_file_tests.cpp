@@ -39,7 +39,7 @@ TEST_CASE("FNV-1a 64 matches the published test vectors") {
   CHECK(fnv1a_64("foobar") == 0x85944171f73967e8ULL);
 }
 
-TEST_CASE("checkpoint container: layout, round trip and tensor offsets") {
+TEST_CASE("checkpoint container: layout and round trip and tensor offsets") {
   const std::string data = floats({1.5f, -2.0f, 0.25f, 7.0f}) + "opt";
   const std::string bytes = encode_checkpoint(header, data);
   // magic 8 + length 8 + header + data + checksum 8, by the layout in checkpoint_file.h.
@@ -73,7 +73,7 @@ TEST_CASE("checkpoint container: every single-bit flip is a checksum mismatch") 
   }
 }
 
-TEST_CASE("checkpoint container: truncated, old, newer, foreign and inconsistent files") {
+TEST_CASE("checkpoint container: truncated - old - newer - foreign and inconsistent files") {
   const std::string good = encode_checkpoint(header, floats({1.5f, -2.0f, 0.25f, 7.0f}));
   CHECK(error_of(good.substr(0, good.size() - 1)) == "ck.bin: checksum mismatch (file corrupt)");
   CHECK(error_of(good.substr(0, 10)).find("file truncated (10 bytes)") != std::string::npos);

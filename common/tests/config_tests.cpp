@@ -424,7 +424,7 @@ TEST_CASE("the experiment name must be a plain folder name") {
   CHECK(error_of([&] { load(exp2); }).find("e2.yaml:3:1: name: got ''") != std::string::npos);
 }
 
-TEST_CASE("invalid UTF-8 in a --set key or value is refused, the bytes shown escaped") {
+TEST_CASE("invalid UTF-8 in a --set key or value is refused and the bytes shown escaped") {
   CHECK(error_of([] { load_text(hardware_ok, "hw.yaml", {parse_override("name=caf\xe9")}); }) ==
         "--set name=caf\\xe9: byte 0xe9 at offset 3 of the value is not valid UTF-8");
   CHECK(error_of([] { load_text(hardware_ok, "hw.yaml", {parse_override("n\xff" "a=1")}); }) ==

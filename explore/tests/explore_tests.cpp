@@ -122,7 +122,7 @@ ex::platform_info small_platform(double lut) {
 TEST_CASE("explore_search/exhaustive_finds_the_true_optimum") {
   const nx::quant_model m = small_net();
   const ex::workload w = small_workload(m);
-  const sm::hardware_config base = hw_of("clock_mhz: 100\n", m);
+  const sm::hardware_config base = hw_of("", m);
   const ex::platform_info pf = small_platform(1400);  // a LUT budget that rules out the fastest
   ex::search_space space;
   space.modes = {sm::pipeline_mode::layer_sequential, sm::pipeline_mode::timestep_pipelined};
@@ -177,7 +177,7 @@ TEST_CASE("explore_search/exhaustive_finds_the_true_optimum") {
 TEST_CASE("explore_search/annealing_is_seeded_and_improves_on_the_start") {
   const nx::quant_model m = small_net();
   const ex::workload w = small_workload(m);
-  const sm::hardware_config base = hw_of("clock_mhz: 100\n", m);
+  const sm::hardware_config base = hw_of("", m);
   const ex::platform_info pf = small_platform(1e6);
   const ex::search_space space = ex::default_space(w.engines, pf);
   ex::search_options opt;
@@ -197,7 +197,7 @@ TEST_CASE("explore_search/annealing_is_seeded_and_improves_on_the_start") {
 TEST_CASE("explore_search/a_budget_nothing_fits_leaves_no_candidate") {
   const nx::quant_model m = small_net();
   const ex::workload w = small_workload(m);
-  const sm::hardware_config base = hw_of("clock_mhz: 100\n", m);
+  const sm::hardware_config base = hw_of("", m);
   const ex::platform_info pf = small_platform(1e6);
   ex::search_space space = ex::default_space(w.engines, pf);
   const ex::budget b = ex::parse_budget("lut=10", pf);

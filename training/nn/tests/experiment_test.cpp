@@ -77,7 +77,7 @@ std::string check_error(const std::vector<std::string>& sets) {
 }
 }  // namespace
 
-TEST_CASE("check_experiment refuses what training would refuse, at the key to change") {
+TEST_CASE("check_experiment refuses what training would refuse at the key to change") {
   SUBCASE("a batch larger than the training split (64 samples, batch 65)") {
     const auto msg = check_error({"dataset.train_samples=64", "training.batch_size=65"});
     CHECK(msg.find("--set training.batch_size=65: training.batch_size: 65 is more than the 64 samples") == 0);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "snncosim/common/hash.h"
+
 namespace snncosim::experiments {
 
 namespace {
@@ -48,14 +50,7 @@ YAML::Node identity_tree(const YAML::Node& resolved_experiment) {
   return copy;
 }
 
-std::uint64_t fnv1a64(const std::string& text) {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (const unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+std::uint64_t fnv1a64(const std::string& text) { return snncosim::fnv1a_64(text); }
 
 std::string point_hash(const YAML::Node& resolved_experiment) {
   return fmt::format("{:016x}", fnv1a64(canonical_text(identity_tree(resolved_experiment))));

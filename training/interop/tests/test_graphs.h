@@ -1,6 +1,7 @@
 #pragma once
 // NIR graphs written from C++ for the interop tests and the CLI fixtures: a small builder over
 // nir_graph, deterministic dyadic weights (sums stay exact in float), and the graphs.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>

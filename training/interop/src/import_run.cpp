@@ -136,7 +136,7 @@ import_outcome run_import(const import_request& q) {
     eo.progress = q.progress;
     out.report = evaluate_import(out.floats, out.model, *data, eo);
   }
-  numerics::write_model_file(q.model_out, out.model);
+  if (!q.model_out.empty()) numerics::write_model_file(q.model_out, out.model);
   if (!q.traces_out.empty()) {
     numerics::trace_metadata meta;
     meta.source = "integer";

@@ -21,7 +21,7 @@ namespace snncosim::interop {
 
 struct import_request {
   std::filesystem::path nir;
-  std::filesystem::path model_out;
+  std::filesystem::path model_out;   // empty: no model file (`infer --nir` only compares)
   std::filesystem::path traces_out;  // empty: no trace file (needs `experiment`)
   std::string experiment;            // optional: its dataset (test split) and quantization section
   std::vector<std::string> sets;     // overrides of the experiment, e.g. quantization.weight_bits=4

@@ -11,6 +11,7 @@
 
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
+#include "vlen_guard.h"
 
 namespace snncosim::interop {
 namespace {
@@ -80,6 +81,7 @@ struct reader {
     h5_id mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_cset(mem.get(), H5Tget_cset(type.get()));  // HDF5 converts no character sets
     if (H5Tis_variable_str(type.get()) > 0) {
+      check_vlen_heap(ds, file, object);  // HDF5 1.10 would copy from a damaged heap unchecked
       H5Tset_size(mem.get(), H5T_VARIABLE);
       std::vector<char*> buf(static_cast<std::size_t>(n), nullptr);
       if (n > 0 && H5Dread(ds, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)

@@ -109,11 +109,6 @@ import_outcome run_import(const import_request& q) {
     auto setup = nn::make_experiment(*doc, std::filesystem::path{});
     if (!setup.test) throw bad_input(q.experiment + ": the experiment has no test split to run the imported network on");
     data = std::move(setup.test);
-    // The data's classes decide the population code unless the command line said otherwise.
-    if (lowering.num_classes == 0 && data->num_classes() > 0) {
-      lowering.num_classes = data->num_classes();
-      if (lowering.population_per_class == 1) lowering.population_per_class = 0;
-    }
   }
   if (q.weight_bits) out.settings.widths.weight_bits = *q.weight_bits;
   if (q.per_channel) out.settings.per_channel = *q.per_channel;
@@ -123,7 +118,21 @@ import_outcome run_import(const import_request& q) {
     throw bad_input(fmt::format("weight bits must be 4, 8 or 16, got {}", out.settings.widths.weight_bits));
 
   const nir_graph graph = read_nir_file(q.nir);
-  out.floats = lower_nir(graph, lowering, q.nir.string());
+  // Classes are assigned after the shape check, so data for another network says so first.
+  out.floats = lower_nir(graph, {lowering.time_step, 0, 1}, q.nir.string());
+  if (data) {
+    const numerics::tensor_shape in = out.floats.input;
+    if (data->channels() != in.channels || data->height() != in.height || data->width() != in.width)
+      throw bad_input(fmt::format("{}: the data's frames are {}x{}x{} but the imported network's input is {}x{}x{}",
+                                  q.experiment, data->channels(), data->height(), data->width(), in.channels, in.height,
+                                  in.width));
+    // The data's classes decide the population code unless the command line said otherwise.
+    if (lowering.num_classes == 0 && data->num_classes() > 0) {
+      lowering.num_classes = data->num_classes();
+      if (lowering.population_per_class == 1) lowering.population_per_class = 0;
+    }
+  }
+  assign_classes(out.floats, lowering.num_classes, lowering.population_per_class, q.nir.string());
   out.model = quantize_float_model(
       out.floats, out.settings,
       export_::make_provenance(doc ? doc->resolved_yaml() : std::string{}, 0,

@@ -554,20 +554,26 @@ class lowering {
       if (declared != outputs)
         fail(output, fmt::format("declares {} outputs but the last layer has {}", declared, outputs));
     }
-    int pop = m_opt.population_per_class;
-    if (pop < 0) fail_graph("population_per_class must be >= 1");
-    if (pop == 0) pop = m_opt.num_classes > 0 && outputs % m_opt.num_classes == 0 ? static_cast<int>(outputs / m_opt.num_classes) : 1;
-    const int classes = m_opt.num_classes > 0 ? m_opt.num_classes : static_cast<int>(outputs / pop);
-    if (std::int64_t{classes} * pop != outputs)
-      fail_graph(fmt::format("{} outputs are not {} classes x {} neurons per class", outputs, classes, pop));
-    m_model.num_classes = classes;
-    m_model.population_per_class = pop;
+    assign_classes(m_model, m_opt.num_classes, m_opt.population_per_class, m_what);
     m_model.notes = fmt::format("imported from NIR {}; dt = {} s; LIF: beta = 1 - dt/tau, gain r dt/tau folded into "
                                 "the weights", m_what, m_opt.time_step);
   }
 };
 
 }  // namespace
+
+void assign_classes(float_model& m, int num_classes, int population_per_class, const std::string& what) {
+  const std::int64_t outputs = m.layers.empty() ? 0 : m.layers.back().out_shape.size();
+  int pop = population_per_class;
+  if (pop < 0) throw bad_input(fmt::format("{}: population_per_class must be >= 1", what));
+  if (pop == 0) pop = num_classes > 0 && outputs % num_classes == 0 ? static_cast<int>(outputs / num_classes) : 1;
+  const int classes = num_classes > 0 ? num_classes : static_cast<int>(outputs / pop);
+  if (std::int64_t{classes} * pop != outputs)
+    throw bad_input(fmt::format("{}: the last layer's {} outputs are not {} classes x {} neurons per class", what,
+                                outputs, classes, pop));
+  m.num_classes = classes;
+  m.population_per_class = pop;
+}
 
 float_model lower_nir(const nir_graph& graph, const import_options& options, const std::string& what) {
   return lowering(graph, options, what).run();

@@ -32,6 +32,10 @@ struct import_options {
 // `what` names the graph in messages (the file name).
 float_model lower_nir(const nir_graph& graph, const import_options& options, const std::string& what);
 
+// Sets num_classes and population_per_class of a lowered model from the output size (the
+// rules of import_options); bad_input when the outputs are not classes x population.
+void assign_classes(float_model& m, int num_classes, int population_per_class, const std::string& what);
+
 // Metadata keys our exporter writes into neuron nodes so a round trip keeps what NIR cannot
 // say (snnTorch's reset mode and delay); other tools ignore metadata.
 inline constexpr const char* meta_reset = "snncosim_reset";            // "subtract" | "zero" | "none"

@@ -77,6 +77,7 @@ struct reader {
     const auto dims = dims_of(ds, object);
     hsize_t n = 1;
     for (auto d : dims) n *= d;
+    if (n > (hsize_t{1} << 20)) fail(object, "too many strings (corrupt file?)");
     std::vector<std::string> out;
     h5_id mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_cset(mem.get(), H5Tget_cset(type.get()));  // HDF5 converts no character sets
@@ -92,6 +93,7 @@ struct reader {
     } else {
       const std::size_t size = H5Tget_size(type.get());
       if (size == 0 || size > (std::size_t{1} << 20)) fail(object, "string too long (corrupt file?)");
+      check_raw_extent(ds, size, file, object);
       H5Tset_size(mem.get(), size);
       H5Tset_strpad(mem.get(), H5T_STR_NULLPAD);
       std::string buf(static_cast<std::size_t>(n) * size, '\0');
@@ -113,6 +115,11 @@ struct reader {
     for (auto d : dims) {
       a.shape.push_back(static_cast<std::int64_t>(d));
       n *= d;
+    }
+    {
+      h5_id type(H5Dget_type(ds), H5Tclose);
+      if (!type.ok()) fail(object, "unreadable datatype");
+      check_raw_extent(ds, H5Tget_size(type.get()), file, object);
     }
     a.values.resize(static_cast<std::size_t>(n));
     if (n > 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.values.data()) < 0)

@@ -102,4 +102,47 @@ void check_vlen_heap(hid_t dataset, const std::string& file, const std::string& 
   }
 }
 
+void check_raw_extent(hid_t dataset, std::size_t element_bytes, const std::string& file, const std::string& object) {
+  auto fail = [&](const std::string& problem) {
+    throw bad_input(fmt::format("{}: {}: {}", file, object, problem));
+  };
+  const hid_t space = H5Dget_space(dataset);
+  const hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+  if (space >= 0) H5Sclose(space);
+  if (n < 0) fail("unreadable dataspace");
+  const hid_t dcpl = H5Dget_create_plist(dataset);
+  const H5D_layout_t layout = dcpl >= 0 ? H5Pget_layout(dcpl) : H5D_LAYOUT_ERROR;
+  if (layout == H5D_CHUNKED) {
+    // A chunk larger than the dataset (which h5py and our writers never make for fixed-size
+    // data) made HDF5 1.10 copy past a decoded chunk.
+    std::vector<hsize_t> dims(8), chunk(8);
+    const hid_t sp = H5Dget_space(dataset);
+    const int rank = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims.data(), nullptr) : -1;
+    if (sp >= 0) H5Sclose(sp);
+    const int crank = H5Pget_chunk(dcpl, 8, chunk.data());
+    H5Pclose(dcpl);
+    if (rank < 0 || crank != rank) fail("chunk shape does not match the dataspace (corrupt file)");
+    for (int i = 0; i < rank; ++i)
+      if (chunk[static_cast<std::size_t>(i)] == 0 || chunk[static_cast<std::size_t>(i)] > dims[static_cast<std::size_t>(i)])
+        fail("chunks larger than the dataset (corrupt file)");
+    return;
+  }
+  if (dcpl >= 0) H5Pclose(dcpl);
+  if (layout != H5D_COMPACT && layout != H5D_CONTIGUOUS) fail("unsupported storage layout (corrupt file?)");
+  const auto need = static_cast<hsize_t>(n) * element_bytes;
+  const hsize_t stored = H5Dget_storage_size(dataset);
+  if (layout == H5D_COMPACT && stored != need)
+    fail(fmt::format("the dataspace declares {} bytes but {} are stored (corrupt file)", need, stored));
+  if (layout == H5D_CONTIGUOUS && stored != 0) {  // 0: never written, reads the fill value
+    if (stored < need) fail(fmt::format("the dataspace declares {} bytes but {} are stored (corrupt file)", need, stored));
+    const haddr_t offset = H5Dget_offset(dataset);
+    const hid_t f = H5Iget_file_id(dataset);
+    hsize_t file_size = 0;
+    const bool ok = f >= 0 && H5Fget_filesize(f, &file_size) >= 0;
+    if (f >= 0) H5Fclose(f);
+    if (!ok || offset == HADDR_UNDEF || offset > file_size || stored > file_size - offset)
+      fail("data beyond the end of the file (truncated or corrupt file)");
+  }
+}
+
 }  // namespace snncosim::interop

@@ -8,6 +8,7 @@
 // the dataset element declares. Internal to snncosim_interop.
 #include <hdf5.h>
 
+#include <cstddef>
 #include <string>
 
 namespace snncosim::interop {
@@ -16,5 +17,11 @@ namespace snncosim::interop {
 // is not stored contiguously (chunked or compact variable-length strings cannot be checked;
 // h5py and our writer never produce them).
 void check_vlen_heap(hid_t dataset, const std::string& file, const std::string& object);
+
+// For fixed-size data (numbers, fixed-length strings): the stored bytes must cover what the
+// dataspace declares. HDF5 1.10 copies a compact or contiguous dataset by the dataspace's
+// size without comparing it to the storage (a damaged dataspace crashed the reader).
+// `element_bytes` is the size of one element in the file.
+void check_raw_extent(hid_t dataset, std::size_t element_bytes, const std::string& file, const std::string& object);
 
 }  // namespace snncosim::interop

@@ -60,8 +60,11 @@ struct reader {
     if (!space.ok()) fail(object, "unreadable dataspace");
     const int rank = H5Sget_simple_extent_ndims(space.get());
     if (rank < 0 || rank > 8) fail(object, "unreadable dataspace");
-    std::vector<hsize_t> dims(static_cast<std::size_t>(rank), 0);
-    if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank), 0), max_dims(dims);
+    if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), max_dims.data());
+    for (std::size_t i = 0; i < dims.size(); ++i)
+      if (max_dims[i] != H5S_UNLIMITED && dims[i] > max_dims[i])
+        fail(object, "dataspace larger than its own maximum (corrupt file)");
     hsize_t n = 1;
     for (auto d : dims) {
       if (d > max_elements) fail(object, "dataset too large (corrupt file?)");
@@ -119,7 +122,15 @@ struct reader {
     {
       h5_id type(H5Dget_type(ds), H5Tclose);
       if (!type.ok()) fail(object, "unreadable datatype");
-      check_raw_extent(ds, H5Tget_size(type.get()), file, object);
+      // Only the plain IEEE floats and two's complement integers numpy writes: HDF5 1.10
+      // converted a damaged 520-byte "float" by copying past its buffers.
+      const std::size_t size = H5Tget_size(type.get());
+      const bool is_float = H5Tget_class(type.get()) == H5T_FLOAT;
+      const bool plain = H5Tget_precision(type.get()) == 8 * size && H5Tget_offset(type.get()) == 0 &&
+                         (is_float ? (size == 4 || size == 8) : (size == 1 || size == 2 || size == 4 || size == 8));
+      if (!plain) fail(object, fmt::format("unsupported number type ({} bytes, {} bits; corrupt file?)", size,
+                                           H5Tget_precision(type.get())));
+      check_raw_extent(ds, size, file, object);
     }
     a.values.resize(static_cast<std::size_t>(n));
     if (n > 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.values.data()) < 0)

@@ -122,9 +122,13 @@ void check_raw_extent(hid_t dataset, std::size_t element_bytes, const std::strin
     const int crank = H5Pget_chunk(dcpl, 8, chunk.data());
     H5Pclose(dcpl);
     if (rank < 0 || crank != rank) fail("chunk shape does not match the dataspace (corrupt file)");
-    for (int i = 0; i < rank; ++i)
-      if (chunk[static_cast<std::size_t>(i)] == 0 || chunk[static_cast<std::size_t>(i)] > dims[static_cast<std::size_t>(i)])
-        fail("chunks larger than the dataset (corrupt file)");
+    hsize_t chunks = 1;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(rank); ++i) {
+      if (chunk[i] == 0 || chunk[i] > dims[i]) fail("chunks larger than the dataset (corrupt file)");
+      chunks *= (dims[i] + chunk[i] - 1) / chunk[i];
+      // Millions of (missing) chunks would take minutes to read as fill values.
+      if (chunks > (hsize_t{1} << 20)) fail("more than a million chunks (corrupt file?)");
+    }
     return;
   }
   if (dcpl >= 0) H5Pclose(dcpl);

@@ -53,7 +53,7 @@ void check_against_reference(const nir_graph& g, int steps, double density, unsi
   CHECK(spikes > 20);  // the comparison is not of silent layers
 }
 
-TEST_CASE("lowering: conv graph with stride, padding, sum pooling of currents, LIF and IF equals NIR semantics") {
+TEST_CASE("lowering: a conv graph with stride and padding and sum pooling of currents and LIF and IF neurons spikes like the NIR semantics") {
   const nir_graph g = test::conv_graph();
   const float_model m = lower_nir(g, {}, "conv graph");
   REQUIRE(m.layers.size() == 4);  // conv1, conv2+pool2, flat, fc
@@ -72,7 +72,7 @@ TEST_CASE("lowering: conv graph with stride, padding, sum pooling of currents, L
   for (unsigned seed = 1; seed <= 4; ++seed) check_against_reference(g, 12, 0.3, seed);
 }
 
-TEST_CASE("lowering: pools of spikes fold into the next conv and linear layer; gain and v_leak fold into weights") {
+TEST_CASE("lowering: pools of spikes fold into the next conv and linear layer and gain and v_leak into the weights") {
   const nir_graph g = test::spike_pool_graph();
   const float_model m = lower_nir(g, {}, "spike pool graph");
   REQUIRE(m.layers.size() == 4);

@@ -119,7 +119,7 @@ import_outcome run_import(const import_request& q) {
 
   const nir_graph graph = read_nir_file(q.nir);
   // Classes are assigned after the shape check, so data for another network says so first.
-  out.floats = lower_nir(graph, {lowering.time_step, 0, 1}, q.nir.string());
+  out.floats = lower_nir(graph, {lowering.time_step, 0, 0}, q.nir.string());
   if (data) {
     const numerics::tensor_shape in = out.floats.input;
     if (data->channels() != in.channels || data->height() != in.height || data->width() != in.width)
@@ -127,10 +127,7 @@ import_outcome run_import(const import_request& q) {
                                   q.experiment, data->channels(), data->height(), data->width(), in.channels, in.height,
                                   in.width));
     // The data's classes decide the population code unless the command line said otherwise.
-    if (lowering.num_classes == 0 && data->num_classes() > 0) {
-      lowering.num_classes = data->num_classes();
-      if (lowering.population_per_class == 1) lowering.population_per_class = 0;
-    }
+    if (lowering.num_classes == 0 && data->num_classes() > 0) lowering.num_classes = data->num_classes();
   }
   assign_classes(out.floats, lowering.num_classes, lowering.population_per_class, q.nir.string());
   out.model = quantize_float_model(

@@ -26,7 +26,7 @@ namespace snncosim::interop {
 struct import_options {
   double time_step = 1e-4;       // dt of the Euler step, seconds (snnTorch's NIR importer uses 1e-4)
   int num_classes = 0;           // 0: output size / population_per_class
-  int population_per_class = 1;  // 0: output size / num_classes
+  int population_per_class = 0;  // 0: output size / num_classes (1 when num_classes is 0)
 };
 
 // `what` names the graph in messages (the file name).

@@ -445,7 +445,6 @@ class lowering {
     for (auto& b : syn.bias) b *= scale * k * k;
     syn.kernel = K2;
     syn.stride = s * S;
-    syn.name += "+" + node;
   }
 
   void add_flatten(const std::string& name, const tensor_shape& in) {

@@ -56,7 +56,7 @@ void check_against_reference(const nir_graph& g, int steps, double density, unsi
 TEST_CASE("lowering: a conv graph with stride and padding and sum pooling of currents and LIF and IF neurons spikes like the NIR semantics") {
   const nir_graph g = test::conv_graph();
   const float_model m = lower_nir(g, {}, "conv graph");
-  REQUIRE(m.layers.size() == 4);  // conv1, conv2+pool2, flat, fc
+  REQUIRE(m.layers.size() == 4);  // conv1, conv2 (pool2 folded in), flat, fc
   CHECK(m.layers[0].neuron.beta == doctest::Approx(0.75));
   CHECK(m.layers[0].stride == 2);
   CHECK(m.layers[0].padding == 1);

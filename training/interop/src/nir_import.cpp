@@ -62,6 +62,7 @@ class lowering {
   std::optional<synapse> m_syn;     // open synaptic layer
   std::optional<spike_pool> m_pool; // pending pool of spikes
   bool m_pool_flattened = false;    // a Flatten came after the pending pool
+  std::vector<std::string> m_folded;  // "pool into layer", for the provenance notes
 
   [[noreturn]] void fail(const std::string& node, const std::string& problem) const {
     const auto it = m_g.nodes.find(node);
@@ -337,6 +338,7 @@ class lowering {
     s.stride *= f;
     s.padding *= f;
     s.in_shape = m_pool->unpooled;
+    m_folded.push_back(m_pool->name + " into " + s.name);
     m_pool.reset();
   }
 
@@ -390,6 +392,7 @@ class lowering {
             }
       s.weights = std::move(w2);
       s.in_shape = {static_cast<int>(n_in), 1, 1};
+      m_folded.push_back(m_pool->name + " into " + s.name);
       m_pool.reset();
       m_pool_flattened = false;
     }
@@ -445,6 +448,7 @@ class lowering {
     for (auto& b : syn.bias) b *= scale * k * k;
     syn.kernel = K2;
     syn.stride = s * S;
+    m_folded.push_back(node + " into " + syn.name);
   }
 
   void add_flatten(const std::string& name, const tensor_shape& in) {
@@ -555,7 +559,8 @@ class lowering {
     }
     assign_classes(m_model, m_opt.num_classes, m_opt.population_per_class, m_what);
     m_model.notes = fmt::format("imported from NIR {}; dt = {} s; LIF: beta = 1 - dt/tau, gain r dt/tau folded into "
-                                "the weights", m_what, m_opt.time_step);
+                                "the weights{}{}", m_what, m_opt.time_step, m_folded.empty() ? "" : "; pools folded: ",
+                                fmt::join(m_folded, ", "));
   }
 };
 

@@ -10,6 +10,8 @@
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/export/provenance.h"
+#include "snncosim/interop/nir_export.h"
+#include "snncosim/interop/nir_file.h"
 #include "snncosim/numerics/model_file.h"
 #include "snncosim/numerics/trace_file.h"
 #include "trained_model.h"
@@ -24,6 +26,8 @@ void add_export_command(CLI::App& root, global_options& global) {
     trained_model_options trained;
     std::string model;
     std::string traces;
+    std::string nir;
+    double nir_dt = 1e-4;
   };
   auto opt = std::make_shared<options>();
   opt->trained.trace_samples = 8;
@@ -41,6 +45,10 @@ void add_export_command(CLI::App& root, global_options& global) {
   cmd->add_option("--eval-samples", opt->trained.eval_samples,
                   "Test samples compared float vs integer (0: the whole split)")
       ->check(count_check());
+  cmd->add_option("--nir", opt->nir,
+                  "Also write the network as a NIR graph (docs/interop.md) for other frameworks and nir.read");
+  cmd->add_option("--nir-dt", opt->nir_dt, "Time step in seconds the NIR graph's tau refers to: tau = dt / (1 - beta)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([&global, opt] {
     // Both outputs are checked before the (long) evaluation; one file cannot be both.
     check_output_file(opt->model);
@@ -50,8 +58,12 @@ void add_export_command(CLI::App& root, global_options& global) {
         std::filesystem::weakly_canonical(std::filesystem::absolute(opt->traces), ec)) {
       throw bad_input(fmt::format("--model and --traces name the same file ({}); give two file names", opt->model));
     }
+    if (!opt->nir.empty()) check_output_file(opt->nir);
     opt->trained.progress = !global.json;
     const auto c = compare_trained_model(opt->trained);
+    // Converted before any file is written: a network NIR cannot express leaves nothing behind.
+    std::optional<interop::nir_graph> graph;
+    if (!opt->nir.empty()) graph = interop::to_nir(c.exported.model, opt->nir_dt, opt->trained.experiment);
     numerics::write_model_file(opt->model, c.exported.model);
     numerics::trace_metadata meta;
     meta.source = "integer";
@@ -59,15 +71,18 @@ void add_export_command(CLI::App& root, global_options& global) {
     meta.split = "test";
     meta.created_by = export_::tool_version();
     numerics::write_trace_file(opt->traces, meta, c.report.traces);
+    if (graph) interop::write_nir_file(opt->nir, *graph);
     if (global.json) {
       auto j = comparison_json(opt->trained, c);
       j["model"] = opt->model;
       j["traces"] = opt->traces;
       j["trace_samples"] = c.report.traces.size();
+      if (graph) j["nir"] = opt->nir;
       std::cout << json_text(j) << "\n";
     } else {
       std::cout << comparison_text(c)
                 << fmt::format("wrote {} and {} ({} samples)\n", opt->model, opt->traces, c.report.traces.size());
+      if (graph) std::cout << fmt::format("wrote {} (NIR, dt = {} s)\n", opt->nir, opt->nir_dt);
     }
   });
 }

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "command.h"
+#include "import_report.h"
 #include "snncosim/common/error.h"
 #include "trained_model.h"
 #include "json_text.h"
@@ -16,6 +17,10 @@ void add_infer_command(CLI::App& root, global_options& global) {
   struct options {
     trained_model_options trained;
     bool integer = false;
+    std::string nir;  // an imported network instead of the experiment's checkpoint
+    interop::import_request import;
+    std::optional<int> bits;
+    bool per_channel = false;
   };
   auto opt = std::make_shared<options>();
   cmd->add_option("experiment", opt->trained.experiment, "Experiment YAML (schema snncosim.experiment/1)")->required();
@@ -25,12 +30,29 @@ void add_infer_command(CLI::App& root, global_options& global) {
   cmd->add_option("--checkpoint", opt->trained.checkpoint,
                   "Training checkpoint (default: <output_dir>/<name>/best.bin, else checkpoint.bin)");
   cmd->add_option("--samples", opt->trained.eval_samples, "Test samples to run (0: the whole split)")->check(count_check());
+  auto* nir = cmd->add_option("--nir", opt->nir,
+                              "Run this NIR graph (docs/interop.md) on the experiment's test split instead of its checkpoint");
+  nir->excludes("--checkpoint");
+  add_nir_lowering_options(cmd, opt->import, opt->bits, opt->per_channel);
   cmd->callback([&global, opt] {
     if (!opt->integer) {
       throw bad_input("infer: only the float-vs-integer comparison exists; pass --integer "
                       "(float-only evaluation is part of `snncosim train`)");
     }
     opt->trained.progress = !global.json;
+    if (!opt->nir.empty()) {
+      auto& q = opt->import;
+      q.nir = opt->nir;
+      q.experiment = opt->trained.experiment;
+      q.sets = opt->trained.sets;
+      q.eval_samples = opt->trained.eval_samples;
+      q.weight_bits = opt->bits;
+      if (opt->per_channel) q.per_channel = true;
+      q.progress = !global.json;
+      const auto outcome = interop::run_import(q);
+      std::cout << (global.json ? json_text(import_json(q, outcome)) + "\n" : import_text(q, outcome));
+      return;
+    }
     const auto c = compare_trained_model(opt->trained);
     if (global.json) {
       std::cout << json_text(comparison_json(opt->trained, c)) << "\n";

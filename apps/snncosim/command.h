@@ -2,9 +2,14 @@
 // Each subcommand lives in its own cmd_<name>.cpp and registers itself on the root app.
 // Handlers throw snncosim::bad_input for bad input (exit 2) and anything else for runtime
 // failures (exit 1); main() maps exceptions to exit codes and prints one line.
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
+
+namespace snncosim::interop {
+struct import_request;
+}
 
 namespace snncosim::cli {
 
@@ -20,6 +25,10 @@ inline CLI::Validator count_check() {
       },
       "N>=0");
 }
+
+// --dt, --weight-bits, --per-channel, --num-classes, --population (cmd_import.cpp), shared
+// by `import` and `infer --nir`.
+void add_nir_lowering_options(CLI::App* cmd, interop::import_request& q, std::optional<int>& bits, bool& per_channel);
 
 struct global_options {
   bool json = false;   // machine-readable output on stdout
@@ -40,6 +49,8 @@ void add_bench_train_command(CLI::App& bench, global_options& global);
 void add_export_command(CLI::App& root, global_options& global);
 // Float vs integer accuracy and spike statistics of a trained network (cmd_infer.cpp).
 void add_infer_command(CLI::App& root, global_options& global);
+// A NIR graph -> integer model file (cmd_import.cpp, docs/interop.md).
+void add_import_command(CLI::App& root, global_options& global);
 void add_dataset_command(CLI::App& root, global_options& global);
 // `bench dataset` is registered on the `bench` parent command.
 void add_bench_dataset_command(CLI::App& bench, global_options& global);

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   cli::add_train_command(app, global);
   cli::add_export_command(app, global);
   cli::add_infer_command(app, global);
+  cli::add_import_command(app, global);
   cli::add_run_command(app, global);
   cli::add_sweep_command(app, global);
   cli::add_report_command(app, global);

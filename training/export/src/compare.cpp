@@ -11,15 +11,25 @@
 
 namespace snncosim::export_ {
 
-namespace {
-
-// First maximal class of population-coded output spike counts (the integer model's rule).
-int predict(const std::vector<std::int64_t>& counts) {
+int prediction_tally::predict(const std::vector<std::int64_t>& counts) {
   if (counts.empty()) return -1;
   return static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
 }
 
-}  // namespace
+void prediction_tally::add(int float_class, int integer_class, std::int32_t label) {
+  m_float_correct += float_class == label;
+  m_integer_correct += integer_class == label;
+  m_same += float_class == integer_class;
+}
+
+void prediction_tally::finish(comparison_report& r) const {
+  for (auto& a : r.layers) a.agreement = a.bits > 0 ? a.agreement / static_cast<double>(a.bits) : 1.0;
+  if (r.samples == 0) return;
+  const auto n = static_cast<double>(r.samples);
+  r.float_accuracy = static_cast<double>(m_float_correct) / n;
+  r.integer_accuracy = static_cast<double>(m_integer_correct) / n;
+  r.prediction_agreement = static_cast<double>(m_same) / n;
+}
 
 comparison_report compare_float_integer(nn::network& net, const export_result& exported, nn::batch_source& data,
                                         const compare_options& options) {
@@ -44,7 +54,7 @@ comparison_report compare_float_integer(nn::network& net, const export_result& e
   for (std::size_t k = 0; k < model.layers.size(); ++k) r.layers[k].name = model.layers[k].name;
   std::vector<float> input(T * B * per_step);
   std::vector<std::uint8_t> sample_spikes(T * per_step);
-  std::size_t float_correct = 0, integer_correct = 0, same_prediction = 0;
+  prediction_tally tally;
 
   data.set_epoch(0);
   progress_bar bar("float vs integer", total, "sample");
@@ -104,10 +114,7 @@ comparison_report compare_float_integer(nn::network& net, const export_result& e
         for (std::size_t t = 0; t < T; ++t)
           for (std::size_t o = 0; o < std::min(outputs, classes * population); ++o)
             counts[o / population] += out[(t * B + n) * outputs + o] > 0.5f ? 1 : 0;
-        const int fp = predict(counts);
-        float_correct += fp == label;
-        integer_correct += res.predicted_class == label;
-        same_prediction += fp == res.predicted_class;
+        tally.add(prediction_tally::predict(counts), res.predicted_class, label);
       }
       if (r.traces.size() < options.trace_samples)
         r.traces.push_back({static_cast<std::int64_t>(r.samples), label, std::move(res)});
@@ -116,13 +123,7 @@ comparison_report compare_float_integer(nn::network& net, const export_result& e
     }
   }
   bar.finish();
-  for (auto& a : r.layers) a.agreement = a.bits > 0 ? a.agreement / static_cast<double>(a.bits) : 1.0;
-  if (r.samples > 0) {
-    const auto s = static_cast<double>(r.samples);
-    r.float_accuracy = static_cast<double>(float_correct) / s;
-    r.integer_accuracy = static_cast<double>(integer_correct) / s;
-    r.prediction_agreement = static_cast<double>(same_prediction) / s;
-  }
+  tally.finish(r);
   return r;
 }
 

@@ -17,15 +17,6 @@
 #include "snncosim/numerics/trace_file.h"
 
 namespace snncosim::interop {
-namespace {
-
-// Population-coded counts -> class: the first maximal count (docs/export.md).
-int predict(const std::vector<std::int64_t>& counts) {
-  if (counts.empty()) return -1;
-  return static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
-}
-
-}  // namespace
 
 export_::comparison_report evaluate_import(const float_model& floats, const numerics::quant_model& model,
                                            nn::batch_source& data, const evaluation_options& options) {
@@ -41,7 +32,7 @@ export_::comparison_report evaluate_import(const float_model& floats, const nume
   const auto per_step = static_cast<std::size_t>(in.size());
   const auto classes = static_cast<std::size_t>(std::max(model.num_classes, 0));
   const auto population = static_cast<std::size_t>(std::max(model.population_per_class, 1));
-  std::size_t float_correct = 0, integer_correct = 0, same = 0;
+  export_::prediction_tally tally;
   std::vector<std::uint8_t> spikes(T * per_step);
   data.set_epoch(0);
   progress_bar bar("float vs integer", total, "sample");
@@ -71,10 +62,7 @@ export_::comparison_report evaluate_import(const float_model& floats, const nume
       for (std::size_t t = 0; t < T; ++t)
         for (std::size_t o = 0; o < std::min(outputs, classes * population); ++o)
           counts[o / population] += out[t * outputs + o];
-      const int fp = predict(counts);
-      float_correct += fp == label;
-      integer_correct += res.predicted_class == label;
-      same += fp == res.predicted_class;
+      tally.add(export_::prediction_tally::predict(counts), res.predicted_class, label);
     }
     if (r.traces.size() < options.trace_samples)
       r.traces.push_back({static_cast<std::int64_t>(s), label, std::move(res)});
@@ -82,13 +70,7 @@ export_::comparison_report evaluate_import(const float_model& floats, const nume
     bar.advance();
   }
   bar.finish();
-  for (auto& a : r.layers) a.agreement = a.bits > 0 ? a.agreement / static_cast<double>(a.bits) : 1.0;
-  if (r.samples > 0) {
-    const auto n = static_cast<double>(r.samples);
-    r.float_accuracy = static_cast<double>(float_correct) / n;
-    r.integer_accuracy = static_cast<double>(integer_correct) / n;
-    r.prediction_agreement = static_cast<double>(same) / n;
-  }
+  tally.finish(r);
   return r;
 }
 

@@ -34,6 +34,22 @@ struct comparison_report {
   std::vector<numerics::trace_sample> traces;  // integer results of the first trace_samples
 };
 
+// Class tallies of a float-vs-integer comparison, shared by `export` and `import` (interop).
+class prediction_tally {
+ public:
+  // Population-coded output spike counts -> class: the first maximal count (docs/export.md);
+  // -1 without classes.
+  static int predict(const std::vector<std::int64_t>& counts);
+  void add(int float_class, int integer_class, std::int32_t label);
+  // Accuracies and agreements of `r` (layers' agreement = equal bits / bits).
+  void finish(comparison_report& r) const;
+
+ private:
+  std::size_t m_float_correct = 0;
+  std::size_t m_integer_correct = 0;
+  std::size_t m_same = 0;
+};
+
 struct compare_options {
   std::size_t samples = 0;        // 0: the whole split
   std::size_t trace_samples = 0;  // integer results kept for the trace file

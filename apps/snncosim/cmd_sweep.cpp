@@ -10,6 +10,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -89,8 +90,18 @@ void add_sweep_command(CLI::App& root, global_options& global) {
     // its line in the sweep.
     std::vector<planned_point> plan;
     json points = json::array();
-    for (const auto& [p, pd] : plan_sweep(opt->experiment, base, doc)) {
-      for (const auto& w : hardware_warnings(pd)) spdlog::warn("sweep point {}: {}", p.index, w);
+    // One line per distinct warning, naming the points it concerns (often all of them).
+    std::map<std::string, std::vector<std::size_t>> warnings;
+    const auto checked = plan_sweep(opt->experiment, base, doc);
+    for (const auto& [p, pd] : checked)
+      for (const auto& w : hardware_warnings(pd)) warnings[w].push_back(p.index);
+    for (const auto& [w, at] : warnings) {
+      if (at.size() == checked.size())
+        spdlog::warn("all {} sweep points: {}", at.size(), w);
+      else
+        spdlog::warn("sweep points {}: {}", fmt::join(at, ", "), w);
+    }
+    for (const auto& [p, pd] : checked) {
       const std::string id = ex::point_hash(pd.root());
       plan.push_back({p, id, dir / "points" / id});
       json settings = json::object();

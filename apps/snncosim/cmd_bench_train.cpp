@@ -50,7 +50,6 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
                                          : nn::event_mode::automatic;
     const auto r = nn::run_benchmark(w, bo);
     const double load_after = load_average();
-    const double target_train = w.snntorch_train * w.target_factor, target_infer = w.snntorch_infer * w.target_factor;
     if (global.json) {
       nlohmann::json j{{"workload", w.name},
                        {"threads", opt->threads},
@@ -66,12 +65,6 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
                        {"dense_gflop_per_sample_train", r.flops.train * 1e-9},
                        {"dense_gflop_per_sample_infer", r.flops.forward * 1e-9},
                        {"spikes_per_sample", r.spikes_per_sample},
-                       {"snntorch_train_samples_per_s", w.snntorch_train},
-                       {"snntorch_infer_samples_per_s", w.snntorch_infer},
-                       {"target_train_samples_per_s", target_train},
-                       {"target_infer_samples_per_s", target_infer},
-                       {"speedup_train", r.train_samples_per_s / w.snntorch_train},
-                       {"speedup_infer", r.infer_samples_per_s / w.snntorch_infer},
                        {"load_average_before", load_before},
                        {"load_average_after", load_after}};
       if (opt->profile) {
@@ -85,12 +78,12 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
     }
     std::cout << fmt::format("workload {} (T={}, batch {}), {} thread(s), load average {:.2f} -> {:.2f}\n", w.name,
                              w.time_steps, w.batch, opt->threads, load_before, load_after);
-    std::cout << fmt::format("  train {:9.1f} samples/s  {:6.1f} GFLOP/s dense  x{:.2f} snnTorch (target x{:.1f} = {:.0f})\n",
-                             r.train_samples_per_s, r.train_gflops, r.train_samples_per_s / w.snntorch_train,
-                             w.target_factor, target_train);
-    std::cout << fmt::format("  infer {:9.1f} samples/s  {:6.1f} GFLOP/s dense  x{:.2f} snnTorch (target x{:.1f} = {:.0f})\n",
-                             r.infer_samples_per_s, r.infer_gflops, r.infer_samples_per_s / w.snntorch_infer,
-                             w.target_factor, target_infer);
+    // No peer figures here: a ratio counts only when both sides ran in the same session
+    // (scripts/bench-peers runs snnTorch alternately with this command).
+    std::cout << fmt::format("  train {:9.1f} samples/s  {:6.1f} GFLOP/s dense\n", r.train_samples_per_s,
+                             r.train_gflops);
+    std::cout << fmt::format("  infer {:9.1f} samples/s  {:6.1f} GFLOP/s dense\n", r.infer_samples_per_s,
+                             r.infer_gflops);
     for (const auto& l : r.layers)
       std::cout << fmt::format("  {:<12} {:<12} fwd {:8.2f} ms  bwd {:8.2f} ms\n", l.name, l.kind, 1e3 * l.forward_s,
                                1e3 * l.backward_s);

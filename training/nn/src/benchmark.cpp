@@ -32,22 +32,13 @@ workload make_workload(const std::string& name) {
   w.name = name;
   if (name == "csnn") {
     w.spec = csnn_spec(leaky(0.5f, 1.0f), 10, 1);
-    w.snntorch_train = 300;
-    w.snntorch_infer = 580;
-    w.target_factor = 2.5;
   } else if (name == "fc") {
     w.spec = mlp_spec(leaky(0.9f, 1.0f), 784, {1024, 1024}, 10, 30);
     w.spec.in_channels = 1;
     w.spec.in_height = w.spec.in_width = 28;
-    w.snntorch_train = 15.5;
-    w.snntorch_infer = 27.5;
-    w.target_factor = 5;
   } else if (name == "vgg9") {
     w.spec = vgg9_spec(leaky(0.24f, 0.23f), 0.25, 2, 64, 64, 11, 100, 0.19f);
     w.time_steps = 5;
-    w.snntorch_train = 7.4;
-    w.snntorch_infer = 26;
-    w.target_factor = 2.5;
   } else {
     throw bad_input("--workload: unknown workload '" + name + "'; expected csnn, fc or vgg9");
   }

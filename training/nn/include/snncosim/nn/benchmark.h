@@ -21,9 +21,6 @@ struct workload {
   int time_steps = 20;
   int batch = 32;
   double input_density = 0.05;
-  // snnTorch 0.9.4 on PyTorch 1.13, 2 threads, this machine type (issue 4).
-  double snntorch_train = 0, snntorch_infer = 0;
-  double target_factor = 1;  // required speed-up over snnTorch
 };
 
 workload make_workload(const std::string& name);  // csnn | fc | vgg9; bad_input otherwise

@@ -155,14 +155,19 @@ struct reader {
     return s[0];
   }
 
+  // The type class of an opened child dataset (fails on a dataset HDF5 cannot open).
+  H5T_class_t dataset_class(const h5_id& ds, const std::string& object) const {
+    if (!ds.ok()) fail(object, "cannot open dataset (corrupt file?)");
+    const h5_id type(H5Dget_type(ds.get()), H5Tclose);
+    return H5Tget_class(type.get());
+  }
+
   void read_metadata(hid_t group, const std::string& path, nir_node& node) const {
     for (const auto& key : children(group, path)) {
       const std::string object = path + "/" + key;
       if (kind_of(group, key, object) != H5I_DATASET) continue;  // nested metadata: not ours, ignored
-      h5_id ds(H5Dopen2(group, key.c_str(), H5P_DEFAULT), H5Dclose);
-      if (!ds.ok()) fail(object, "cannot open dataset (corrupt file?)");
-      h5_id type(H5Dget_type(ds.get()), H5Tclose);
-      const H5T_class_t cls = H5Tget_class(type.get());
+      const h5_id ds(H5Dopen2(group, key.c_str(), H5P_DEFAULT), H5Dclose);
+      const H5T_class_t cls = dataset_class(ds, object);
       if (cls == H5T_STRING) {
         const auto s = read_strings(ds.get(), object);
         if (s.size() == 1) node.metadata[key] = s[0];
@@ -189,10 +194,8 @@ struct reader {
         continue;
       }
       if (kind != H5I_DATASET) fail(object, "neither a group nor a dataset");
-      h5_id ds(H5Dopen2(group, key.c_str(), H5P_DEFAULT), H5Dclose);
-      if (!ds.ok()) fail(object, "cannot open dataset (corrupt file?)");
-      h5_id type(H5Dget_type(ds.get()), H5Tclose);
-      const H5T_class_t cls = H5Tget_class(type.get());
+      const h5_id ds(H5Dopen2(group, key.c_str(), H5P_DEFAULT), H5Dclose);
+      const H5T_class_t cls = dataset_class(ds, object);
       if (cls == H5T_STRING) {
         const auto s = read_strings(ds.get(), object);
         if (s.size() != 1) fail(object, "expected one string");

@@ -112,13 +112,20 @@ void check_output_file(const fs::path& path) {
   fs::remove(tmp, ec);
 }
 
-void produce_file_atomic(const fs::path& path, const std::function<void(const fs::path&)>& fill) {
+namespace {
+
+// `scan_for_stale`: look for temporaries of killed writers of the same target. The scan
+// reads the whole folder, so writers of many files into one folder (caches) skip it.
+void produce(const fs::path& path, const std::function<void(const fs::path&)>& fill, bool scan_for_stale) {
   const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  check_output_file(path);  // before any folder is made
-  ensure_output_folder(parent);
-  check_output_file(path);  // now a probe file in the folder itself
-  remove_stale_temporaries(path);
   std::error_code ec;
+  const bool had_folder = fs::is_directory(parent, ec);
+  check_output_file(path);  // before any folder is made
+  if (!had_folder) {
+    ensure_output_folder(parent);
+    check_output_file(path);  // now a probe file in the new folder itself
+  }
+  if (scan_for_stale) remove_stale_temporaries(path);
   const fs::path tmp = temp_sibling(parent / path.filename());
   try {
     fill(tmp);
@@ -132,16 +139,29 @@ void produce_file_atomic(const fs::path& path, const std::function<void(const fs
   fsync_path(parent);
 }
 
-void write_file_atomic(const fs::path& path, std::string_view content) {
-  produce_file_atomic(path, [&](const fs::path& tmp) {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      throw std::runtime_error(path.string() + ": write failed: " + std::strerror(errno));
-    }
-  });
+void write_bytes(const fs::path& path, std::string_view content, bool scan_for_stale) {
+  produce(
+      path,
+      [&](const fs::path& tmp) {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.flush();
+        if (!out) {
+          throw std::runtime_error(path.string() + ": write failed: " + std::strerror(errno));
+        }
+      },
+      scan_for_stale);
 }
+
+}  // namespace
+
+void produce_file_atomic(const fs::path& path, const std::function<void(const fs::path&)>& fill) {
+  produce(path, fill, true);
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content) { write_bytes(path, content, true); }
+
+void write_cache_file_atomic(const fs::path& path, std::string_view content) { write_bytes(path, content, false); }
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -108,7 +108,7 @@ void frame_cache::store(const std::string& key, const frame_tensor& f, int label
     out.push_back(static_cast<char>(f.counts[i] & 0xFF));
     out.push_back(static_cast<char>(f.counts[i] >> 8));
   }
-  write_file_atomic(entry_path(key), out);
+  write_cache_file_atomic(entry_path(key), out);
 }
 
 }  // namespace snncosim::data

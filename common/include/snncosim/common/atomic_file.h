@@ -12,6 +12,11 @@ namespace snncosim {
 // Writes `content` to `path` atomically; creates parent directories.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+// write_file_atomic for a cache that writes many files into one folder: the same, except
+// that it does not scan the folder for temporaries of killed writers (that would make filling
+// a folder of n entries cost n^2); a leftover temporary there is only wasted space.
+void write_cache_file_atomic(const std::filesystem::path& path, std::string_view content);
+
 // Calls `fill(temp_path)` to produce the file under a unique temporary name in the same
 // directory, then renames it to `path`. If `fill` throws, the temporary is removed.
 void produce_file_atomic(const std::filesystem::path& path,

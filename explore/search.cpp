@@ -4,13 +4,13 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-#include <random>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
+#include "snncosim/common/rng.h"
 
 namespace snncosim::explore {
 
@@ -396,8 +396,7 @@ search_result searcher::run() {
     if (m_opt.progress) m_opt.progress(total_n, total_n);
   } else {
     res.method = "annealing";
-    std::mt19937_64 rng(m_opt.seed);
-    auto unit = [&] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
+    rng gen(m_opt.seed);
     candidate x = cur;
     scored xs = cur_s;
     const double t_start = 0.2, t_end = 0.002;  // relative objective change accepted with p = 1/e
@@ -405,11 +404,11 @@ search_result searcher::run() {
     for (int i = 0; i < iters; ++i) {
       const double temp = t_start * std::pow(t_end / t_start, static_cast<double>(i) / iters);
       std::vector<candidate> nb = neighbours(x);
-      const candidate& y = nb[static_cast<std::size_t>(rng() % nb.size())];
+      const candidate& y = nb[static_cast<std::size_t>(gen.below(nb.size()))];
       const scored& ys = score(y);
       if (!ys.fits) continue;
       const double delta = (ys.score - xs.score) / std::max(1e-12, xs.score);
-      if (delta <= 0 || unit() < std::exp(-delta / temp)) {
+      if (delta <= 0 || gen.uniform() < std::exp(-delta / temp)) {
         x = y;
         xs = ys;
       }

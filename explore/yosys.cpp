@@ -20,23 +20,31 @@ std::filesystem::path engine_skeleton_sv() { return SNNCOSIM_ENGINE_SKELETON; }
 
 bool yosys_available() { return std::system("yosys -V > /dev/null 2>&1") == 0; }
 
-resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, long>* cells) {
-  resources r;
-  const nlohmann::json& by_type = stat.at("design").at("num_cells_by_type");
-  // LUTs per LUT-RAM / shift-register primitive (UG574).
+namespace {
+// LUTs per LUT-RAM / shift-register primitive (UG574).
+const std::map<std::string, double>& lutram_luts_per_cell() {
   static const std::map<std::string, double> lutram = {
       {"RAM32M16", 8}, {"RAM64M8", 8}, {"RAM32M", 4}, {"RAM64M", 4}, {"RAM32X1D", 2}, {"RAM64X1D", 2},
       {"RAM128X1D", 4}, {"RAM256X1D", 8}, {"RAM32X1S", 1}, {"RAM64X1S", 1}, {"RAM128X1S", 2}, {"RAM256X1S", 4},
       {"RAM512X1S", 8}, {"SRL16E", 1}, {"SRLC32E", 1}, {"SRLC16E", 1}};
-  for (auto it = by_type.begin(); it != by_type.end(); ++it) {
-    const std::string t = it.key();
-    const auto n = it.value().get<long>();
-    if (cells != nullptr) (*cells)[t] = n;
+  return lutram;
+}
+}  // namespace
+
+double xilinx_lutram_luts(const std::map<std::string, long>& cells) {
+  double luts = 0;
+  for (const auto& [t, n] : cells)
+    if (auto l = lutram_luts_per_cell().find(t); l != lutram_luts_per_cell().end()) luts += static_cast<double>(n) * l->second;
+  return luts;
+}
+
+resources count_xilinx_cells(const std::map<std::string, long>& cells) {
+  resources r;
+  r.lut = xilinx_lutram_luts(cells);
+  for (const auto& [t, n] : cells) {
     const auto d = static_cast<double>(n);
     if (t.rfind("LUT", 0) == 0 || t == "INV")
       r.lut += d;
-    else if (auto l = lutram.find(t); l != lutram.end())
-      r.lut += d * l->second;
     else if (t.rfind("FD", 0) == 0)
       r.ff += d;
     else if (t.rfind("RAMB36", 0) == 0)
@@ -49,6 +57,12 @@ resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, l
       r.dsp += d;
   }
   return r;
+}
+
+resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, long>* cells) {
+  const auto counts = stat.at("design").at("num_cells_by_type").get<std::map<std::string, long>>();
+  if (cells != nullptr) *cells = counts;
+  return count_xilinx_cells(counts);
 }
 
 int parse_ltp_length(const std::string& report) {

@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <string>
 
 #include "command.h"
 #include "snncosim/common/error.h"
 #include "snncosim/common/logging.h"
 #include "snncosim/common/progress.h"
+#include "snncosim/common/version.h"
 
 int main(int argc, char** argv) {
   using namespace snncosim;
@@ -16,7 +18,7 @@ int main(int argc, char** argv) {
   // (explore); spawn_child sets it for its children as well. 0: a user's own value stays.
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   CLI::App app{"snncosim: spiking networks from training to cycle-exact hardware"};
-  app.set_version_flag("--version", "snncosim 0.1.0");
+  app.set_version_flag("--version", std::string("snncosim ") + project_version());
   app.require_subcommand(1);
   app.fallthrough();
 

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <set>
 
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
 #include <fmt/format.h>
 
 #include "snncosim/experiments/metrics.h"
@@ -489,73 +492,29 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-std::vector<std::string> table_cells(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cur;
-  for (std::size_t i = 1; i < line.size(); ++i) {
-    if (line[i] == '|') {
-      cells.push_back(cur);
-      cur.clear();
-    } else {
-      cur += line[i];
-    }
-  }
-  for (auto& c : cells) {
-    while (!c.empty() && c.front() == ' ') c.erase(c.begin());
-    while (!c.empty() && c.back() == ' ') c.pop_back();
-  }
-  return cells;
+// The report's markdown as GitHub renders it: cmark-gfm with its table extension. Raw HTML
+// stays omitted (cmark's safe default); text is escaped by the renderer.
+std::string render_gfm(const std::string& markdown) {
+  cmark_gfm_core_extensions_ensure_registered();
+  std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser(cmark_parser_new(CMARK_OPT_DEFAULT),
+                                                                      &cmark_parser_free);
+  cmark_parser_attach_syntax_extension(parser.get(), cmark_find_syntax_extension("table"));
+  cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
+  std::unique_ptr<cmark_node, decltype(&cmark_node_free)> doc(cmark_parser_finish(parser.get()), &cmark_node_free);
+  char* html = cmark_render_html(doc.get(), CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser.get()));
+  std::string out(html);
+  cmark_get_default_mem_allocator()->free(html);
+  return out;
 }
 
 }  // namespace
 
 std::string markdown_to_html(const std::string& title, const std::string& markdown) {
-  std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
-                     "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
-                     "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #999;padding:2px 6px}"
-                     "th{background:#eee}img{max-width:100%}</style></head><body>\n";
-  std::size_t pos = 0;
-  bool in_table = false;
-  bool header_row = false;
-  while (pos < markdown.size()) {
-    std::size_t end = markdown.find('\n', pos);
-    if (end == std::string::npos) end = markdown.size();
-    const std::string line = markdown.substr(pos, end - pos);
-    pos = end + 1;
-    if (!line.empty() && line[0] == '|') {
-      if (!in_table) {
-        html += "<table>\n";
-        in_table = true;
-        header_row = true;
-      }
-      if (line.rfind("|---", 0) == 0) continue;
-      html += "<tr>";
-      for (const auto& c : table_cells(line))
-        html += (header_row ? "<th>" : "<td>") + html_escape(c) + (header_row ? "</th>" : "</td>");
-      html += "</tr>\n";
-      header_row = false;
-      continue;
-    }
-    if (in_table) {
-      html += "</table>\n";
-      in_table = false;
-    }
-    if (line.empty()) continue;
-    if (line.rfind("## ", 0) == 0) {
-      html += "<h2>" + html_escape(line.substr(3)) + "</h2>\n";
-    } else if (line.rfind("# ", 0) == 0) {
-      html += "<h1>" + html_escape(line.substr(2)) + "</h1>\n";
-    } else if (line.rfind("![", 0) == 0) {
-      const std::size_t close = line.find("](");
-      const std::string alt = line.substr(2, close - 2);
-      const std::string src = line.substr(close + 2, line.size() - close - 3);
-      html += "<p><img src=\"" + html_escape(src) + "\" alt=\"" + html_escape(alt) + "\"></p>\n";
-    } else {
-      html += "<p>" + html_escape(line) + "</p>\n";
-    }
-  }
-  if (in_table) html += "</table>\n";
-  return html + "</body></html>\n";
+  return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
+         "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
+         "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #999;padding:2px 6px}"
+         "th{background:#eee}img{max-width:100%}</style></head><body>\n" +
+         render_gfm(markdown) + "</body></html>\n";
 }
 
 }  // namespace snncosim::experiments

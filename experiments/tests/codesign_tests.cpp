@@ -6,37 +6,30 @@
 #include <cstdint>
 #include <set>
 
+#include "snncosim/common/rng.h"
 #include "snncosim/experiments/codesign.h"
 
 namespace ex = snncosim::experiments;
 
 namespace {
 
-// splitmix64: explicit, portable bits for the random pairs.
-std::uint64_t next(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 }  // namespace
 
 TEST_CASE("codesign/joint_front_equals_brute_force") {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    std::uint64_t s = seed;
+    snncosim::rng s{seed};
     std::vector<ex::codesign_pair> pairs;
-    const int points = 1 + static_cast<int>(next(s) % 4);
+    const int points = 1 + static_cast<int>(s.below(4));
     for (int p = 0; p < points; ++p) {
-      const double acc = static_cast<double>(next(s) % 3) / 4;  // ties across points
-      const int n = 1 + static_cast<int>(next(s) % 40);
+      const double acc = static_cast<double>(s.below(3)) / 4;  // ties across points
+      const int n = 1 + static_cast<int>(s.below(40));
       for (int i = 0; i < n; ++i) {
         ex::codesign_pair c;
         c.point = std::to_string(p);
         c.key = std::to_string(i);
         c.accuracy = acc;
-        c.score = static_cast<double>(next(s) % 6);  // few values: many ties and duplicates
-        c.max_utilisation = static_cast<double>(next(s) % 5) / 10;
+        c.score = static_cast<double>(s.below(6));  // few values: many ties and duplicates
+        c.max_utilisation = static_cast<double>(s.below(5)) / 10;
         pairs.push_back(c);
       }
     }

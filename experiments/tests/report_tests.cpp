@@ -79,9 +79,13 @@ TEST_CASE("report: markdown has the comparisons with paired ratios") {
 TEST_CASE("report: html escapes text and turns tables and images into tags") {
   const std::string html = ex::markdown_to_html("a<b", "# T\n\n| x | y |\n|---|---|\n| 1 | <2> |\n\n![p](p.png)\n");
   CHECK(html.find("<title>a&lt;b</title>") != std::string::npos);
-  CHECK(html.find("<tr><th>x</th><th>y</th></tr>") != std::string::npos);
-  CHECK(html.find("<tr><td>1</td><td>&lt;2&gt;</td></tr>") != std::string::npos);
-  CHECK(html.find("<img src=\"p.png\" alt=\"p\">") != std::string::npos);
+  CHECK(html.find("<h1>T</h1>") != std::string::npos);
+  // A GitHub table: header cells in <th>, body cells in <td>, '<' and '>' of a cell escaped.
+  CHECK(html.find("<table>") != std::string::npos);
+  CHECK(html.find("<th>x</th>\n<th>y</th>") != std::string::npos);
+  CHECK(html.find("<td>1</td>\n<td>&lt;2&gt;</td>") != std::string::npos);
+  CHECK(html.find("</table>") != std::string::npos);
+  CHECK(html.find("<img src=\"p.png\" alt=\"p\"") != std::string::npos);
 }
 
 TEST_CASE("report: plot scripts reference their data files") {

@@ -1,11 +1,13 @@
 #!/bin/sh
 # Calibration set of the resource model on the REAL layer engine (docs/hardware.md §11):
 # Yosys 0.23 synth_xilinx -flatten of snn_layer_engine (rtl/sources.txt) with its size parameters
-# set by chparam, one CSV row of primitive counts per configuration (plus CPU seconds).
+# set by chparam, one CSV row of primitive counts per configuration (plus CPU seconds), counted
+# by the built snncosim_xilinx_cells (SNNCOSIM_XILINX_CELLS when the build is not build/release).
 # Usage: calibrate_rtl.sh [family] > calibration_rtl_xcup.csv   (run niced, one at a time)
 set -eu
 family=${1:-xcup}
 here=$(cd "$(dirname "$0")" && pwd)
+cells=${SNNCOSIM_XILINX_CELLS:-$here/../../build/release/bin/snncosim_xilinx_cells}
 rtl=$(cd "$here/../../rtl" && pwd)
 # the design files in compile order: rtl/sources.txt
 src=$(sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' -e "s|^|$rtl/|" "$rtl/sources.txt")
@@ -20,20 +22,7 @@ while read -r ln ch sw ww aw mw cw mf fd mr ml; do
     synth_xilinx -flatten -family $family -noiopad -noclkbuf -top snn_layer_engine; tee -q -o $work/s.json stat -json" \
     < /dev/null > /dev/null 2>&1
   cpu=$(sed -n 's/.*CPU: user \([0-9.]*\)s system \([0-9.]*\)s.*/\1 \2/p' "$work/log" | tail -1 | awk '{print $1 + $2}')
-  /usr/bin/python3 - "$work/s.json" "$ln,$ch,$sw,$ww,$aw,$mw,$cw,$mf,$fd,$mr,$ml" "$cpu" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))["design"]["num_cells_by_type"]
-ram = {"RAM32M16": 8, "RAM64M8": 8, "RAM32M": 4, "RAM64M": 4, "RAM32X1D": 2, "RAM64X1D": 2, "RAM128X1D": 4,
-       "RAM256X1D": 8, "RAM32X1S": 1, "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4, "RAM512X1S": 8,
-       "SRL16E": 1, "SRLC32E": 1, "SRLC16E": 1}
-lut = sum(v for k, v in c.items() if k.startswith("LUT") or k == "INV")
-lr = sum(v * ram[k] for k, v in c.items() if k in ram)
-ff = sum(v for k, v in c.items() if k.startswith("FD"))
-bram = sum(v for k, v in c.items() if k.startswith("RAMB36")) + sum(v for k, v in c.items() if k.startswith("RAMB18")) / 2
-uram = sum(v for k, v in c.items() if k.startswith("URAM"))
-dsp = sum(v for k, v in c.items() if k.startswith("DSP"))
-print(f"{sys.argv[2]},{lut + lr},{ff},{bram},{uram},{dsp},{lr},{sys.argv[3]}", flush=True)
-PY
+  echo "$ln,$ch,$sw,$ww,$aw,$mw,$cw,$mf,$fd,$mr,$ml,$("$cells" "$work/s.json"),$cpu"
 done <<'CFG'
 # lanes chunk spike_words weight_words acc_words mem_words chan_words max_frame fifo_depth max_rate max_latency
 1 8 64 64 64 64 4 64 4 1 2

@@ -19,6 +19,8 @@ qs=$2
 small=$3
 family=${4:-xcup}
 here=$(cd "$(dirname "$0")" && pwd)
+# The cell counts come from the one counter, built beside snncosim.
+cells=$(dirname "$snncosim")/snncosim_xilinx_cells
 hw="$here/../../yaml/hardware/default.yaml"
 case "$family" in
   xcup) platform="$here/../../platforms/zcu102.yaml" ;;
@@ -39,21 +41,21 @@ while read -r model layer steps sets; do
   "$snncosim" --json estimate --model "$m" --hardware "$hw" --platform "$platform" --steps "$steps" $args \
     --yosys-source specialised --yosys-engine "$layer" --workdir "$work/$id" > "$work/$id.json" 2> "$work/$id.err" ||
     { echo "configuration $id failed: $(tail -1 "$work/$id.err")" >&2; exit 1; }
-  /usr/bin/python3 - "$work/$id.json" "$id" "$model" "$layer" "$steps" <<'PY'
+  /usr/bin/python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(json.dumps(next(x for x in j["layers"] if x["layer"] == sys.argv[2])["yosys_cells"]))' \
+    "$work/$id.json" "$layer" > "$work/$id.cells.json"
+  counts=$("$cells" "$work/$id.cells.json")
+  /usr/bin/python3 - "$work/$id.json" "$id" "$model" "$layer" "$steps" "$counts" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 l = next(x for x in j["layers"] if x["layer"] == sys.argv[4])
 p = l["specialised_parameters"]
-c = l["yosys_cells"]
-y = l["yosys"]
-ram = {"RAM32M16": 8, "RAM64M8": 8, "RAM32M": 4, "RAM64M": 4, "RAM32X1D": 2, "RAM64X1D": 2, "RAM128X1D": 4,
-       "RAM256X1D": 8, "RAM32X1S": 1, "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4, "RAM512X1S": 8,
-       "SRL16E": 1, "SRLC32E": 1, "SRLC16E": 1}
-lr = sum(v * ram[k] for k, v in c.items() if k in ram)
+counts = sys.argv[6].split(",")  # lut,ff,bram36,uram,dsp,lutram_luts of snncosim_xilinx_cells
 cols = [sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]] + [
     p[k] for k in ("Lanes", "ChunkW", "SpikeWords", "WeightWords", "AccWords", "MemWords", "ChanWords", "MaxFrame",
-                   "FifoDepth", "MaxRate", "MaxLatency", "SetPorts")] + [int(p["Conv"])] + [
-    y["lut"], y["ff"], y["bram36"], y["uram"], y["dsp"], lr, l["yosys_ltp"], round(l["yosys_cpu_seconds"], 1)]
+                   "FifoDepth", "MaxRate", "MaxLatency", "SetPorts")] + [int(p["Conv"])] + counts + [
+    l["yosys_ltp"], round(l["yosys_cpu_seconds"], 1)]
 print(",".join(str(int(v)) if isinstance(v, float) and v == int(v) else str(v) for v in cols), flush=True)
 PY
 done <<'CFG'

@@ -6,9 +6,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "rng.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
+#include "snncosim/common/rng.h"
 #include "snncosim/data/aedat.h"
 #include "snncosim/data/frame_cache.h"
 
@@ -232,7 +232,7 @@ void event_dataset::for_each_sample(const std::function<void(std::size_t, const 
 std::vector<std::size_t> shuffled_indices(std::size_t n, std::uint64_t seed) {
   std::vector<std::size_t> idx(n);
   for (std::size_t i = 0; i < n; ++i) idx[i] = i;
-  detail::rng r(seed ^ 0xD1B54A32D192ED03ull);
+  rng r(seed ^ 0xD1B54A32D192ED03ull);
   for (std::size_t i = n; i > 1; --i) std::swap(idx[i - 1], idx[r.below(i)]);
   return idx;
 }

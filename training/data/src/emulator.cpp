@@ -10,10 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rng.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/common/progress.h"
+#include "snncosim/common/rng.h"
 #include "snncosim/data/idx.h"
 #include "snncosim/data/nmnist.h"
 
@@ -42,9 +42,9 @@ void write_plain(const std::filesystem::path& path, const std::string& bytes) {
 }  // namespace
 
 std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b) {
-  detail::rng r(a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull));
-  r.next();
-  return r.next();
+  rng r(a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull));
+  r();
+  return r();
 }
 
 event_vector emulate_saccades(const std::uint8_t* image, std::uint64_t camera_seed,
@@ -52,13 +52,13 @@ event_vector emulate_saccades(const std::uint8_t* image, std::uint64_t camera_se
   // Camera: fixed per-pixel ON/OFF thresholds.
   std::array<double, pixels> c_on{}, c_off{};
   {
-    detail::rng cam(mix_seed(camera_seed, 0xCA3E8A));
+    rng cam(mix_seed(camera_seed, 0xCA3E8A));
     for (int i = 0; i < pixels; ++i) {
       c_on[static_cast<std::size_t>(i)] = std::max(0.05, prm.threshold + prm.threshold_sigma * cam.normal());
       c_off[static_cast<std::size_t>(i)] = std::max(0.05, prm.threshold + prm.threshold_sigma * cam.normal());
     }
   }
-  detail::rng rnd(sample_seed);
+  rng rnd(sample_seed);
   const double base_x = -0.5 + rnd.uniform(-0.5, 0.5);
   const double base_y = -0.5 + rnd.uniform(-0.5, 0.5);
   const std::int64_t duration = 3 * prm.saccade_us;

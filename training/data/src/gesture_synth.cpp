@@ -4,9 +4,9 @@
 #include <numeric>
 #include <vector>
 
-#include "rng.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/progress.h"
+#include "snncosim/common/rng.h"
 #include "snncosim/data/aedat.h"
 #include "snncosim/data/emulator.h"
 
@@ -41,7 +41,7 @@ bool inside(const disc& d, int x, int y) {
 
 // Events of one gesture: pixels whose occupancy changes between 1 ms steps fire ON
 // (entering the bright disc) or OFF (leaving it); timestamps spread inside the step.
-void emit_gesture(int label, std::int64_t t_start, std::int64_t dur, detail::rng& rnd,
+void emit_gesture(int label, std::int64_t t_start, std::int64_t dur, rng& rnd,
                   event_vector& out) {
   const double r0 = rnd.uniform(10, 18);
   const double jx = rnd.uniform(-8, 8), jy = rnd.uniform(-8, 8);
@@ -85,7 +85,7 @@ generate_summary generate_gestures(const gesture_generate_options& o) {
   const int trials = o.train_trials + o.test_trials;
   progress_bar bar("generate gestures", static_cast<std::uint64_t>(trials), "trials");
   for (int trial = 0; trial < trials; ++trial) {
-    detail::rng rnd(mix_seed(o.seed, 0x6E57u + static_cast<std::uint64_t>(trial)));
+    rng rnd(mix_seed(o.seed, 0x6E57u + static_cast<std::uint64_t>(trial)));
     std::vector<int> order(gesture_synth_classes);
     std::iota(order.begin(), order.end(), 0);
     for (int i = gesture_synth_classes - 1; i > 0; --i) {

@@ -1,54 +1,31 @@
 #include "snncosim/data/png.h"
 
-#include <zlib.h>
+#include <png.h>
 
 #include <algorithm>
 #include <stdexcept>
 
 namespace snncosim::data {
-namespace {
-
-void put_be32(std::string& out, std::uint32_t v) {
-  for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-
-void chunk(std::string& out, const char* type, const std::string& data) {
-  put_be32(out, static_cast<std::uint32_t>(data.size()));
-  std::string body(type, 4);
-  body += data;
-  out += body;
-  const auto crc = crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
-  put_be32(out, static_cast<std::uint32_t>(crc));
-}
-
-}  // namespace
 
 std::string encode_png(int width, int height, const std::vector<std::uint8_t>& rgb) {
   if (width <= 0 || height <= 0 || rgb.size() != static_cast<std::size_t>(width) * height * 3) {
     throw std::invalid_argument("encode_png: size mismatch");
   }
-  std::string raw;
-  raw.reserve(static_cast<std::size_t>(height) * (width * 3 + 1));
-  for (int y = 0; y < height; ++y) {
-    raw.push_back(0);  // filter type None
-    raw.append(reinterpret_cast<const char*>(rgb.data()) + static_cast<std::size_t>(y) * width * 3,
-               static_cast<std::size_t>(width) * 3);
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  image.width = static_cast<png_uint_32>(width);
+  image.height = static_cast<png_uint_32>(height);
+  image.format = PNG_FORMAT_RGB;
+  // The first call measures, the second writes.
+  png_alloc_size_t size = 0;
+  if (png_image_write_to_memory(&image, nullptr, &size, 0, rgb.data(), 0, nullptr) == 0) {
+    throw std::runtime_error(std::string("encode_png: ") + image.message);
   }
-  uLongf len = compressBound(static_cast<uLong>(raw.size()));
-  std::string z(len, '\0');
-  if (compress2(reinterpret_cast<Bytef*>(z.data()), &len, reinterpret_cast<const Bytef*>(raw.data()),
-                static_cast<uLong>(raw.size()), 6) != Z_OK) {
-    throw std::runtime_error("encode_png: zlib compression failed");
+  std::string png(size, '\0');
+  if (png_image_write_to_memory(&image, png.data(), &size, 0, rgb.data(), 0, nullptr) == 0) {
+    throw std::runtime_error(std::string("encode_png: ") + image.message);
   }
-  z.resize(len);
-  std::string png("\x89PNG\r\n\x1a\n", 8);
-  std::string ihdr;
-  put_be32(ihdr, static_cast<std::uint32_t>(width));
-  put_be32(ihdr, static_cast<std::uint32_t>(height));
-  ihdr += std::string("\x08\x02\x00\x00\x00", 5);  // 8-bit, RGB, deflate, no filter, no interlace
-  chunk(png, "IHDR", ihdr);
-  chunk(png, "IDAT", z);
-  chunk(png, "IEND", "");
+  png.resize(size);
   return png;
 }
 

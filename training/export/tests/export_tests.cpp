@@ -11,6 +11,7 @@
 #include "snncosim/common/checkpoint_file.h"
 #include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
+#include "snncosim/common/rng.h"
 #include "snncosim/export/checkpoint.h"
 #include "snncosim/export/compare.h"
 #include "snncosim/export/export_model.h"
@@ -33,13 +34,13 @@ namespace {
 
 // Non-trivial eval statistics so that folding changes the weights.
 void randomize_batch_norm(nn::network& net, std::uint64_t seed) {
-  prng rng{seed};
+  snncosim::rng gen{seed};
   for (auto& l : net.layers())
     if (auto* b = dynamic_cast<nn::batch_norm2d*>(l.get())) {
-      for (auto& v : b->running_mean()) v = static_cast<float>(rng.uniform() * 0.4 - 0.2);
-      for (auto& v : b->running_var()) v = static_cast<float>(0.05 + rng.uniform() * 0.5);
-      for (auto& v : b->scale()) v = static_cast<float>(0.5 + rng.uniform());
-      for (auto& v : b->shift()) v = static_cast<float>(rng.uniform() * 0.4 - 0.1);
+      for (auto& v : b->running_mean()) v = static_cast<float>(gen.uniform() * 0.4 - 0.2);
+      for (auto& v : b->running_var()) v = static_cast<float>(0.05 + gen.uniform() * 0.5);
+      for (auto& v : b->scale()) v = static_cast<float>(0.5 + gen.uniform());
+      for (auto& v : b->shift()) v = static_cast<float>(gen.uniform() * 0.4 - 0.1);
     }
 }
 
@@ -68,9 +69,9 @@ TEST_CASE("batchnorm folding: conv + BN (eval) equals the folded conv on random 
   REQUIRE(q.float_weights.size() == 4u * 3 * 3 * 3);
   REQUIRE(q.float_bias.size() == 4u);
 
-  prng rng{5};
+  snncosim::rng gen{5};
   std::vector<float> x(2 * 3 * 3 * 7 * 6);
-  for (auto& v : x) v = static_cast<float>(rng.uniform() * 2 - 1);
+  for (auto& v : x) v = static_cast<float>(gen.uniform() * 2 - 1);
   const float_activations fa = run_float_layers(net, x.data());
   const std::vector<float>& bn_out = fa.outputs.at(1);  // conv -> BN, plain nchw
   // Naive reference conv with the folded weights (cross-correlation, zero padding 1).

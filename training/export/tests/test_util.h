@@ -56,18 +56,6 @@ inline nn::network_spec small_spec(float beta = 0.9f) {
   return s;
 }
 
-// splitmix64: explicit and portable.
-struct prng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-};
-
 // Deterministic synthetic frames shaped for `s` (density 0.1, signal 0.6, no shuffling).
 inline nn::synthetic_source make_data(const nn::network_spec& s, std::size_t samples, int steps,
                                       std::uint64_t seed) {

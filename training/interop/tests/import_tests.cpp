@@ -3,10 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <random>
 
 #include "nir_reference.h"
 #include "snncosim/common/error.h"
+#include "snncosim/common/rng.h"
 #include "snncosim/interop/float_model.h"
 #include "snncosim/interop/nir_file.h"
 #include "snncosim/interop/nir_import.h"
@@ -16,10 +16,9 @@ namespace snncosim::interop {
 namespace {
 
 std::vector<std::uint8_t> random_spikes(std::size_t n, double density, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::bernoulli_distribution d(density);
+  snncosim::rng gen(seed);
   std::vector<std::uint8_t> v(n);
-  for (auto& x : v) x = d(rng) ? 1 : 0;
+  for (auto& x : v) x = gen.chance(density) ? 1 : 0;
   return v;
 }
 

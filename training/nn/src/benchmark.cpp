@@ -6,9 +6,9 @@
 #include <omp.h>
 
 #include "snncosim/common/error.h"
+#include "snncosim/common/rng.h"
 #include "snncosim/nn/network.h"
 #include "snncosim/nn/optimizer.h"
-#include "snncosim/nn/rng.h"
 #include "snncosim/snn/loss.h"
 
 namespace snncosim::nn {

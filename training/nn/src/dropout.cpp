@@ -1,6 +1,6 @@
 #include "snncosim/nn/dropout.h"
 
-#include "snncosim/nn/rng.h"
+#include "snncosim/common/rng.h"
 
 namespace snncosim::nn {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "snncosim/nn/rng.h"
+#include "snncosim/common/rng.h"
 
 namespace snncosim::nn::detail {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "snncosim/nn/rng.h"
+#include "snncosim/common/rng.h"
 
 namespace snncosim::nn {
 

@@ -72,7 +72,7 @@ std::vector<double> naive_pool(const std::vector<double>& x, dims4 in, bool is_m
 
 // Binary spikes at about `density` (the event-driven path's input).
 std::vector<float> spike_vector(std::size_t n, std::uint64_t seed, double density) {
-  rng gen(seed);
+  snncosim::rng gen(seed);
   std::vector<float> v(n);
   for (auto& x : v) x = gen.uniform() < density ? 1.0f : 0.0f;
   return v;

@@ -9,8 +9,8 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "snncosim/common/rng.h"
 #include "snncosim/nn/engine.h"
-#include "snncosim/nn/rng.h"
 
 namespace snncosim::nn::test {
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "snncosim/common/error.h"
+#include "snncosim/common/rng.h"
 #include "snncosim/numerics/integer_inference.h"
 #include "snncosim/numerics/quantize.h"
 #include "test_models.h"
@@ -152,21 +153,9 @@ TEST_CASE("lossless_acc_bits: no saturation possible at that width") {
 // spikes of each layer so that one divergence does not spread downstream.
 namespace {
 
-struct splitmix {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  double range(double a, double b) { return a + (b - a) * uniform(); }
-};
-
-std::vector<float> random_vec(splitmix& g, std::size_t n, double a) {
+std::vector<float> random_vec(snncosim::rng& g, std::size_t n, double a) {
   std::vector<float> v(n);
-  for (auto& x : v) x = static_cast<float>(g.range(-a, a));
+  for (auto& x : v) x = static_cast<float>(g.uniform(-a, a));
   return v;
 }
 
@@ -264,7 +253,7 @@ std::pair<double, double> exact_coefficients(const float_neuron& n) {
 }
 
 quant_model random_model(std::uint64_t seed, const float_neuron& n, int weight_bits) {
-  splitmix g{seed};
+  snncosim::rng g{seed};
   datapath_widths w;
   w.weight_bits = weight_bits;
   w.acc_bits = 32;
@@ -305,7 +294,7 @@ struct agreement {
 // effective = true: the float reference uses the integer model's rounded coefficients
 // (decay / 2^f and the per-channel gain), so only the per-step rounding remains.
 agreement compare(const quant_model& m, int steps, std::uint64_t seed, double tol, bool effective) {
-  splitmix g{seed ^ 0x5555};
+  snncosim::rng g{seed ^ 0x5555};
   std::vector<std::uint8_t> in(static_cast<std::size_t>(m.input.size() * steps));
   for (auto& v : in) v = g.uniform() < 0.25 ? 1 : 0;
   inference_options opt;
@@ -428,7 +417,7 @@ TEST_CASE("float vs integer: a wrong index convention would be caught (flipped k
   // Same float reference, integer run on flipped weights vs float on flipped: still agree...
   CHECK(compare(m, 12, 9, 1e-5, true).unexplained_mismatches == 0);
   // ...but the spikes differ from the unflipped model's, so the indexing matters.
-  splitmix g{9 ^ 0x5555};
+  snncosim::rng g{9 ^ 0x5555};
   std::vector<std::uint8_t> in(static_cast<std::size_t>(m.input.size() * 12));
   for (auto& v : in) v = g.uniform() < 0.25 ? 1 : 0;
   CHECK(run_integer_inference(good, in, 12).layers[1].spikes != run_integer_inference(m, in, 12).layers[1].spikes);

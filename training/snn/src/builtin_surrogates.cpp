@@ -3,11 +3,11 @@
 // (see docs/neurons.md and shared/reference/snn-math.md §1, §5).
 #include <cmath>
 #include <numbers>
-#include <random>
 #include <string>
 
 #include "builtin_surrogates.h"
 #include "snncosim/common/error.h"
+#include "snncosim/common/rng.h"
 
 namespace snncosim::snn::detail {
 namespace {
@@ -35,13 +35,13 @@ std::unique_ptr<surrogate> make_pointwise(const std::string& name, const param_m
 float par(const param_map& p, const char* key) { return static_cast<float>(p.at(key)); }
 
 // snnTorch SSO: 1 above threshold, (U[0,1) - 0.5 + mean) * variance below. U comes from the
-// top 24 bits of a seeded mt19937_64, so the stream is the same on every standard library.
+// project's seeded generator, so the stream is the same on every standard library.
 class sso_surrogate final : public surrogate {
  public:
   sso_surrogate(const param_map& p, std::uint64_t seed)
       : surrogate("sso", p), m_mean(par(p, "mean")), m_variance(par(p, "variance")), m_rng(seed) {}
   float grad(float u) override {
-    const float r = static_cast<float>(m_rng() >> 40) * 0x1.0p-24f;
+    const float r = m_rng.uniform_float();
     return u > 0.0f ? 1.0f : (r - 0.5f + m_mean) * m_variance;
   }
   void grad(const float* u, float* g, std::size_t n) override {
@@ -53,7 +53,7 @@ class sso_surrogate final : public surrogate {
  private:
   float m_mean;
   float m_variance;
-  std::mt19937_64 m_rng;
+  rng m_rng;
 };
 
 // k·σ(ku)(1-σ(ku)) written as k·e/(1+e)² with e = exp(-k|u|) (the function is even), so it

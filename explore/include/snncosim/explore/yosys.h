@@ -26,8 +26,14 @@ struct yosys_result {
 // RTL exists in the source tree, else the skeleton explore/rtl_model/layer_engine_est.sv.
 std::filesystem::path engine_skeleton_sv();
 
-// Counts Xilinx primitives of a `stat -json` document: LUT1-6 + INV + LUT RAMs (in LUTs),
-// FD* flip-flops, RAMB36 + RAMB18 / 2, URAM288, DSP48.
+// Counts Xilinx primitives (cell type -> count, as Yosys `stat` reports them): LUT1-6 + INV +
+// LUT RAMs and shift registers (in LUTs), FD* flip-flops, RAMB36 + RAMB18 / 2, URAM288, DSP48.
+// The one implementation of the counting: the calibration scripts use it through the
+// snncosim_xilinx_cells tool.
+resources count_xilinx_cells(const std::map<std::string, long>& cells);
+// The LUTs that LUT RAMs and shift registers occupy (part of count_xilinx_cells' lut).
+double xilinx_lutram_luts(const std::map<std::string, long>& cells);
+// The same for a `stat -json` document; `cells` receives its cell counts.
 resources count_xilinx_cells(const nlohmann::json& stat, std::map<std::string, long>* cells = nullptr);
 
 // Synthesises the skeleton with the engine's parameters (`family`: xc7 or xcup) in `workdir`.

@@ -124,7 +124,8 @@ TEST_CASE("export to NIR: max-pooling and Lapicque are refused by name") {
   CHECK_THROWS_WITH_AS(to_nir(m, 1e-4, "m.h5"), doctest::Contains("layer 'conv2' (conv): Lapicque"), bad_input);
 }
 
-// The real files: /work/shared is a peer folder of the checkout that a fresh machine lacks.
+// Real files exported by other tools live in a folder beside the checkout (../shared), which a
+// fresh machine lacks; the tests skip then.
 std::filesystem::path real_nir(const std::string& name) {
   return std::filesystem::path(SNNCOSIM_SOURCE_DIR) / "../shared/fixtures/real/nir" / name;
 }

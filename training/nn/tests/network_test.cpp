@@ -171,8 +171,11 @@ TEST_CASE("BPTT through conv - Leaky - linear - Leaky matches a double-precision
   const auto params = net.parameters();
   REQUIRE(params.size() == 4);
   CHECK(params[0].name == "conv0.weight");
-  CHECK(relative_error(std::vector<float>(params[2].grad, params[2].grad + params[2].size), dwf) < 1e-5);
-  CHECK(relative_error(std::vector<float>(params[0].grad, params[0].grad + params[0].size), dwc) < 1e-5);
+  // Float32 sums of up to rows * h * w = 200 terms (after a 4-step recurrence) against double:
+  // the summation bound n * 2^-24 is 1.2e-5 of the summed magnitudes, so 1e-4 of the largest
+  // gradient leaves room for rounding while any wrong term would be off by O(1).
+  CHECK(relative_error(std::vector<float>(params[2].grad, params[2].grad + params[2].size), dwf) < 1e-4);
+  CHECK(relative_error(std::vector<float>(params[0].grad, params[0].grad + params[0].size), dwc) < 1e-4);
 }
 
 TEST_CASE("the shipped network YAML files build the study's networks") {

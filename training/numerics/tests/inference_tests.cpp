@@ -149,7 +149,7 @@ TEST_CASE("lossless_acc_bits: no saturation possible at that width") {
 
 // ---------------------------------------------------------------------------------------
 // Float reference: snnTorch semantics in double, written independently of the integer code
-// (gather-form convolution, snn-math.md §2 formulas), fed with the integer model's input
+// (gather-form convolution, docs/neurons.md formulas), fed with the integer model's input
 // spikes of each layer so that one divergence does not spread downstream.
 namespace {
 

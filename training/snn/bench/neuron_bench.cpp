@@ -2,10 +2,10 @@
 // element-step. Usage: snn_neuron_bench [surrogate] [learn_threshold 0|1] [n] [T]
 #include <chrono>
 #include <cstdio>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "snncosim/common/rng.h"
 #include "snncosim/snn/neuron.h"
 
 int main(int argc, char** argv) {
@@ -20,9 +20,9 @@ int main(int argc, char** argv) {
   c.learn_threshold = learn;
   neuron_layer layer(c, n, steps);
   std::vector<float> x(n * steps), spk(n * steps), dx(n * steps), ds(n * steps);
-  std::mt19937_64 rng(1);
-  for (auto& v : x) v = static_cast<float>(rng() % 1000) / 500.0f - 0.5f;
-  for (auto& v : ds) v = static_cast<float>(rng() % 1000) / 500.0f - 1.0f;
+  snncosim::rng rng(1);
+  for (auto& v : x) v = static_cast<float>(rng.below(1000)) / 500.0f - 0.5f;
+  for (auto& v : ds) v = static_cast<float>(rng.below(1000)) / 500.0f - 1.0f;
   using clock = std::chrono::steady_clock;
   double best[3] = {1e30, 1e30, 1e30};
   for (int rep = 0; rep < 7; ++rep) {

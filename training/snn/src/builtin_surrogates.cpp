@@ -1,6 +1,6 @@
 // snnTorch 0.9.4 surrogates (surrogate.py) and the SpikingJelly extras, as backward factors
 // f'(u) of u = mem - threshold. Formulas follow the code, not the docstrings
-// (see docs/neurons.md and shared/reference/snn-math.md §1, §5).
+// (see docs/neurons.md).
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -57,7 +57,7 @@ class sso_surrogate final : public surrogate {
 };
 
 // k·σ(ku)(1-σ(ku)) written as k·e/(1+e)² with e = exp(-k|u|) (the function is even), so it
-// never overflows; for u >= 0 it is the snapshot's own evaluation order.
+// never overflows; for u >= 0 it is snnTorch's own evaluation order.
 inline float stable_sigmoid_grad(float k, float u) {
   const float e = std::exp(-k * std::fabs(u));
   return k * e / ((e + 1.0f) * (e + 1.0f));

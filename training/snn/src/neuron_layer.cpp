@@ -1,5 +1,5 @@
 // neuron_layer: snnTorch neuron dynamics over n contiguous elements, with a BPTT tape.
-// Forward formulas and gradient rules: docs/neurons.md; reference: snn-math.md §2.
+// Forward formulas and gradient rules: docs/neurons.md (snnTorch 0.9.4 semantics).
 // Float evaluation order follows snnTorch so that forward values match bit for bit
 // where torch evaluates elementwise in float32.
 #include <algorithm>

@@ -10,12 +10,12 @@
 #include <cstdint>
 #include <functional>
 #include <numbers>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <omp.h>
 
+#include "snncosim/common/rng.h"
 #include "snncosim/snn/neuron.h"
 
 using namespace snncosim::snn;
@@ -76,7 +76,7 @@ struct reference_result {
   double dbeta = 0, dth = 0, dalpha = 0, dg = 0;
 };
 
-// Unrolled snnTorch graph for n elements over T steps (snn-math.md §2).
+// Unrolled snnTorch graph for n elements over T steps (docs/neurons.md).
 reference_result reference(const case_spec& cs, std::size_t n, std::size_t steps,
                            const std::vector<double>& x, const std::vector<double>& wspk,
                            const std::vector<double>& wmem) {
@@ -194,9 +194,9 @@ layer_result run_layer(const neuron_config& cfg, std::size_t n, std::size_t step
   return out;
 }
 
-std::vector<double> uniform(std::mt19937_64& rng, std::size_t n, double lo, double hi) {
+std::vector<double> uniform(snncosim::rng& rng, std::size_t n, double lo, double hi) {
   std::vector<double> v(n);
-  for (auto& e : v) e = lo + (hi - lo) * static_cast<double>(rng() >> 11) * 0x1.0p-53;
+  for (auto& e : v) e = rng.uniform(lo, hi);
   return v;
 }
 
@@ -208,7 +208,7 @@ int g_spikes_seen = 0;
 
 void compare(const case_spec& cs, std::uint64_t seed, bool mem_loss) {
   const std::size_t n = 12, steps = 9;
-  std::mt19937_64 rng(seed);
+  snncosim::rng rng(seed);
   const auto x = uniform(rng, n * steps, -0.4, 1.3);
   const auto ws = uniform(rng, n * steps, -1.0, 1.0);
   const auto wm = mem_loss ? uniform(rng, n * steps, -1.0, 1.0) : std::vector<double>{};
@@ -282,7 +282,7 @@ TEST_CASE("reference autodiff agrees with central finite differences on a smooth
   for (const char* model : {"leaky", "synaptic", "alpha"}) {
     case_spec cs = make(model, reset_mode::none, true, false);
     const std::size_t n = 3, steps = 6;
-    std::mt19937_64 rng(11);
+    snncosim::rng rng(11);
     const auto x = uniform(rng, n * steps, -0.4, 1.3);
     const std::vector<double> ws(n * steps, 0.0);
     const auto wm = uniform(rng, n * steps, -1.0, 1.0);
@@ -389,7 +389,7 @@ TEST_CASE("dx is the same with and without learnable parameters") {
   for (const char* model : {"leaky", "synaptic", "lapicque", "alpha"})
     for (auto r : all_resets) {
       case_spec cs = make(model, r, true, false);
-      std::mt19937_64 rng(31);
+      snncosim::rng rng(31);
       const auto x = uniform(rng, 108, -0.4, 1.3);
       const auto ws = uniform(rng, 108, -1.0, 1.0);
       const auto wm = uniform(rng, 108, -1.0, 1.0);
@@ -424,7 +424,7 @@ big_result run_big(std::size_t n, std::size_t steps, const std::vector<float>& x
 
 TEST_CASE("large layers - chunk boundaries and thread count change nothing") {
   const std::size_t n = 8 * 1024 * 2 + 37, steps = 4;
-  std::mt19937_64 rng(77);
+  snncosim::rng rng(77);
   const auto xd = uniform(rng, n * steps, -0.4, 1.3);
   const auto dd = uniform(rng, n * steps, -1.0, 1.0);
   const std::vector<float> x(xd.begin(), xd.end()), ds(dd.begin(), dd.end());

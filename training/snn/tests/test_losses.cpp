@@ -1,14 +1,14 @@
-// Losses and accuracy against hand calculations (snn-math.md §3) and finite differences.
+// Losses and accuracy against hand calculations (formulas in docs/training.md) and finite differences.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstdint>
 #include <functional>
-#include <random>
 #include <vector>
 
 #include "snncosim/common/error.h"
+#include "snncosim/common/rng.h"
 #include "snncosim/snn/loss.h"
 
 using namespace snncosim::snn;
@@ -49,9 +49,9 @@ void check_fd(const std::function<double(const std::vector<float>&, float*)>& lo
 }
 
 std::vector<float> random_spikes(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
+  snncosim::rng rng(seed);
   std::vector<float> v(n);
-  for (auto& e : v) e = (rng() >> 62) == 0 ? 1.0f : 0.0f;
+  for (auto& e : v) e = rng.chance(0.25) ? 1.0f : 0.0f;
   return v;
 }
 
@@ -139,9 +139,9 @@ TEST_CASE("mse_membrane_loss hand value - gradient - negative off_target clamps 
   CHECK(mse_membrane_loss(mem.data(), s, y, 1.0, 0.5, nullptr) == doctest::Approx((0.25 + 0.25) / 2 / 2));
   const spike_shape s2{3, 2, 4};
   const std::int32_t y2[] = {3, 1};
-  std::mt19937_64 rng(9);
+  snncosim::rng rng(9);
   std::vector<float> m2(s2.size());
-  for (auto& v : m2) v = static_cast<float>(rng() >> 40) * 0x1.0p-24f * 2.0f - 0.5f;
+  for (auto& v : m2) v = static_cast<float>(rng.uniform(-0.5, 1.5));
   check_fd([&](const std::vector<float>& in,
                float* d) { return mse_membrane_loss(in.data(), s2, y2, 1.0, 0.0, d); },
            m2, 0.25f, 1e-6);

@@ -1,4 +1,4 @@
-// Neuron forward dynamics against hand calculations from snn-math.md §2 and its trap list.
+// Neuron forward dynamics against hand calculations from the formulas of docs/neurons.md.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 

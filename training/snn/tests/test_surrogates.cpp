@@ -1,4 +1,4 @@
-// Surrogates against the formulas of snn-math.md §1 and §5, evaluated here in double.
+// Surrogates against the formulas of docs/neurons.md, evaluated here in double.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 

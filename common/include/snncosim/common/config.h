@@ -1,5 +1,5 @@
 #pragma once
-// Schema'd YAML documents (design.md §3.3). Four kinds: experiment, network, hardware,
+// Schema'd YAML documents (docs/configuration.md). Four kinds: experiment, network, hardware,
 // platform. Each file starts with `schema: snncosim.<kind>/<version>`. Schemas are declared
 // in yaml/schemas/<kind>.yaml (embedded into the binary at build time) with every key's
 // type, default, range and unit. Loading a document:

@@ -1,5 +1,5 @@
 #pragma once
-// The training benchmark workloads of issue 4 and a timer around them. Dense FLOPs count
+// The fixed training benchmark workloads (docs/benchmarks.md) and a timer around them. Dense FLOPs count
 // 2 per multiply-add of conv/linear layers; a training step counts forward, backward-data
 // (except the first layer, which is skipped) and backward-weights.
 #include <cstdint>

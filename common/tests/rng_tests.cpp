@@ -8,7 +8,7 @@
 
 using snncosim::rng;
 
-TEST_CASE("rng: the bits are splitmix64's (the reference outputs of Vigna's splitmix64.c, seed 1234567)") {
+TEST_CASE("rng: the bits are splitmix64 (reference outputs of Vigna's splitmix64.c for seed 1234567)") {
   rng g(1234567);
   CHECK(g() == 6457827717110365317ull);
   CHECK(g() == 3203168211198807973ull);
@@ -17,7 +17,7 @@ TEST_CASE("rng: the bits are splitmix64's (the reference outputs of Vigna's spli
   CHECK(g() == 16408922859458223821ull);
 }
 
-TEST_CASE("rng: same seed same numbers, seed() restarts the stream") {
+TEST_CASE("rng: same seed same numbers and seed() restarts the stream") {
   rng a(42), b(42), c(43);
   std::vector<double> xa, xb, xc;
   for (int i = 0; i < 100; ++i) {

@@ -270,7 +270,7 @@ TEST_CASE("gesture generator: AEDAT 3.1 + CSV cut into labelled samples") {
   CHECK(visited == ds.size());
 }
 
-TEST_CASE("png: signature + IHDR, and libpng reads back the pixels") {
+TEST_CASE("png: signature + IHDR and libpng reads back the pixels") {
   const std::vector<std::uint8_t> rgb = {255, 0, 0, 0, 255, 0, 0, 0, 255, 1, 2, 3};
   const std::string png = encode_png(2, 2, rgb);
   CHECK(png.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));

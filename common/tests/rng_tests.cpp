@@ -8,7 +8,7 @@
 
 using snncosim::rng;
 
-TEST_CASE("rng: the bits are splitmix64 (reference outputs of Vigna's splitmix64.c for seed 1234567)") {
+TEST_CASE("rng: the bits are splitmix64 - reference outputs of splitmix64.c by S. Vigna for seed 1234567") {
   rng g(1234567);
   CHECK(g() == 6457827717110365317ull);
   CHECK(g() == 3203168211198807973ull);

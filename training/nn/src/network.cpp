@@ -131,8 +131,10 @@ void network::set_profiling(bool on) {
 }
 
 void network::set_event_mode(event_mode mode) {
-  for (auto& l : m_layers)
+  for (auto& l : m_layers) {
     if (auto* c = dynamic_cast<conv2d*>(l.get())) c->set_event_mode(mode);
+    if (auto* f = dynamic_cast<linear*>(l.get())) f->set_event_mode(mode);
+  }
 }
 
 void network::reseed(std::uint64_t key) {

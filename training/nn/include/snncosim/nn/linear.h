@@ -40,6 +40,7 @@ class linear final : public layer {
   const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
                                bool need_diff_src) override;
   std::vector<parameter> parameters() override;
+  dnnl::memory* diff_src_storage() override { return &m_diff_src; }
   ~linear() override;
 
   void set_event_mode(event_mode mode) { m_event_mode = mode; }

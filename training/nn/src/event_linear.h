@@ -33,8 +33,8 @@ void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src
                           float* dst);
 
 // dwt[i][:] = sum over non-zeros (r, i, v) of v * diff_dst[r][:]; dbias (may be null) = column
-// sums of diff_dst. Threads split the output columns, so every sum is added in row order and
-// the result does not depend on the thread count.
+// sums of diff_dst. Each sum has one owner thread and a fixed order, so the result does not
+// depend on the thread count.
 void event_linear_backward_weights(const event_linear_geometry& g, const sparse_rows& src, const float* diff_dst,
                                    float* dwt, float* dbias);
 

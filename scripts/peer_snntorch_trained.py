@@ -69,12 +69,15 @@ def main():
 
     handles = [mods[i].register_forward_hook(hook(i)) for i in neurons]
 
-    def rates_now():
+    def rates_now(inputs=x):
         for c in counts.values():
             c[0], c[1] = 0.0, 0
         with torch.no_grad():
-            anchor.forward(mods, x)
+            anchor.forward(mods, inputs)
         return [counts[i][0] / max(counts[i][1], 1) for i in neurons]
+
+    # As our benchmark: vgg9 calibrates on the first 8 samples of every time step.
+    cal = x[:, :8] if a.workload == "vgg9" else x
 
     # The weight feeding each neuron layer: the nearest module with a weight before it
     # (a batch norm's scale where one normalises the conv output), as our benchmark does.
@@ -88,7 +91,7 @@ def main():
             with torch.no_grad():
                 feed.weight.mul_(g / state["gain"])
             state["gain"] = g
-            return rates_now()[k]
+            return rates_now(cal)[k]
 
         lo = hi = 1.0
         r = rate_at(1.0)

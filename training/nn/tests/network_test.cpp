@@ -10,6 +10,8 @@
 #include <filesystem>
 
 #include "snncosim/common/config.h"
+#include "snncosim/common/error.h"
+#include "snncosim/nn/benchmark.h"
 #include "snncosim/nn/conv2d.h"
 #include "snncosim/nn/linear.h"
 #include "snncosim/nn/network.h"
@@ -395,4 +397,31 @@ TEST_CASE("shared diff buffers give the gradients of a chain where every diff ha
     CHECK(std::equal(a[p].grad, a[p].grad + a[p].size, b[p].grad));
   }
   CHECK(nonzero > 100);  // gradients reach the layers
+}
+
+TEST_CASE("calibrate_rates scales the weights feeding each neuron layer to the requested firing rates") {
+  // The trained-activity benchmark: csnn (conv, max-pool, Leaky) and a VGG9 (batch norm
+  // between conv and neuron: its scale is the knob).
+  for (const bool vgg : {false, true}) {
+    CAPTURE(vgg);
+    const auto spec = vgg ? vgg9_spec(leaky(0.5f), 0.125, 2, 16, 16, 3, 2, 0.0f) : csnn_spec(leaky(0.5f), 10, 1);
+    network net(spec, 21);
+    net.configure(6, 4);
+    auto input = random_vector(net.input_elements(), 22, 0.0, 1.0);
+    for (auto& v : input) v = v < 0.05f ? 1.0f : 0.0f;
+    const std::size_t layers = net.activity().size();
+    std::vector<double> targets;
+    for (std::size_t k = 0; k < layers; ++k) targets.push_back(0.05 + 0.25 * static_cast<double>(k) / layers);
+    const auto gains = calibrate_rates(net, input.data(), targets);
+    REQUIRE(gains.size() == layers);
+    net.forward(input.data(), true);
+    const auto act = net.activity();
+    for (std::size_t k = 0; k < layers; ++k) {
+      CAPTURE(act[k].name);
+      const double rate = act[k].spikes / (static_cast<double>(act[k].neurons) * 6 * 4);
+      CHECK(rate == doctest::Approx(targets[k]).epsilon(0.1));
+      CHECK(gains[k] != 1.0);
+    }
+    CHECK_THROWS_AS(calibrate_rates(net, input.data(), {0.1}), snncosim::bad_input);
+  }
 }

@@ -83,12 +83,7 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
       j["neuron_layers"] = rates;
       if (opt->profile) {
         nlohmann::json layers = nlohmann::json::array();
-        for (const auto& l : r.rates)
-      std::cout << fmt::format("  {:<12} firing rate train {:.3f} infer {:.3f}{}\n", l.name, l.train_rate,
-                               l.infer_rate,
-                               l.target >= 0 ? fmt::format("  (target {:.3f}, weight gain {:.3g})", l.target, l.gain)
-                                             : std::string());
-    for (const auto& l : r.layers)
+        for (const auto& l : r.layers)
           layers.push_back({{"name", l.name}, {"kind", l.kind}, {"forward_ms", 1e3 * l.forward_s}, {"backward_ms", 1e3 * l.backward_s}});
         j["train_step_layers"] = layers;
       }

@@ -1,9 +1,9 @@
 #include "event_linear.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <omp.h>
 
 namespace snncosim::nn::detail {
 
@@ -17,7 +17,8 @@ void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_ro
     for (std::size_t i = 0; i < in; ++i) n += s[i] != 0.0f ? 1u : 0u;
     out.offsets[static_cast<std::size_t>(r) + 1] = n;
   }
-  for (std::size_t r = 0; r < static_cast<std::size_t>(g.rows); ++r) out.offsets[r + 1] += out.offsets[r];
+  for (std::size_t r = 0; r < static_cast<std::size_t>(g.rows); ++r)
+    out.offsets[r + 1] += out.offsets[r];
   out.index.resize(out.offsets.back());
   out.value.resize(out.offsets.back());
 #pragma omp parallel for schedule(static)
@@ -52,8 +53,8 @@ namespace {
 
 // d[0, out) += sum over k of value[k] * rows[index[k] * out + (0, out)]. Four rows per pass:
 // one load and store of d per four adds (the single-row loop is bound by the store).
-inline void add_rows(float* __restrict d, const float* rows, std::size_t out, const std::uint32_t* index,
-                     const float* value, std::size_t count) {
+inline void add_rows(float* __restrict d, const float* rows, std::size_t out,
+                     const std::uint32_t* index, const float* value, std::size_t count) {
   std::size_t k = 0;
   for (; k + 4 <= count; k += 4) {
     const float* __restrict w0 = rows + static_cast<std::size_t>(index[k]) * out;
@@ -62,7 +63,8 @@ inline void add_rows(float* __restrict d, const float* rows, std::size_t out, co
     const float* __restrict w3 = rows + static_cast<std::size_t>(index[k + 3]) * out;
     const float v0 = value[k], v1 = value[k + 1], v2 = value[k + 2], v3 = value[k + 3];
 #pragma omp simd
-    for (std::size_t o = 0; o < out; ++o) d[o] += (v0 * w0[o] + v1 * w1[o]) + (v2 * w2[o] + v3 * w3[o]);
+    for (std::size_t o = 0; o < out; ++o)
+      d[o] += (v0 * w0[o] + v1 * w1[o]) + (v2 * w2[o] + v3 * w3[o]);
   }
   for (; k < count; ++k) {
     const float* __restrict w = rows + static_cast<std::size_t>(index[k]) * out;
@@ -74,8 +76,8 @@ inline void add_rows(float* __restrict d, const float* rows, std::size_t out, co
 
 }  // namespace
 
-void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src, const float* wt, const float* bias,
-                          float* dst) {
+void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src, const float* wt,
+                          const float* bias, float* dst) {
   const auto out = static_cast<std::size_t>(g.out);
 #pragma omp parallel for schedule(static)
   for (int r = 0; r < g.rows; ++r) {
@@ -84,13 +86,14 @@ void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src
       std::copy_n(bias, out, d);
     else
       std::fill_n(d, out, 0.0f);
-    const auto lo = src.offsets[static_cast<std::size_t>(r)], hi = src.offsets[static_cast<std::size_t>(r) + 1];
+    const auto lo = src.offsets[static_cast<std::size_t>(r)],
+               hi = src.offsets[static_cast<std::size_t>(r) + 1];
     add_rows(d, wt, out, src.index.data() + lo, src.value.data() + lo, hi - lo);
   }
 }
 
-void event_linear_backward_weights(const event_linear_geometry& g, const sparse_rows& src, const float* diff_dst,
-                                   float* dwt, float* dbias) {
+void event_linear_backward_weights(const event_linear_geometry& g, const sparse_rows& src,
+                                   const float* diff_dst, float* dwt, float* dbias) {
   const auto out = static_cast<std::size_t>(g.out);
   const auto in = static_cast<std::size_t>(g.in);
   const auto rows = static_cast<std::size_t>(g.rows);

@@ -29,13 +29,13 @@ void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_ro
 void transpose(const float* w, int out, int in, float* wt);
 
 // dst[r][:] = bias + sum over non-zeros (r, i, v) of v * wt[i][:]. bias may be null.
-void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src, const float* wt, const float* bias,
-                          float* dst);
+void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src, const float* wt,
+                          const float* bias, float* dst);
 
 // dwt[i][:] = sum over non-zeros (r, i, v) of v * diff_dst[r][:]; dbias (may be null) = column
 // sums of diff_dst. Each sum has one owner thread and a fixed order, so the result does not
 // depend on the thread count.
-void event_linear_backward_weights(const event_linear_geometry& g, const sparse_rows& src, const float* diff_dst,
-                                   float* dwt, float* dbias);
+void event_linear_backward_weights(const event_linear_geometry& g, const sparse_rows& src,
+                                   const float* diff_dst, float* dwt, float* dbias);
 
 }  // namespace snncosim::nn::detail

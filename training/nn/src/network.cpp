@@ -140,10 +140,14 @@ void network::backward(const float* d_output, const float* d_membrane) {
     s->set_membrane_gradient(d_membrane);
   m_d_output.set_data_handle(const_cast<float*>(d_output));
   const memory* d = &m_d_output;
-  for (std::size_t i = m_layers.size(); i-- > 0;) {
-    // The first layer's input is data: its diff_src is never needed (saves conv bwd_data).
+  // Below the first layer with parameters nothing needs a gradient: that layer computes no
+  // diff_src (its input is data, or a parameter-free reshaping of it such as the fc
+  // workload's flatten) and the layers under it are not run backward at all.
+  std::size_t first = 0;
+  while (first + 1 < m_layers.size() && m_layers[first]->parameters().empty()) ++first;
+  for (std::size_t i = m_layers.size(); i-- > first;) {
     const auto start = std::chrono::steady_clock::now();
-    d = &m_layers[i]->backward(m_ctx, *d, i > 0);
+    d = &m_layers[i]->backward(m_ctx, *d, i > first);
     if (m_profiling)
       m_profile[i].backward_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }

@@ -362,8 +362,14 @@ TEST_CASE("mse_membrane_loss in the trainer: loss and BPTT gradient match a doub
 }
 
 TEST_CASE("shared diff buffers give the gradients of a chain where every diff has its own buffer") {
-  // A small VGG9: conv, batch norm, max-pool, flatten, dropout, linear and neuron layers.
-  const auto spec = vgg9_spec(leaky(0.5f), 0.125, 2, 16, 16, 3, 2, 0.2f);
+  // A small VGG9 (conv, batch norm, max-pool, flatten, dropout, linear and neuron layers) and
+  // an MLP whose flatten comes first (the network skips its backward and the first linear's
+  // diff_src; the chain below runs both).
+  auto mlp = mlp_spec(leaky(0.9f), 2 * 6 * 6, {40, 30}, 3, 2);
+  mlp.in_channels = 2;
+  mlp.in_height = mlp.in_width = 6;
+  for (const auto& spec : {vgg9_spec(leaky(0.5f), 0.125, 2, 16, 16, 3, 2, 0.2f), mlp}) {
+  CAPTURE(spec.layers.size());
   const int steps = 3, batch = 2;
   network shared(spec, 11), chained(spec, 11);
   for (auto* net : {&shared, &chained}) {
@@ -397,6 +403,7 @@ TEST_CASE("shared diff buffers give the gradients of a chain where every diff ha
     CHECK(std::equal(a[p].grad, a[p].grad + a[p].size, b[p].grad));
   }
   CHECK(nonzero > 100);  // gradients reach the layers
+  }
 }
 
 TEST_CASE("calibrate_rates scales the weights feeding each neuron layer to the requested firing rates") {

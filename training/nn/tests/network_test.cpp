@@ -369,40 +369,40 @@ TEST_CASE("shared diff buffers give the gradients of a chain where every diff ha
   mlp.in_channels = 2;
   mlp.in_height = mlp.in_width = 6;
   for (const auto& spec : {vgg9_spec(leaky(0.5f), 0.125, 2, 16, 16, 3, 2, 0.2f), mlp}) {
-  CAPTURE(spec.layers.size());
-  const int steps = 3, batch = 2;
-  network shared(spec, 11), chained(spec, 11);
-  for (auto* net : {&shared, &chained}) {
-    net->configure(steps, batch);
-    net->reseed(5);
-  }
-  auto input = random_vector(shared.input_elements(), 12, 0.0, 1.0);
-  for (auto& v : input) v = v < 0.3f ? 1.0f : 0.0f;
-  const auto d_out = random_vector(shared.output_elements(), 13);
+    CAPTURE(spec.layers.size());
+    const int steps = 3, batch = 2;
+    network shared(spec, 11), chained(spec, 11);
+    for (auto* net : {&shared, &chained}) {
+      net->configure(steps, batch);
+      net->reseed(5);
+    }
+    auto input = random_vector(shared.input_elements(), 12, 0.0, 1.0);
+    for (auto& v : input) v = v < 0.3f ? 1.0f : 0.0f;
+    const auto d_out = random_vector(shared.output_elements(), 13);
 
-  shared.forward(input.data(), true);
-  shared.backward(d_out.data());
+    shared.forward(input.data(), true);
+    shared.backward(d_out.data());
 
-  chained.forward(input.data(), true);
-  auto& ctx = chained.context();
-  auto& layers = chained.layers();
-  dnnl::memory d(layers.back()->diff_src_storage()->get_desc(), ctx.engine, const_cast<float*>(d_out.data()));
-  for (std::size_t i = layers.size(); i-- > 0;) {
-    const auto& out = layers[i]->backward(ctx, d, i > 0);
-    if (i == 0) break;
-    dnnl::memory copy(out.get_desc(), ctx.engine);  // a buffer no other layer writes
-    std::memcpy(copy.get_data_handle(), out.get_data_handle(), out.get_desc().get_size());
-    d = copy;
-  }
-  const auto a = shared.parameters(), b = chained.parameters();
-  REQUIRE(a.size() == b.size());
-  std::size_t nonzero = 0;
-  for (std::size_t p = 0; p < a.size(); ++p) {
-    CAPTURE(a[p].name);
-    for (std::size_t i = 0; i < a[p].size; ++i) nonzero += a[p].grad[i] != 0.0f ? 1 : 0;
-    CHECK(std::equal(a[p].grad, a[p].grad + a[p].size, b[p].grad));
-  }
-  CHECK(nonzero > 100);  // gradients reach the layers
+    chained.forward(input.data(), true);
+    auto& ctx = chained.context();
+    auto& layers = chained.layers();
+    dnnl::memory d(layers.back()->diff_src_storage()->get_desc(), ctx.engine, const_cast<float*>(d_out.data()));
+    for (std::size_t i = layers.size(); i-- > 0;) {
+      const auto& out = layers[i]->backward(ctx, d, i > 0);
+      if (i == 0) break;
+      dnnl::memory copy(out.get_desc(), ctx.engine);  // a buffer no other layer writes
+      std::memcpy(copy.get_data_handle(), out.get_data_handle(), out.get_desc().get_size());
+      d = copy;
+    }
+    const auto a = shared.parameters(), b = chained.parameters();
+    REQUIRE(a.size() == b.size());
+    std::size_t nonzero = 0;
+    for (std::size_t p = 0; p < a.size(); ++p) {
+      CAPTURE(a[p].name);
+      for (std::size_t i = 0; i < a[p].size; ++i) nonzero += a[p].grad[i] != 0.0f ? 1 : 0;
+      CHECK(std::equal(a[p].grad, a[p].grad + a[p].size, b[p].grad));
+    }
+    CHECK(nonzero > 100);  // gradients reach the layers
   }
 }
 

@@ -172,7 +172,7 @@ TEST_CASE("conv2d chooses the event-driven path by input density") {
 
 // Dense real inputs and sparse spikes (some scaled, as dropout hands them over), through the
 // oneDNN path and the event-driven path, in plain 2-D and 4-D layouts.
-TEST_CASE("linear forward and backward from 2-D and 4-D inputs, dense and event-driven") {
+TEST_CASE("linear forward and backward from 2-D and 4-D inputs - dense and event-driven") {
   for (const bool four_d : {false, true})
     for (const auto mode : {event_mode::never, event_mode::always})
       for (const bool spikes : {false, true}) {

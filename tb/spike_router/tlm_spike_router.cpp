@@ -15,7 +15,7 @@ const sc_core::sc_time clock_period(10, sc_core::SC_NS);
 
 spike_router_result tlm_spike_router::run(const spike_router_case& c) {
   const numerics::tensor_shape shape{1, 1, 1};
-  sc_models::spike_router router("tlm_router", c.depth, c.rate, {}, nullptr, shape, false);
+  sc_models::spike_router router("tlm_spike_router", c.depth, c.rate, {}, nullptr, shape, false);
   testing::initiator cores("tlm_cores");
   cores.out.bind(router.in);
   sc_models::spike_memory sink("tlm_sink", 1, 1, 1, 1, clock_period);

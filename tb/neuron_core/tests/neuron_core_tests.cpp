@@ -179,26 +179,38 @@ TEST_CASE("neuron_core/rtl_lane_equals_tlm_core_strided_conv_narrow_widths") {
   c.layer = snncosim::testing::conv(g, "conv1", 3, 4, 3, 2, 0, snncosim::testing::leaky(0.5, 0.5), 0.4f);
   c.layer.widths.acc_bits = 10;
   c.layer.widths.mem_bits = 9;
+  c.layer.neuron.threshold = 60;  // within the 9-bit membrane
+  c.layer.neuron.reset_amount = 60;
   c.cores = 4;
   c.spikes = random_steps(g, 5, 3, 49, 0.5);
   check_lane_equals_core(c, 4 * 3 * 3);
 }
 
-TEST_CASE("neuron_core/rtl_lane_equals_tlm_core_linear_every_reset_kind") {
-  for (const auto kind : {snncosim::numerics::reset_kind::none, snncosim::numerics::reset_kind::subtract,
-                          snncosim::numerics::reset_kind::zero_decayed, snncosim::numerics::reset_kind::zero_all}) {
-    for (const bool delay : {true, false}) {
-      CAPTURE(static_cast<int>(kind));
-      CAPTURE(delay);
-      std::mt19937_64 g(29);
-      neuron_core_case c;
-      c.input = {40, 1, 1};
-      c.layer = snncosim::testing::linear(g, "fc1", 40, 7, snncosim::testing::leaky(0.8, 0.5));
-      c.layer.neuron.reset = kind;
-      c.layer.neuron.reset_delay = delay;
-      c.cores = 2;
-      c.spikes = random_steps(g, 8, 1, 40, 0.25);
-      check_lane_equals_core(c, 7);
-    }
-  }
+namespace {
+// A 40 -> 7 linear layer on 2 cores over 8 steps with the given reset.
+void check_linear(snncosim::numerics::reset_kind kind, bool reset_delay) {
+  std::mt19937_64 g(29);
+  neuron_core_case c;
+  c.input = {40, 1, 1};
+  c.layer = snncosim::testing::linear(g, "fc1", 40, 7, snncosim::testing::leaky(0.8, 0.5));
+  c.layer.neuron.reset = kind;
+  c.layer.neuron.reset_delay = reset_delay;
+  c.cores = 2;
+  c.spikes = random_steps(g, 8, 1, 40, 0.25);
+  check_lane_equals_core(c, 7);
+}
+}  // namespace
+
+// One reset kind per process (one elaboration each); the two delay settings alternate.
+TEST_CASE("neuron_core/rtl_lane_equals_tlm_core_linear_no_reset") {
+  check_linear(snncosim::numerics::reset_kind::none, true);
+}
+TEST_CASE("neuron_core/rtl_lane_equals_tlm_core_linear_subtract_same_step") {
+  check_linear(snncosim::numerics::reset_kind::subtract, false);
+}
+TEST_CASE("neuron_core/rtl_lane_equals_tlm_core_linear_zero_decayed") {
+  check_linear(snncosim::numerics::reset_kind::zero_decayed, true);
+}
+TEST_CASE("neuron_core/rtl_lane_equals_tlm_core_linear_zero_all_same_step") {
+  check_linear(snncosim::numerics::reset_kind::zero_all, false);
 }

@@ -7,14 +7,12 @@
 #include "snncosim/sc_models/spike_memory.h"
 #include "snncosim/sc_models/spike_router.h"
 #include "snncosim/sc_models/word_memory.h"
+#include "snncosim/testing/initiator.h"
 
 using namespace snncosim::sc_models;
 
 namespace {
-struct initiator : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<initiator> out;
-  explicit initiator(const sc_core::sc_module_name& n) : sc_core::sc_module(n), out("out") {}
-};
+using snncosim::testing::initiator;
 const sc_core::sc_time clk(10, sc_core::SC_NS);
 }  // namespace
 

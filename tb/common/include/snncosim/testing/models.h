@@ -1,5 +1,6 @@
 #pragma once
-// Small models, inputs and hardware documents for the sc_models tests.
+// Small models, inputs and hardware documents for the tests of every tree (sc_models,
+// tb, explore): seeded random layers, spike trains and inline hardware documents.
 #include <cstdint>
 #include <random>
 #include <string>
@@ -8,7 +9,7 @@
 #include "snncosim/common/config.h"
 #include "snncosim/numerics/quant_model.h"
 
-namespace snncosim::sc_models::testing {
+namespace snncosim::testing {
 
 // Uniform in [-1, 1) from raw PRNG bits (portable, unlike std::uniform_real_distribution).
 inline float uniform(std::mt19937_64& rng) {
@@ -63,4 +64,4 @@ inline config::document hardware(const std::string& body) {
   return config::load_text("schema: snncosim.hardware/1\nclock_mhz: 100\n" + body, "test_hw.yaml", {}, "hardware");
 }
 
-}  // namespace snncosim::sc_models::testing
+}  // namespace snncosim::testing

@@ -2,7 +2,7 @@
 // membrane RAMs, gain and bias per channel, the running maximum of a pooled neuron's
 // accumulators and the neuron step. The RAMs' read pipelines hold while the cores are
 // frozen (run_en_i low); the load port writes any of them while the engine is idle.
-module snn_engine_lane #(
+module snn_neuron_core_lane #(
   parameter int unsigned WeightWords = 16384,
   parameter int unsigned AccWords    = 16384,
   parameter int unsigned MemWords    = 16384,

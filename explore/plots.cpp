@@ -1,4 +1,4 @@
-#include "explore_plots.h"
+#include "snncosim/explore/plots.h"
 
 #include <cstdlib>
 
@@ -7,7 +7,7 @@
 
 #include "snncosim/common/atomic_file.h"
 
-namespace snncosim::cli {
+namespace snncosim::explore {
 
 void write_pareto_csv(const std::filesystem::path& path, const std::vector<explore::scored>& front) {
   std::string csv = "rank,pipeline_mode,score,mean_latency_cycles,samples_per_s,mean_energy_uj,max_utilisation,lut,ff,"
@@ -72,4 +72,4 @@ nlohmann::json write_plots(const std::filesystem::path& dir, const explore::sear
   return files;
 }
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::explore

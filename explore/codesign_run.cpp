@@ -31,7 +31,6 @@ namespace ex = experiments;
 
 namespace {
 
-
 // Runs `snncosim <verb> EXPERIMENT --out DIR` (run or sweep) in a child process; its bad
 // input (exit 2, e.g. missing data) becomes ours with the child's one-line message.
 void run_stage_child(const std::string& verb, const std::string& experiment, const fs::path& dir) {

@@ -11,6 +11,7 @@
 #include "snncosim/experiments/codesign.h"
 #include "snncosim/experiments/gnuplot.h"
 #include "snncosim/experiments/report.h"
+#include "snncosim/experiments/results.h"
 
 namespace snncosim::experiments {
 

@@ -27,8 +27,11 @@ std::vector<ex::planned_point> points(std::size_t n, const fs::path& dir) {
   for (std::size_t i = 0; i < n; ++i) {
     ex::planned_point p;
     p.point.index = i;
-    p.point.label = "p" + std::to_string(i);
-    p.id = "id" + std::to_string(i);
+    // Appended, not "p" + to_string: GCC 12 warns falsely (-Wrestrict) on that form.
+    p.point.label = "p";
+    p.point.label += std::to_string(i);
+    p.id = "id";
+    p.id += std::to_string(i);
     p.dir = dir / p.id;
     out.push_back(p);
   }

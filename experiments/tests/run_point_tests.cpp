@@ -32,7 +32,7 @@ TEST_CASE("run point: an empty folder starts afresh") {
   fs::remove_all(d);
 }
 
-TEST_CASE("run point: the same configuration with metrics.json is reused, unless forced") {
+TEST_CASE("run point: the same configuration with metrics.json is reused unless forced") {
   const fs::path d = temp_dir("reuse");
   put(d / "config.hash", "abc\n");
   put(d / "metrics.json", "{}");
@@ -77,7 +77,7 @@ TEST_CASE("run point: another configuration removes every stage file of the old 
   fs::remove_all(d);
 }
 
-TEST_CASE("run point: a point locked by another holder is waited for, then taken") {
+TEST_CASE("run point: a point locked by another holder is waited for and then taken") {
   const fs::path d = temp_dir("lock");
   auto holder = std::make_unique<ex::point_lock>(d);
   REQUIRE(holder->locked());

@@ -46,7 +46,7 @@ std::vector<std::size_t> indices(const std::vector<const ex::planned_point*>& ps
 
 }  // namespace
 
-TEST_CASE("sweep: rank r of N takes the points with index % N == r, each point exactly once") {
+TEST_CASE("sweep: rank r of N takes the points with index % N == r and each point exactly once") {
   const auto all = points(7, "/nonexistent");
   CHECK(indices(ex::points_of_rank(all, {0, 1})) == std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6});
   CHECK(indices(ex::points_of_rank(all, {0, 3})) == std::vector<std::size_t>{0, 3, 6});
@@ -57,7 +57,7 @@ TEST_CASE("sweep: rank r of N takes the points with index % N == r, each point e
   CHECK(indices(ex::points_of_rank(all, {6, 9})) == std::vector<std::size_t>{6});
 }
 
-TEST_CASE("sweep: the rank comes from Open MPI's environment, else PMI's, else rank 0 of 1") {
+TEST_CASE("sweep: the rank comes from Open MPI's environment or else PMI's or else is rank 0 of 1") {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK", "PMI_SIZE", "PMI_RANK"}) ::unsetenv(v);
   ex::rank_slot s = ex::rank_from_environment();
   CHECK(s.rank == 0);
@@ -77,7 +77,7 @@ TEST_CASE("sweep: the rank comes from Open MPI's environment, else PMI's, else r
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK", "PMI_SIZE", "PMI_RANK"}) ::unsetenv(v);
 }
 
-TEST_CASE("sweep: the worker pool runs every point, at most `workers` at once") {
+TEST_CASE("sweep: the worker pool runs every point and at most `workers` at once") {
   const fs::path d = temp_dir("pool");
   const auto all = points(5, d);
   std::vector<const ex::planned_point*> todo;

@@ -52,7 +52,7 @@ void write_traces(const files& f, const nx::quant_model& m, const std::string& n
 
 }  // namespace
 
-TEST_CASE("inputs: model and hardware with overrides, without and with a platform") {
+TEST_CASE("inputs: model and hardware with overrides without and with a platform") {
   const files f;
   const auto plain = load_simulation_inputs(f.path("model.h5"), hardware, {}, "");
   CHECK(plain.model.layers.size() == 1);
@@ -80,7 +80,7 @@ TEST_CASE("inputs: a malformed or unknown override is bad input naming it") {
   CHECK_THROWS_AS(load_simulation_inputs(f.path("missing.h5"), hardware, {}, ""), snncosim::bad_input);
 }
 
-TEST_CASE("inputs: the first N trace samples with their dataset indices; a trace of another model is refused") {
+TEST_CASE("inputs: the first N trace samples with their dataset indices and a trace of another model refused") {
   const files f;
   write_traces(f, f.model, "traces.h5");
   const nx::trace_reader reader(f.path("traces.h5"));

@@ -8,6 +8,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "temp_dir.h"
 #include "snncosim/experiments/run_point.h"
 
 namespace ex = snncosim::experiments;
@@ -15,25 +16,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("snncosim_run_point_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+using snncosim::experiments::testing::temp_dir;
 
 void put(const fs::path& f, const std::string& text) { std::ofstream(f) << text; }
 
 }  // namespace
 
 TEST_CASE("run point: an empty folder starts afresh") {
-  const fs::path d = temp_dir("empty");
+  const fs::path d = temp_dir("run_point_empty");
   CHECK(ex::prepare_point_folder(d, "abc", false) == ex::point_state::fresh);
   fs::remove_all(d);
 }
 
 TEST_CASE("run point: the same configuration with metrics.json is reused unless forced") {
-  const fs::path d = temp_dir("reuse");
+  const fs::path d = temp_dir("run_point_reuse");
   put(d / "config.hash", "abc\n");
   put(d / "metrics.json", "{}");
   put(d / "history.log", "one run\n");
@@ -47,7 +43,7 @@ TEST_CASE("run point: the same configuration with metrics.json is reused unless 
 }
 
 TEST_CASE("run point: the same configuration without metrics.json resumes with its finished stages") {
-  const fs::path d = temp_dir("resume");
+  const fs::path d = temp_dir("run_point_resume");
   put(d / "config.hash", "abc\n");
   put(d / "train.json", "{}");
   fs::create_directories(d / "train");
@@ -58,7 +54,7 @@ TEST_CASE("run point: the same configuration without metrics.json resumes with i
 }
 
 TEST_CASE("run point: another configuration removes every stage file of the old one") {
-  const fs::path d = temp_dir("other");
+  const fs::path d = temp_dir("run_point_other");
   put(d / "config.hash", "old\n");
   for (const char* f : {"metrics.json", "train.json", "export.json", "simulate.json", "cosim.json", "model.h5",
                         "traces.h5", "manifest.json"})
@@ -78,7 +74,7 @@ TEST_CASE("run point: another configuration removes every stage file of the old 
 }
 
 TEST_CASE("run point: a point locked by another holder is waited for and then taken") {
-  const fs::path d = temp_dir("lock");
+  const fs::path d = temp_dir("run_point_lock");
   auto holder = std::make_unique<ex::point_lock>(d);
   REQUIRE(holder->locked());
   std::atomic<bool> taken{false};

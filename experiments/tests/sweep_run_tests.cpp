@@ -8,6 +8,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "temp_dir.h"
 #include "snncosim/experiments/sweep_run.h"
 
 namespace ex = snncosim::experiments;
@@ -15,12 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("snncosim_sweep_run_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+using snncosim::experiments::testing::temp_dir;
 
 std::vector<ex::planned_point> points(std::size_t n, const fs::path& dir) {
   std::vector<ex::planned_point> out;
@@ -78,7 +74,7 @@ TEST_CASE("sweep: the rank comes from Open MPI's environment or else PMI's or el
 }
 
 TEST_CASE("sweep: the worker pool runs every point and at most `workers` at once") {
-  const fs::path d = temp_dir("pool");
+  const fs::path d = temp_dir("sweep_pool");
   const auto all = points(5, d);
   std::vector<const ex::planned_point*> todo;
   for (const auto& p : all) todo.push_back(&p);
@@ -113,7 +109,7 @@ TEST_CASE("sweep: the worker pool runs every point and at most `workers` at once
 }
 
 TEST_CASE("sweep: after a point with bad input (exit 2) the pool starts no more points") {
-  const fs::path d = temp_dir("bad");
+  const fs::path d = temp_dir("sweep_bad");
   const auto all = points(4, d);
   std::vector<const ex::planned_point*> todo;
   for (const auto& p : all) todo.push_back(&p);
@@ -132,7 +128,7 @@ TEST_CASE("sweep: after a point with bad input (exit 2) the pool starts no more 
 }
 
 TEST_CASE("sweep: a runtime failure is recorded and the other points still run") {
-  const fs::path d = temp_dir("fail");
+  const fs::path d = temp_dir("sweep_fail");
   const auto all = points(3, d);
   std::vector<const ex::planned_point*> todo;
   for (const auto& p : all) todo.push_back(&p);

@@ -8,7 +8,7 @@
 
 #include "command.h"
 #include "snncosim/nn/benchmark.h"
-#include "json_text.h"
+#include "snncosim/common/json_text.h"
 
 namespace snncosim::cli {
 

@@ -10,7 +10,7 @@
 
 #include "snncosim/sc_models/hardware_config.h"
 
-namespace snncosim::cli {
+namespace snncosim::explore {
 
 struct explore_args {
   std::string model, traces, hardware, platform, objective = "latency", budget, out, state;
@@ -50,4 +50,27 @@ std::string explore_text(const nlohmann::json& j);
 // Throws when the TLM confirmation or the RTL co-simulation in `j` failed.
 void check_explore_confirmation(const nlohmann::json& j);
 
-}  // namespace snncosim::cli
+// What `snncosim explore` was given: the search options and which of its three forms.
+struct explore_request {
+  explore_args args;
+  std::string input;         // experiment YAML: its run folder, or the co-design view of its sweep
+  std::string sweep_dir;     // co-design view over this sweep folder
+  std::string results;       // with `input`: its run or sweep folder instead of <output_dir>/<name>
+  bool top_k_given = false;  // else the co-design view confirms each point's best only
+};
+
+struct explore_outcome {
+  nlohmann::json result;  // explore_model's JSON, or the co-design document
+  bool codesign = false;
+};
+
+// Runs the form the request names; trains a missing run or sweep first (a child process).
+// Throws bad_input for a request that mixes the forms or lacks an input.
+explore_outcome run_explore(const explore_request& request);
+// The human-readable summary of either form.
+std::string explore_outcome_text(const explore_outcome& o);
+// Throws (exit 1) when a confirmation or co-simulation in the outcome failed; called after
+// the outcome was printed.
+void check_explore_outcome(const explore_outcome& o);
+
+}  // namespace snncosim::explore

@@ -1,8 +1,8 @@
-#include "simulate_report.h"
+#include "snncosim/explore/simulation.h"
 
 #include <fmt/format.h>
 
-namespace snncosim::cli {
+namespace snncosim::explore {
 
 spike_check compare_spikes(const numerics::inference_result& got, const numerics::inference_result& expected,
                            const std::string& against) {
@@ -167,4 +167,4 @@ std::string simulation_text(const sc_models::simulation_result& r, const std::ve
   return out;
 }
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::explore

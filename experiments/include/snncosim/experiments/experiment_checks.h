@@ -8,10 +8,10 @@
 #include "snncosim/common/config.h"
 #include "snncosim/experiments/sweep_grid.h"
 
-namespace snncosim::cli {
+namespace snncosim::experiments {
 
 struct checked_point {
-  experiments::sweep_point point;
+  sweep_point point;
   config::document doc;  // the experiment with the point's overrides
 };
 
@@ -27,4 +27,4 @@ std::vector<checked_point> plan_sweep(const std::string& file, const std::vector
 // docs/hardware.md §11). Throws bad_input for a hardware.layers entry that names no layer.
 std::vector<std::string> hardware_warnings(const config::document& experiment);
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::experiments

@@ -16,7 +16,7 @@
 #include "snncosim/nn/experiment.h"
 #include "snncosim/nn/network.h"
 
-namespace snncosim::cli {
+namespace snncosim::export_ {
 
 struct trained_model_options {
   std::string experiment;
@@ -30,10 +30,10 @@ struct trained_model_options {
 
 struct trained_model_comparison {
   std::filesystem::path checkpoint;
-  export_::quantization_settings settings;
-  export_::export_result exported;
-  export_::comparison_report report;
-  std::optional<export_::comparison_report> fake_quant_report;  // QAT: vs the fake-quantized net
+  quantization_settings settings;
+  export_result exported;
+  comparison_report report;
+  std::optional<comparison_report> fake_quant_report;  // QAT: vs the fake-quantized net
 };
 
 trained_model_comparison compare_trained_model(const trained_model_options& options);
@@ -43,4 +43,4 @@ nlohmann::json comparison_json(const trained_model_options& options, const train
 // Human-readable lines of the same.
 std::string comparison_text(const trained_model_comparison& c);
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::export_

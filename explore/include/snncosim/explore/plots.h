@@ -8,11 +8,11 @@
 
 #include "snncosim/explore/search.h"
 
-namespace snncosim::cli {
+namespace snncosim::explore {
 
 void write_pareto_csv(const std::filesystem::path& path, const std::vector<explore::scored>& front);
 // Returns the written plot files (empty when gnuplot is missing or fails; a warning is logged).
 nlohmann::json write_plots(const std::filesystem::path& dir, const explore::search_result& res,
                            const nlohmann::json& balance);
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::explore

@@ -1,13 +1,14 @@
-#include "explore_plots.h"
+#include "snncosim/explore/plots.h"
 
-#include <cstdlib>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "snncosim/common/atomic_file.h"
+#include "snncosim/experiments/child_process.h"
+#include "snncosim/experiments/gnuplot.h"
 
-namespace snncosim::cli {
+namespace snncosim::explore {
 
 void write_pareto_csv(const std::filesystem::path& path, const std::vector<explore::scored>& front) {
   std::string csv = "rank,pipeline_mode,score,mean_latency_cycles,samples_per_s,mean_energy_uj,max_utilisation,lut,ff,"
@@ -59,8 +60,12 @@ nlohmann::json write_plots(const std::filesystem::path& dir, const explore::sear
       "plot '{0}/plot_balance.dat' using 2:xtic(1) title 'start point', '' using 3 title 'best'\n",
       dir.string());
   write_file_atomic(dir / "plots.gp", script);
-  const int rc = std::system(fmt::format("gnuplot '{}' > /dev/null 2>&1", (dir / "plots.gp").string()).c_str());
   nlohmann::json files = nlohmann::json::array();
+  const std::filesystem::path gnuplot = experiments::find_gnuplot();
+  const int rc =
+      gnuplot.empty()
+          ? 127  // as a shell reports a command it cannot find
+          : experiments::run_child({gnuplot.string(), (dir / "plots.gp").string()}, "/dev/null", "/dev/null").exit_code;
   if (rc != 0) {
     spdlog::warn("explore: gnuplot failed (exit {}); the plot data are in {}", rc, dir.string());
     return files;
@@ -72,4 +77,4 @@ nlohmann::json write_plots(const std::filesystem::path& dir, const explore::sear
   return files;
 }
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::explore

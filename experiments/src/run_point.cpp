@@ -1,8 +1,9 @@
-#include "run_point.h"
+#include "snncosim/experiments/run_point.h"
 
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -19,15 +20,13 @@
 #include "snncosim/experiments/point_lock.h"
 #include "snncosim/nn/experiment.h"
 #include "snncosim/numerics/model_file.h"
-#include "experiment_checks.h"
-#include "versions.h"
-#include "json_text.h"
+#include "snncosim/experiments/experiment_checks.h"
+#include "snncosim/common/json_text.h"
 
-namespace snncosim::cli {
+namespace snncosim::experiments {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-namespace ex = experiments;
 
 namespace {
 
@@ -66,15 +65,15 @@ json run_stage(const fs::path& dir, const stage& s, bool tolerate_failure = fals
   // stdout of the stage goes to the log folder and becomes <stage>.json only on success.
   const fs::path part = dir / "logs" / (s.name + ".stdout");
   const fs::path log = dir / "logs" / (s.name + ".log");
-  std::vector<std::string> argv = {ex::self_executable().string(), "--json"};
+  std::vector<std::string> argv = {self_executable().string(), "--json"};
   argv.insert(argv.end(), s.args.begin(), s.args.end());
   spdlog::info("run: {}", s.name);
   spdlog::debug("run: {}", fmt::join(argv, " "));
   const auto t0 = std::chrono::steady_clock::now();
-  const ex::child_exit e = ex::run_child(argv, part, log);
+  const child_exit e = run_child(argv, part, log);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!e.ok()) {
-    std::string msg = ex::last_error_line(log);
+    std::string msg = last_error_line(log);
     if (msg.empty()) msg = e.signal ? fmt::format("killed by signal {}", e.signal) : "no error message";
     if (tolerate_failure) {
       json partial = json::object();
@@ -107,29 +106,38 @@ std::string utc_now() {
 
 }  // namespace
 
+std::unique_ptr<point_lock> take_point_lock(const fs::path& dir) {
+  auto lock = std::make_unique<point_lock>(dir);
+  if (!lock->locked()) {
+    // Another process (a second sweep, a stray run) has this point: wait for it, then
+    // reuse what it finished.
+    spdlog::info("run: {}: another process is running this point; waiting for it", dir.string());
+    if (!lock->wait()) throw std::runtime_error(fmt::format("{}: cannot lock {}", dir.string(), (dir / ".lock").string()));
+  }
+  return lock;
+}
+
+point_state prepare_point_folder(const fs::path& dir, const std::string& hash, bool force) {
+  // Same configuration done before: reuse. Another configuration: start the folder afresh.
+  const fs::path hash_file = dir / "config.hash";
+  const bool same_config = fs::exists(hash_file) && read_file(hash_file) == hash + "\n";
+  if (!same_config || force) {
+    for (const char* f : stage_files) fs::remove_all(dir / f);
+    return point_state::fresh;
+  }
+  return fs::exists(dir / "metrics.json") ? point_state::reuse : point_state::resume;
+}
+
 namespace {
 
 run_outcome run_in_folder(const run_options& opt, const config::document& doc, const fs::path& folder) {
   const YAML::Node& root = doc.root();
   run_outcome r;
   r.dir = folder;
-  const std::string hash = ex::point_hash(root);
+  const std::string hash = point_hash(root);
 
-  ex::point_lock lock(r.dir);
-  if (!lock.locked()) {
-    // Another process (a second sweep, a stray run) has this point: wait for it, then
-    // reuse what it finished.
-    spdlog::info("run: {}: another process is running this point; waiting for it", r.dir.string());
-    if (!lock.wait()) throw std::runtime_error(fmt::format("{}: cannot lock {}", r.dir.string(), (r.dir / ".lock").string()));
-  }
-
-  // Same configuration done before: reuse. Another configuration: start the folder afresh.
-  const fs::path hash_file = r.dir / "config.hash";
-  const bool same_config = fs::exists(hash_file) && read_file(hash_file) == hash + "\n";
-  if (!same_config || opt.force) {
-    for (const char* f : stage_files) fs::remove_all(r.dir / f);
-  }
-  if (same_config && !opt.force && fs::exists(r.dir / "metrics.json")) {
+  const std::unique_ptr<point_lock> lock = take_point_lock(r.dir);
+  if (prepare_point_folder(r.dir, hash, opt.force) == point_state::reuse) {
     r.reused = true;
     r.metrics = json::parse(read_file(r.dir / "metrics.json"));
     spdlog::info("run: {} holds the results of this configuration (hash {}); reusing them (--force runs again)",
@@ -141,7 +149,7 @@ run_outcome run_in_folder(const run_options& opt, const config::document& doc, c
   resolved.remove("sweep");
   const fs::path cfg = r.dir / "config.resolved.yaml";
   write_file_atomic(cfg, "# Resolved by `snncosim run` from " + opt.experiment + "\n" + yaml_text(resolved));
-  write_file_atomic(hash_file, hash + "\n");
+  write_file_atomic(r.dir / "config.hash", hash + "\n");
 
   std::vector<std::string> command = {"snncosim", "run", opt.experiment};
   for (const auto& s : opt.sets) {
@@ -158,7 +166,7 @@ run_outcome run_in_folder(const run_options& opt, const config::document& doc, c
                    {"seed", root["seed"].as<std::uint64_t>()},
                    {"command", command},
                    {"started_utc", utc_now()},
-                   {"versions", library_versions()}};
+                   {"versions", opt.versions}};
   write_file_atomic(r.dir / "manifest.json", json_text(manifest) + "\n");
   {
     // One line per execution (not per reuse): tests check that a sweep ran each point once.
@@ -174,7 +182,7 @@ run_outcome run_in_folder(const run_options& opt, const config::document& doc, c
 
   progress_bar bar(fmt::format("run {}", root["name"].as<std::string>()), 4, "stages");
   bar.set_postfix("train");
-  ex::metrics_inputs in;
+  metrics_inputs in;
   in.time_steps = root["dataset"]["time_steps"].as<int>();
   // The trainer's own folder (checkpoints, its per-epoch metrics.json) is train/, so its
   // files never look like this run's results.
@@ -239,7 +247,7 @@ run_outcome run_in_folder(const run_options& opt, const config::document& doc, c
   }
   bar.finish();
 
-  r.metrics = ex::assemble_metrics(in);
+  r.metrics = assemble_metrics(in);
   r.metrics["cosim_status"] = cosim_status;
   r.metrics["config_hash"] = hash;
   r.metrics["name"] = root["name"].as<std::string>();
@@ -251,9 +259,7 @@ run_outcome run_in_folder(const run_options& opt, const config::document& doc, c
 }  // namespace
 
 run_outcome run_point(const run_options& opt) {
-  std::vector<config::override_entry> overrides;
-  for (const auto& s : opt.sets) overrides.push_back(config::parse_override(s));
-  const config::document doc = config::load(opt.experiment, overrides, "experiment");
+  const config::document doc = config::load(opt.experiment, config::parse_overrides(opt.sets), "experiment");
   const YAML::Node& root = doc.root();
   const fs::path dir = !opt.out.empty() ? fs::path(opt.out)
                                         : fs::path(root["output_dir"].as<std::string>()) / root["name"].as<std::string>();
@@ -295,4 +301,4 @@ std::string run_summary_text(const run_outcome& r) {
   return out;
 }
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::experiments

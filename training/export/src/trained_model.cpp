@@ -1,4 +1,4 @@
-#include "trained_model.h"
+#include "snncosim/export/trained_model.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -9,14 +9,12 @@
 #include "snncosim/export/provenance.h"
 #include "snncosim/nn/benchmark.h"
 
-namespace snncosim::cli {
+namespace snncosim::export_ {
 
 trained_model_comparison compare_trained_model(const trained_model_options& opt) {
-  std::vector<config::override_entry> overrides;
-  for (const auto& s : opt.sets) overrides.push_back(config::parse_override(s));
-  const config::document doc = config::load(opt.experiment, overrides, "experiment");
+  const config::document doc = config::load(opt.experiment, config::parse_overrides(opt.sets), "experiment");
   trained_model_comparison out;
-  out.settings = export_::quantization_from_yaml(doc);
+  out.settings = quantization_from_yaml(doc);
   const std::filesystem::path run_dir =
       std::filesystem::path(doc.root()["output_dir"].as<std::string>()) / doc.root()["name"].as<std::string>();
   out.checkpoint = opt.checkpoint;
@@ -32,31 +30,31 @@ trained_model_comparison compare_trained_model(const trained_model_options& opt)
   if (!setup.test) throw bad_input(opt.experiment + ": the experiment has no test split to compare on");
 
   nn::network net(setup.network, setup.training.seed);
-  export_::compare_options co;
+  compare_options co;
   co.batch = std::min(setup.training.batch_size, 64);
   co.samples = opt.eval_samples;
   co.trace_samples = opt.trace_samples;
   co.record_membranes = opt.membranes;
   co.progress = opt.progress;
   net.configure(setup.time_steps, co.batch);
-  export_::load_checkpoint_weights(net, out.checkpoint);
+  load_checkpoint_weights(net, out.checkpoint);
   const auto& s = out.settings;
-  out.exported = export_::export_network(
+  out.exported = export_network(
       net, s,
-      export_::make_provenance(doc.resolved_yaml(), setup.training.seed,
+      make_provenance(doc.resolved_yaml(), setup.training.seed,
                                fmt::format("checkpoint {}; weights {} bits {}; qat {}", out.checkpoint.string(),
                                            s.widths.weight_bits, s.per_channel ? "per channel" : "per tensor",
                                            s.qat ? "on" : "off")));
   spdlog::info("{}: exported {} layers from {}", setup.name, out.exported.model.layers.size(),
                out.checkpoint.string());
-  out.report = export_::compare_float_integer(net, out.exported, *setup.test, co);
+  out.report = compare_float_integer(net, out.exported, *setup.test, co);
   // Under QAT the network training optimised is the fake-quantized one: compare it too.
   if (s.qat) {
-    export_::fake_quantizer fq(net, s);
+    fake_quantizer fq(net, s);
     fq.apply();
     auto fco = co;
     fco.trace_samples = 0;
-    out.fake_quant_report = export_::compare_float_integer(net, out.exported, *setup.test, fco);
+    out.fake_quant_report = compare_float_integer(net, out.exported, *setup.test, fco);
     fq.restore();
   }
   return out;
@@ -118,4 +116,4 @@ std::string comparison_text(const trained_model_comparison& c) {
   return out;
 }
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::export_

@@ -1,4 +1,4 @@
-#include "experiment_checks.h"
+#include "snncosim/experiments/experiment_checks.h"
 
 #include <algorithm>
 #include <map>
@@ -11,9 +11,8 @@
 #include "snncosim/nn/experiment.h"
 #include "snncosim/nn/network_spec.h"
 
-namespace snncosim::cli {
+namespace snncosim::experiments {
 
-namespace ex = experiments;
 
 namespace {
 
@@ -28,14 +27,14 @@ std::string without_override_prefix(const std::string& msg, const config::overri
 std::string check_key(const config::document& doc) {
   YAML::Node n(YAML::NodeType::Map);
   for (const char* k : {"dataset", "network", "training"}) n[k] = doc.root()[k];
-  return ex::canonical_text(n);
+  return canonical_text(n);
 }
 
 }  // namespace
 
 std::vector<checked_point> plan_sweep(const std::string& file, const std::vector<config::override_entry>& base,
                                       const config::document& doc, std::vector<std::string>* notes) {
-  const auto axes = ex::sweep_axes(doc);
+  const auto axes = sweep_axes(doc);
   for (const auto& a : axes) {
     for (std::size_t i = 0; i < a.values.size(); ++i) {
       const config::override_entry o{a.key, a.values[i]};
@@ -52,7 +51,7 @@ std::vector<checked_point> plan_sweep(const std::string& file, const std::vector
   }
   std::vector<checked_point> out;
   std::set<std::string> checked;
-  for (const auto& p : ex::expand_grid(axes)) {
+  for (const auto& p : expand_grid(axes)) {
     auto ov = base;
     ov.insert(ov.end(), p.overrides.begin(), p.overrides.end());
     try {
@@ -111,4 +110,4 @@ std::vector<std::string> hardware_warnings(const config::document& doc) {
   return out;
 }
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::experiments

@@ -1,26 +1,26 @@
 // The search of `snncosim explore` for one trained model: fast evaluator + resource model,
 // greedy balancing, then exhaustive or simulated annealing; Pareto front; the top-k
 // confirmed by the TLM in child processes (`snncosim simulate`, one SystemC elaboration each).
-#include "explore_run.h"
+#include "snncosim/explore/explore_run.h"
 
 #include <cstdio>
 #include <memory>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "explore_inputs.h"
-#include "explore_plots.h"
+#include "snncosim/explore/inputs.h"
+#include "snncosim/explore/plots.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/common/progress.h"
+#include "snncosim/experiments/child_process.h"
 #include "snncosim/explore/hardware_yaml.h"
 #include "snncosim/explore/search.h"
-#include "json_text.h"
+#include "snncosim/common/json_text.h"
 
-namespace snncosim::cli {
+namespace snncosim::explore {
 
 namespace {
 
@@ -49,29 +49,28 @@ nlohmann::json scored_json(const explore::scored& s) {
 }
 
 struct child_output {
-  int status = -1;
+  int status = -1;  // exit status; -1 when it could not start or was killed
   std::string out;
 };
 
-child_output run_child(const std::string& cmd) {
+// `snncosim -q --json ARGS` of this executable: its stdout; its stderr goes to ours.
+child_output run_self_json(const std::vector<std::string>& args) {
+  namespace ex = experiments;
   child_output r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  const std::filesystem::path out =
+      std::filesystem::temp_directory_path() / fmt::format("snncosim_explore_child_{}.json", ::getpid());
+  std::vector<std::string> argv = {ex::self_executable().string(), "-q", "--json"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  try {
+    r.status = ex::run_child(argv, out, {}).exit_code;
+    r.out = read_file(out);
+  } catch (const std::exception&) {
+    // Not started, or no output file: reported as the exit status.
+  }
+  std::error_code ec;
+  std::filesystem::remove(out, ec);
   return r;
 }
-
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string self_exe() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
 
 // Every feasible candidate scored, for the co-design view's joint Pareto front.
 void write_feasible_csv(const std::filesystem::path& path, const std::vector<explore::scored>& all) {
@@ -105,10 +104,9 @@ nlohmann::json explore_signature(const explore_args& a) {
 
 nlohmann::json cosim_configuration(const std::string& model, const std::string& traces, const std::string& hardware,
                                    const std::string& platform, int samples) {
-  const std::string cmd = fmt::format("{} -q --json cosim --model {} --traces {} --hardware {} --platform {}{}",
-                                      quoted(self_exe()), quoted(model), quoted(traces), quoted(hardware),
-                                      quoted(platform), samples > 0 ? fmt::format(" --samples {}", samples) : "");
-  const child_output r = run_child(cmd);
+  std::vector<std::string> args = {"cosim", "--model", model, "--traces", traces, "--hardware", hardware, "--platform", platform};
+  if (samples > 0) args.insert(args.end(), {"--samples", std::to_string(samples)});
+  const child_output r = run_self_json(args);
   const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
   nlohmann::json rtl_cosim = {{"exit_status", r.status}};
   if (!j.is_discarded() && j.is_object())
@@ -181,7 +179,6 @@ nlohmann::json explore_model(const explore_args& a) {
   nlohmann::json& done = search.extra_state()["confirmed"];
   if (!done.is_object()) done = nlohmann::json::object();
   const std::size_t k = std::min(static_cast<std::size_t>(a.top_k), res.ranked.size());
-  const std::string self = self_exe();
   const std::filesystem::path yaml_dir =
       out_dir.empty() ? std::filesystem::temp_directory_path() / fmt::format("snncosim_explore_{}", ::getpid()) : out_dir;
   if (!a.no_confirm && k > 0) {
@@ -198,10 +195,10 @@ nlohmann::json explore_model(const explore_args& a) {
       } else {
         const std::filesystem::path y = yaml_dir / fmt::format("top{}.yaml", i + 1);
         write_file_atomic(y, explore::to_yaml(s.hw, fmt::format("snncosim explore: rank {} ({})", i + 1, a.objective)));
-        const std::string cmd = fmt::format("{} -q --json simulate --model {} --traces {} --hardware {} --platform {}{}",
-                                            quoted(self), quoted(a.model), quoted(a.traces), quoted(y.string()),
-                                            quoted(a.platform), a.samples > 0 ? fmt::format(" --samples {}", a.samples) : "");
-        const child_output r = run_child(cmd);
+        std::vector<std::string> args = {"simulate",   "--model",  a.model,     "--traces", a.traces,
+                                         "--hardware", y.string(), "--platform", a.platform};
+        if (a.samples > 0) args.insert(args.end(), {"--samples", std::to_string(a.samples)});
+        const child_output r = run_self_json(args);
         nlohmann::json got;
         if (r.status == 0) {
           const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
@@ -228,7 +225,7 @@ nlohmann::json explore_model(const explore_args& a) {
     if (out_dir.empty()) std::filesystem::remove_all(yaml_dir);
   }
 
-  // RTL co-simulation of the winner (issue 7's `snncosim cosim`, when this build has it).
+  // RTL co-simulation of the winner (`snncosim cosim`, when this build has it).
   nlohmann::json rtl_cosim;
   if (a.cosim) {
     ensure_output_folder(yaml_dir);
@@ -320,4 +317,4 @@ void check_explore_confirmation(const nlohmann::json& j) {
     if (c.contains("tlm_error")) throw std::runtime_error("TLM confirmation failed: " + c["tlm_error"].get<std::string>());
 }
 
-}  // namespace snncosim::cli
+}  // namespace snncosim::explore

@@ -1,5 +1,6 @@
 // `snncosim report RESULTS_DIR`: summary.csv, points.json (per-point metrics), PNG plots made
 // with gnuplot, report.md and report.html for a sweep folder or one run folder.
+#include <cmath>
 #include <functional>
 #include <iostream>
 
@@ -13,6 +14,7 @@
 #include "snncosim/experiments/child_process.h"
 #include "snncosim/experiments/codesign.h"
 #include "snncosim/experiments/results.h"
+#include "snncosim/experiments/study.h"
 #include "json_text.h"
 
 namespace snncosim::cli {
@@ -73,6 +75,24 @@ std::string explore_section(const fs::path& dir, const fs::path& out, const std:
   return md;
 }
 
+// Best-hardware latency per point from explore/codesign.json (the co-design view), if any.
+void read_explored(const fs::path& dir, ex::study_inputs& in) {
+  const fs::path cd = dir / "explore" / "codesign.json";
+  if (!fs::exists(cd)) return;
+  const nlohmann::json doc = nlohmann::json::parse(read_file(cd), nullptr, false);
+  if (doc.is_discarded() || !doc.contains("rows")) return;  // explore_section refuses it
+  if (doc.contains("budget") && doc["budget"].is_string()) in.budget = doc["budget"].get<std::string>();
+  for (const auto& r : doc["rows"]) {
+    if (!r.is_object() || !r.contains("id") || !r["id"].is_string() || !r.contains("best")) continue;
+    const auto& b = r["best"];
+    if (!b.is_object() || !b.contains("latency_cycles") || !b["latency_cycles"].is_number()) continue;
+    in.explored[r["id"].get<std::string>()] = {b["latency_cycles"].get<double>(),
+                                               b.contains("latency_us") && b["latency_us"].is_number()
+                                                   ? b["latency_us"].get<double>()
+                                                   : std::nan("")};
+  }
+}
+
 }  // namespace
 
 void add_report_command(CLI::App& root, global_options& global) {
@@ -96,7 +116,8 @@ void add_report_command(CLI::App& root, global_options& global) {
     std::error_code ec;
     if (fs::exists(out, ec) && !fs::is_directory(out, ec))
       throw bad_input(fmt::format("{}: the report folder is a file (--out must name a folder)", out.string()));
-    for (const char* name : {"summary.csv", "points.json", "selection.json", "report.md", "report.html", "points"})
+    for (const char* name : {"summary.csv", "points.json", "selection.json", "aggregate.csv", "aggregate.json",
+                             "claims.json", "report.md", "report.html", "points"})
       if (fs::is_directory(out / name, ec) != (std::string(name) == "points") && fs::exists(out / name, ec))
         throw bad_input(fmt::format("{}: is a {} and cannot be replaced", (out / name).string(),
                                     std::string(name) == "points" ? "file" : "folder"));
@@ -113,6 +134,15 @@ void add_report_command(CLI::App& root, global_options& global) {
                                 {"predictor", sel.predictor}};
     for (std::size_t i : sel.front) selection["pareto"].push_back(pj[i]["id"]);
     write_file_atomic(out / "selection.json", json_text(selection) + "\n");
+
+    // Seeds: per-configuration intervals and the paper's claims (docs/experiments.md §6).
+    ex::study_inputs study{records, {}, "", opt->baseline};
+    read_explored(dir, study);
+    const auto groups = ex::group_by_configuration(study);
+    const auto claims = ex::evaluate_claims(study, groups);
+    write_file_atomic(out / "aggregate.csv", ex::aggregate_csv(groups));
+    write_file_atomic(out / "aggregate.json", json_text(ex::aggregate_json(study, groups)) + "\n");
+    write_file_atomic(out / "claims.json", json_text(ex::claims_json(claims)) + "\n");
 
     const auto jobs = ex::plot_jobs(records, sel);
     std::vector<std::string> made;
@@ -138,16 +168,20 @@ void add_report_command(CLI::App& root, global_options& global) {
     for (const auto& j : jobs) draw(j);
     const std::string title = fmt::format("snncosim report: {}", fs::absolute(dir).lexically_normal().filename().string());
     std::string md = ex::report_markdown(title, records, sel, jobs, made);
+    const auto study_jobs = ex::study_plots(groups);
+    for (const auto& j : study_jobs) draw(j);
+    md += ex::study_markdown(study, groups, claims, study_jobs, made);
     md += explore_section(dir, out, records, draw, made);
     write_file_atomic(out / "report.md", md);
     write_file_atomic(out / "report.html", ex::markdown_to_html(title, md));
     if (global.json) {
       std::cout << nlohmann::json{{"folder", out.string()}, {"points", records.size()}, {"plots", made},
-                                  {"selection", selection}}
+                                  {"selection", selection}, {"claims", ex::claims_json(claims)}}
                        .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                 << "\n";
     } else {
-      std::cout << fmt::format("{} points; wrote {}/report.html, report.md, summary.csv, points.json, selection.json and {} plots\n",
+      std::cout << fmt::format("{} points; wrote {}/report.html, report.md, summary.csv, points.json, selection.json, aggregate.csv, "
+                               "aggregate.json, claims.json and {} plots\n",
                                records.size(), out.string(), made.size());
     }
   });

@@ -135,7 +135,7 @@ void add_report_command(CLI::App& root, global_options& global) {
     for (std::size_t i : sel.front) selection["pareto"].push_back(pj[i]["id"]);
     write_file_atomic(out / "selection.json", json_text(selection) + "\n");
 
-    // Seeds: per-configuration intervals and the paper's claims (docs/experiments.md §6).
+    // Seeds: per-configuration intervals and the paper's claims (docs/experiments.md §5).
     ex::study_inputs study{records, {}, "", opt->baseline};
     read_explored(dir, study);
     const auto groups = ex::group_by_configuration(study);

@@ -1,4 +1,4 @@
-// The paper's claims as computed comparisons over seeds (docs/experiments.md §6).
+// The paper's claims as computed comparisons over seeds (docs/experiments.md §5).
 #include <algorithm>
 #include <cmath>
 #include <functional>

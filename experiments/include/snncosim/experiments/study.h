@@ -1,7 +1,7 @@
 #pragma once
 // Repeated runs of a sweep (a `seed` axis) grouped per configuration: the mean and 95 %
 // Student-t interval of every metric, the per-seed values beside them, plots with error
-// bars, and the paper's claims as computed comparisons (docs/experiments.md §6). Pure data
+// bars, and the paper's claims as computed comparisons (docs/experiments.md §5). Pure data
 // and text; `snncosim report` writes the files.
 #include <map>
 #include <string>

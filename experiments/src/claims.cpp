@@ -178,7 +178,7 @@ claim_result predictor_claim(const study_inputs& in, const std::vector<study_gro
     any = true;
     c.detail[name] = {{"folds", count}, {"accuracy_error", interval_json(ia)}, {"firing_rate_error", interval_json(ir)},
                       {"accuracy_minus_firing_rate_error", interval_json(id)}, {"features", features}};
-    ours += fmt::format("{} ({} folds, {} points): mean |error| accuracy-only {:.1f} % [{:.1f}, {:.1f}], firing rates "
+    ours += fmt::format("{} ({} folds, {} points): mean absolute error, accuracy only {:.1f} % [{:.1f}, {:.1f}], firing rates "
                         "{:.1f} % [{:.1f}, {:.1f}]. ",
                         name, count, ia.n, 100 * ia.mean, 100 * ia.low(), 100 * ia.high(), 100 * ir.mean, 100 * ir.low(),
                         100 * ir.high());
@@ -244,12 +244,12 @@ std::vector<claim_result> evaluate_claims(const study_inputs& in, const std::vec
         }
         std::string v;
         if (best == fs) {
-          v = fs->stats.at("integer_accuracy").has_interval() ? "supports" : no_interval;
+          v = fs->stats.at("integer_accuracy").has_interval() ? "agrees (fast_sigmoid has the highest mean)" : no_interval;
           ours += fmt::format("{}: fast_sigmoid best at {} %. ", label, mean_pm(fs->stats.at("integer_accuracy"), 100, 1));
           c.detail.push_back({{"neuron_model", g0.neuron_model}, {"best", best->name}});
         } else {
           const interval d = mean_interval(paired(*best, *fs, "integer_accuracy", false));
-          ours += fmt::format("{}: {} best at {} %, vs fast_sigmoid {} pp. ", label, best->surrogate,
+          ours += fmt::format("{}: {} best at {} %, its lead over fast_sigmoid {} pp. ", label, best->surrogate,
                               mean_pm(best->stats.at("integer_accuracy"), 100, 1), shown(d, 100, ""));
           v = !d.has_interval() ? no_interval : d.low() > 0 ? "contradicts" : "within noise";
           c.detail.push_back({{"neuron_model", g0.neuron_model}, {"best", best->name}, {"lead_over_fast_sigmoid", interval_json(d)}});

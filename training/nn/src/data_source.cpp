@@ -189,12 +189,22 @@ std::filesystem::path ensure_builtin_fashion(const std::filesystem::path& defaul
                "from Fashion-MNIST, a few seconds",
                default_dir.string(), train_count, test_count, seed);
   data::fashion_generate_options g;
-  g.out_dir = default_dir;
+  // Made under a name of this process and renamed into place only if no other process (a
+  // sweep worker) got there first: the generator replaces its out_dir, which would pull the
+  // files from under a worker already training on them.
+  g.out_dir = default_dir.string() + fmt::format(".gen.{}", ::getpid());
   g.train_count = train_count;
   g.test_count = test_count;
   g.seed = seed;
   if (!default_dir.parent_path().empty()) std::filesystem::create_directories(default_dir.parent_path());
   const auto summary = data::generate_fashion_nmnist(g);
+  std::error_code ec;
+  std::filesystem::rename(g.out_dir, default_dir, ec);
+  if (ec) {
+    std::filesystem::remove_all(g.out_dir, ec);
+    if (!std::filesystem::exists(default_dir))
+      throw bad_input(fmt::format("{}: cannot create the built-in Fashion event set", default_dir.string()));
+  }
   spdlog::info("dataset builtin_fashion: wrote {} train + {} test samples ({} events) in {:.1f} s", summary.train_samples,
                summary.test_samples, summary.events, summary.seconds);
   return default_dir;

@@ -55,7 +55,7 @@ TEST_CASE("statistics: Student t quantiles match the printed tables") {
   CHECK(std::isnan(ex::student_t_quantile(0.975, 0)));
 }
 
-TEST_CASE("statistics: mean and 95 % interval, NaNs skipped, one value has no interval") {
+TEST_CASE("statistics: mean and 95 % interval - NaNs skipped - one value has no interval") {
   // 1..5: mean 3, s = sqrt(10 / 4) = 1.5811, half width 2.7764 * 1.5811 / sqrt(5) = 1.9632.
   const auto v = ex::mean_interval({1, 2, 3, 4, 5});
   CHECK(v.n == 5);

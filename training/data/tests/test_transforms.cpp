@@ -182,7 +182,7 @@ event_step downsample_to(int w, int h) {
 }
 }  // namespace
 
-TEST_CASE("Downsample target_size: factors target / sensor per axis, truncated") {
+TEST_CASE("Downsample target_size: factors target / sensor per axis - truncated") {
   // 128x128 -> 32x16: sx = 0.25, sy = 0.125; (127, 127) -> (31, 15), (64, 100) -> (16, 12).
   sensor_size s{128, 128, 2};
   const event_vector in = {ev_at(127, 127), ev_at(64, 100), ev_at(3, 7)};
@@ -227,7 +227,7 @@ TEST_CASE("event steps apply in order: Downsample then CenterCrop differs from t
   CHECK(a.key().find("steps=Downsample(0.5),CenterCrop(32x32),") != std::string::npos);
 }
 
-TEST_CASE("Denoise as a step: memory starts at filter_time, a late lone event goes") {
+TEST_CASE("Denoise as a step: memory starts at filter_time - a late lone event goes") {
   // W = 2, H = 1. t=0 at x=0: neighbour x=1 holds 10 > 0 (initial) -> kept. t=5 at x=1:
   // neighbour x=0 holds 0 + 10 > 5 -> kept. t=100 at x=0: neighbour x=1 holds 15 -> dropped.
   event_step d;
@@ -239,7 +239,7 @@ TEST_CASE("Denoise as a step: memory starts at filter_time, a late lone event go
   CHECK(out[1].t == 5);
 }
 
-TEST_CASE("RandomCrop: offsets int(u * (W - w)), seeded per sample, refuses a larger crop") {
+TEST_CASE("RandomCrop: offsets int(u * (W - w)) - seeded per sample - refuses a larger crop") {
   event_step r;
   r.kind = step_kind::random_crop;
   r.size = std::pair{9, 9};

@@ -26,11 +26,12 @@ void add_report_command(CLI::App& root, global_options& global) {
     const ex::report_outcome r = ex::write_report_folder(*opt);
     if (global.json) {
       std::cout << nlohmann::json{{"folder", r.out.string()}, {"points", r.points}, {"plots", r.plots},
-                                  {"selection", r.selection_doc}}
+                                  {"selection", r.selection_doc}, {"claims", r.claims_doc}}
                        .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                 << "\n";
     } else {
-      std::cout << fmt::format("{} points; wrote {}/report.html, report.md, summary.csv, points.json, selection.json and {} plots\n",
+      std::cout << fmt::format("{} points; wrote {}/report.html, report.md, summary.csv, points.json, selection.json, "
+                               "aggregate.csv, aggregate.json, claims.json and {} plots\n",
                                r.points, r.out.string(), r.plots.size());
     }
   });

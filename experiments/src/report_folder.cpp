@@ -1,5 +1,6 @@
 #include "snncosim/experiments/report_folder.h"
 
+#include <cmath>
 #include <functional>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "snncosim/experiments/gnuplot.h"
 #include "snncosim/experiments/report.h"
 #include "snncosim/experiments/results.h"
+#include "snncosim/experiments/study.h"
 
 namespace snncosim::experiments {
 
@@ -57,6 +59,24 @@ std::string explore_section(const fs::path& dir, const fs::path& out, const std:
   return md;
 }
 
+// Best-hardware latency per point from explore/codesign.json (the co-design view), if any.
+void read_explored(const fs::path& dir, study_inputs& in) {
+  const fs::path cd = dir / "explore" / "codesign.json";
+  if (!fs::exists(cd)) return;
+  const nlohmann::json doc = nlohmann::json::parse(read_file(cd), nullptr, false);
+  if (doc.is_discarded() || !doc.contains("rows")) return;  // explore_section refuses it
+  if (doc.contains("budget") && doc["budget"].is_string()) in.budget = doc["budget"].get<std::string>();
+  for (const auto& row : doc["rows"]) {
+    if (!row.is_object() || !row.contains("id") || !row["id"].is_string() || !row.contains("best")) continue;
+    const auto& b = row["best"];
+    if (!b.is_object() || !b.contains("latency_cycles") || !b["latency_cycles"].is_number()) continue;
+    in.explored[row["id"].get<std::string>()] = {b["latency_cycles"].get<double>(),
+                                                 b.contains("latency_us") && b["latency_us"].is_number()
+                                                     ? b["latency_us"].get<double>()
+                                                     : std::nan("")};
+  }
+}
+
 }  // namespace
 
 report_outcome write_report_folder(const report_request& r) {
@@ -70,7 +90,8 @@ report_outcome write_report_folder(const report_request& r) {
   std::error_code ec;
   if (fs::exists(out, ec) && !fs::is_directory(out, ec))
     throw bad_input(fmt::format("{}: the report folder is a file (--out must name a folder)", out.string()));
-  for (const char* name : {"summary.csv", "points.json", "selection.json", "report.md", "report.html", "points"})
+  for (const char* name : {"summary.csv", "points.json", "selection.json", "aggregate.csv", "aggregate.json",
+                           "claims.json", "report.md", "report.html", "points"})
     if (fs::is_directory(out / name, ec) != (std::string(name) == "points") && fs::exists(out / name, ec))
       throw bad_input(fmt::format("{}: is a {} and cannot be replaced", (out / name).string(),
                                   std::string(name) == "points" ? "file" : "folder"));
@@ -87,6 +108,16 @@ report_outcome write_report_folder(const report_request& r) {
                               {"predictor", sel.predictor}};
   for (std::size_t i : sel.front) selection_doc["pareto"].push_back(pj[i]["id"]);
   write_file_atomic(out / "selection.json", json_text(selection_doc) + "\n");
+
+  // Seeds: per-configuration intervals and the paper's claims (docs/experiments.md §5).
+  study_inputs study{records, {}, "", r.baseline};
+  read_explored(dir, study);
+  const auto groups = group_by_configuration(study);
+  const auto claims = evaluate_claims(study, groups);
+  write_file_atomic(out / "aggregate.csv", aggregate_csv(groups));
+  write_file_atomic(out / "aggregate.json", json_text(aggregate_json(study, groups)) + "\n");
+  const nlohmann::json claims_doc = claims_json(claims);
+  write_file_atomic(out / "claims.json", json_text(claims_doc) + "\n");
 
   const auto jobs = plot_jobs(records, sel);
   std::vector<std::string> made;
@@ -108,10 +139,13 @@ report_outcome write_report_folder(const report_request& r) {
   for (const auto& j : jobs) draw(j);
   const std::string title = fmt::format("snncosim report: {}", fs::absolute(dir).lexically_normal().filename().string());
   std::string md = report_markdown(title, records, sel, jobs, made);
+  const auto study_jobs = study_plots(groups);
+  for (const auto& j : study_jobs) draw(j);
+  md += study_markdown(study, groups, claims, study_jobs, made);
   md += explore_section(dir, out, records, draw, made);
   write_file_atomic(out / "report.md", md);
   write_file_atomic(out / "report.html", markdown_to_html(title, md));
-  return {out, records.size(), made, selection_doc};
+  return {out, records.size(), made, selection_doc, claims_doc};
 }
 
 }  // namespace snncosim::experiments

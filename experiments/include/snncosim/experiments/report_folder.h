@@ -1,7 +1,9 @@
 #pragma once
 // The report of a sweep folder or one run folder (`snncosim report`): summary.csv,
 // points.json and points/<id>.json, selection.json, gnuplot PNGs, report.md and report.html,
-// and the architecture exploration of the folder when there is one (docs/explore.md §7).
+// aggregate.csv/json and claims.json (per-configuration statistics over seeds and the paper's
+// claims, docs/experiments.md §5), and the architecture exploration of the folder when there
+// is one (docs/explore.md §7).
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -24,6 +26,7 @@ struct report_outcome {
   std::size_t points = 0;
   std::vector<std::string> plots;  // PNG files made, relative to `out`
   nlohmann::json selection_doc;    // as written to selection.json
+  nlohmann::json claims_doc;       // as written to claims.json
 };
 
 // Throws bad_input when the folder has no finished point or the report folder cannot be

@@ -170,10 +170,10 @@ yosys_result run_yosys(const engine_params& p, const std::string& family, const 
   const int wdepth = p.weight_kind == sc_models::memory_kind::offchip ? 2 : p.wdepth;
   const std::string body = fmt::format(
       "read_verilog -sv {}; chparam -set N {} -set PENC {} -set SDEPTH {} -set WBITS {} -set WWIDTH {} -set WDEPTH {} "
-      "-set ACC {} -set MEM {} -set ADEPTH {} -set MDEPTH {} -set FDEPTH {} -set EBITS {} layer_engine_est",
+      "-set ACC {} -set MEM {} -set ADEPTH {} -set MDEPTH {} -set FDEPTH {} -set EBITS {} snn_layer_engine_skeleton",
       engine_skeleton_sv().string(), p.n, p.penc, p.sdepth, p.wbits, p.wwidth, wdepth, p.acc, p.mem, p.adepth,
       p.mdepth, p.fdepth, p.ebits);
-  return run_script(body, "layer_engine_est", family, "", workdir);
+  return run_script(body, "snn_layer_engine_skeleton", family, "", workdir);
 }
 
 }  // namespace snncosim::explore

@@ -1,5 +1,5 @@
-// `snncosim bench train --workload csnn|fc|vgg9 --threads N`: training and inference
-// throughput of the issue-4 reference workloads, against the snnTorch figures.
+// `snncosim bench train --workload csnn|fc|vgg9 --threads N [--activity init|trained]`:
+// training and inference throughput of the reference workloads.
 #include <fstream>
 #include <iostream>
 
@@ -8,7 +8,7 @@
 
 #include "command.h"
 #include "snncosim/nn/benchmark.h"
-#include "json_text.h"
+#include "snncosim/common/json_text.h"
 
 namespace snncosim::cli {
 
@@ -30,9 +30,10 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
     int warmup = 2;
     bool profile = false;
     std::string events = "auto";
+    std::string activity = "init";
   };
   auto opt = std::make_shared<options>();
-  cmd->add_option("--workload", opt->workload, "csnn, fc or vgg9 (issue 4)")
+  cmd->add_option("--workload", opt->workload, "csnn, fc or vgg9 (docs/benchmarks.md)")
       ->check(CLI::IsMember({"csnn", "fc", "vgg9"}));
   cmd->add_option("--threads", opt->threads, "OpenMP threads for oneDNN")->check(CLI::Range(1, 256));
   cmd->add_option("--iterations", opt->iterations, "Timed mini-batches per phase")->check(CLI::Range(1, 100000));
@@ -41,6 +42,10 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
   cmd->add_option("--events", opt->events,
                   "Event-driven convolutions: auto (by input density), always or never (A/B comparisons)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--activity", opt->activity,
+                  "init: weights as initialised; trained: weights scaled until every neuron layer fires at the "
+                  "rate of a trained network")
+      ->check(CLI::IsMember({"init", "trained"}));
   cmd->callback([&global, opt] {
     const auto w = nn::make_workload(opt->workload);
     const double load_before = load_average();
@@ -48,6 +53,7 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
     bo.events = opt->events == "always"  ? nn::event_mode::always
                 : opt->events == "never" ? nn::event_mode::never
                                          : nn::event_mode::automatic;
+    bo.trained_activity = opt->activity == "trained";
     const auto r = nn::run_benchmark(w, bo);
     const double load_after = load_average();
     if (global.json) {
@@ -64,9 +70,17 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
                        {"infer_gflops", r.infer_gflops},
                        {"dense_gflop_per_sample_train", r.flops.train * 1e-9},
                        {"dense_gflop_per_sample_infer", r.flops.forward * 1e-9},
+                       {"activity", opt->activity},
                        {"spikes_per_sample", r.spikes_per_sample},
                        {"load_average_before", load_before},
                        {"load_average_after", load_after}};
+      nlohmann::json rates = nlohmann::json::array();
+      for (const auto& l : r.rates) {
+        nlohmann::json e{{"name", l.name}, {"train_rate", l.train_rate}, {"infer_rate", l.infer_rate}};
+        if (l.target >= 0) e["target_rate"] = l.target, e["gain"] = l.gain;
+        rates.push_back(e);
+      }
+      j["neuron_layers"] = rates;
       if (opt->profile) {
         nlohmann::json layers = nlohmann::json::array();
         for (const auto& l : r.layers)
@@ -76,14 +90,19 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
       std::cout << json_text(j) << "\n";
       return;
     }
-    std::cout << fmt::format("workload {} (T={}, batch {}), {} thread(s), load average {:.2f} -> {:.2f}\n", w.name,
-                             w.time_steps, w.batch, opt->threads, load_before, load_after);
+    std::cout << fmt::format("workload {} (T={}, batch {}, {} activity), {} thread(s), load average {:.2f} -> {:.2f}\n",
+                             w.name, w.time_steps, w.batch, opt->activity, opt->threads, load_before, load_after);
     // No peer figures here: a ratio counts only when both sides ran in the same session
     // (scripts/bench-peers runs snnTorch alternately with this command).
     std::cout << fmt::format("  train {:9.1f} samples/s  {:6.1f} GFLOP/s dense\n", r.train_samples_per_s,
                              r.train_gflops);
     std::cout << fmt::format("  infer {:9.1f} samples/s  {:6.1f} GFLOP/s dense\n", r.infer_samples_per_s,
                              r.infer_gflops);
+    for (const auto& l : r.rates)
+      std::cout << fmt::format("  {:<12} firing rate train {:.3f} infer {:.3f}{}\n", l.name, l.train_rate,
+                               l.infer_rate,
+                               l.target >= 0 ? fmt::format("  (target {:.3f}, weight gain {:.3g})", l.target, l.gain)
+                                             : std::string());
     for (const auto& l : r.layers)
       std::cout << fmt::format("  {:<12} {:<12} fwd {:8.2f} ms  bwd {:8.2f} ms\n", l.name, l.kind, 1e3 * l.forward_s,
                                1e3 * l.backward_s);

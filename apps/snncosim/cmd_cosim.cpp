@@ -12,12 +12,10 @@
 
 #include "command.h"
 #include "snncosim/common/atomic_file.h"
-#include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
-#include "snncosim/numerics/model_file.h"
-#include "snncosim/numerics/trace_file.h"
+#include "snncosim/explore/inputs.h"
 #include "snncosim/tb/cosim.h"
-#include "json_text.h"
+#include "snncosim/common/json_text.h"
 
 namespace snncosim::cli {
 
@@ -72,13 +70,9 @@ std::vector<std::uint8_t> burst_then_silent_trace(std::mt19937_64& rng, std::siz
 void run_cosim_command(const cosim_args& a, const global_options& global) {
   namespace nx = numerics;
   if (!a.vcd.empty()) check_output_file(a.vcd);  // before a long co-simulation
-  const nx::quant_model model = nx::read_model_file(a.model);
-  std::vector<config::override_entry> overrides;
-  for (const auto& s : a.sets) overrides.push_back(config::parse_override(s));
-  const config::document hw_doc = config::load(a.hardware, overrides, "hardware");
-  const sc_models::hardware_config hw =
-      a.platform.empty() ? sc_models::resolve_hardware(hw_doc, model)
-                         : sc_models::resolve_hardware(hw_doc, config::load(a.platform, {}, "platform"), model);
+  const explore::simulation_inputs in = explore::load_simulation_inputs(a.model, a.hardware, a.sets, a.platform);
+  const nx::quant_model& model = in.model;
+  const sc_models::hardware_config& hw = in.hw;
   if (a.samples < 0 || a.random_traces < 0 || a.steps < 0)
     throw bad_input("--samples, --random-traces and --steps must be >= 0");
   if (a.traces.empty() && a.random_traces == 0) throw bad_input("cosim: give --traces and/or --random-traces K");
@@ -86,14 +80,10 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
   int trace_steps = 0;
   if (!a.traces.empty()) {
     const nx::trace_reader traces(a.traces);
-    std::size_t n = traces.num_samples();
-    if (a.samples > 0) n = std::min(n, static_cast<std::size_t>(a.samples));
-    for (std::size_t i = 0; i < n; ++i) {
-      const nx::trace_sample sample = traces.read_sample(i);
-      nx::check_trace_matches_model(sample, i, a.traces, model, a.model);
-      inputs.push_back({sample.result.input.spikes, sample.result.num_steps});
-      trace_steps = sample.result.num_steps;
-    }
+    const std::size_t n = a.samples > 0 ? static_cast<std::size_t>(a.samples) : traces.num_samples();
+    explore::trace_samples got = explore::read_trace_samples(traces, a.traces, n, model, a.model);
+    inputs = std::move(got.inputs);
+    trace_steps = got.last_steps;
   }
   const int steps = a.steps > 0 ? a.steps : (trace_steps > 0 ? trace_steps : 8);
   // Random trace k has its own seed (seed + k), so a campaign can split a seed range.

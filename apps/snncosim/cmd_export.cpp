@@ -14,8 +14,8 @@
 #include "snncosim/interop/nir_file.h"
 #include "snncosim/numerics/model_file.h"
 #include "snncosim/numerics/trace_file.h"
-#include "trained_model.h"
-#include "json_text.h"
+#include "snncosim/export/trained_model.h"
+#include "snncosim/common/json_text.h"
 
 namespace snncosim::cli {
 
@@ -23,7 +23,7 @@ void add_export_command(CLI::App& root, global_options& global) {
   auto* cmd = root.add_subcommand(
       "export", "Export a trained network to the integer model and spike-trace files; report float vs integer");
   struct options {
-    trained_model_options trained;
+    export_::trained_model_options trained;
     std::string model;
     std::string traces;
     std::string nir;
@@ -60,7 +60,7 @@ void add_export_command(CLI::App& root, global_options& global) {
     }
     if (!opt->nir.empty()) check_output_file(opt->nir);
     opt->trained.progress = !global.json;
-    const auto c = compare_trained_model(opt->trained);
+    const auto c = export_::compare_trained_model(opt->trained);
     // Converted before any file is written: a network NIR cannot express leaves nothing behind.
     std::optional<interop::nir_graph> graph;
     if (!opt->nir.empty()) graph = interop::to_nir(c.exported.model, opt->nir_dt, opt->trained.experiment);
@@ -73,14 +73,14 @@ void add_export_command(CLI::App& root, global_options& global) {
     numerics::write_trace_file(opt->traces, meta, c.report.traces);
     if (graph) interop::write_nir_file(opt->nir, *graph);
     if (global.json) {
-      auto j = comparison_json(opt->trained, c);
+      auto j = export_::comparison_json(opt->trained, c);
       j["model"] = opt->model;
       j["traces"] = opt->traces;
       j["trace_samples"] = c.report.traces.size();
       if (graph) j["nir"] = opt->nir;
       std::cout << json_text(j) << "\n";
     } else {
-      std::cout << comparison_text(c)
+      std::cout << export_::comparison_text(c)
                 << fmt::format("wrote {} and {} ({} samples)\n", opt->model, opt->traces, c.report.traces.size());
       if (graph) std::cout << fmt::format("wrote {} (NIR, dt = {} s)\n", opt->nir, opt->nir_dt);
     }

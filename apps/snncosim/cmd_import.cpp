@@ -8,7 +8,7 @@
 
 #include "command.h"
 #include "import_report.h"
-#include "json_text.h"
+#include "snncosim/common/json_text.h"
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 

@@ -6,8 +6,8 @@
 #include "command.h"
 #include "import_report.h"
 #include "snncosim/common/error.h"
-#include "trained_model.h"
-#include "json_text.h"
+#include "snncosim/export/trained_model.h"
+#include "snncosim/common/json_text.h"
 
 namespace snncosim::cli {
 
@@ -15,7 +15,7 @@ void add_infer_command(CLI::App& root, global_options& global) {
   auto* cmd = root.add_subcommand(
       "infer", "Accuracy and spikes per layer of a trained network, float beside integer numerics (--integer)");
   struct options {
-    trained_model_options trained;
+    export_::trained_model_options trained;
     bool integer = false;
     std::string nir;  // an imported network instead of the experiment's checkpoint
     interop::import_request import;
@@ -53,11 +53,11 @@ void add_infer_command(CLI::App& root, global_options& global) {
       std::cout << (global.json ? json_text(import_json(q, outcome)) + "\n" : import_text(q, outcome));
       return;
     }
-    const auto c = compare_trained_model(opt->trained);
+    const auto c = export_::compare_trained_model(opt->trained);
     if (global.json) {
-      std::cout << json_text(comparison_json(opt->trained, c)) << "\n";
+      std::cout << json_text(export_::comparison_json(opt->trained, c)) << "\n";
     } else {
-      std::cout << comparison_text(c);
+      std::cout << export_::comparison_text(c);
     }
   });
 }

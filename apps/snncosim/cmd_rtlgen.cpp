@@ -10,13 +10,12 @@
 #include "command.h"
 #include "versions.h"
 #include "snncosim/common/atomic_file.h"
-#include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
-#include "snncosim/numerics/model_file.h"
+#include "snncosim/explore/inputs.h"
 #include "snncosim/tb/engine_image.h"
 #include "snncosim/tb/rtl_build.h"
 #include "snncosim/tb/rtl_design.h"
-#include "json_text.h"
+#include "snncosim/common/json_text.h"
 
 namespace snncosim::cli {
 
@@ -42,14 +41,9 @@ void run_rtlgen(const rtlgen_args& a, const global_options& global) {
   }
   if (a.model.empty() || a.hardware.empty()) throw bad_input("rtlgen: give --model and --hardware (or --defaults)");
   if (a.out.empty() && !a.build) throw bad_input("rtlgen: give --out DIR and/or --build");
-  const numerics::quant_model model = numerics::read_model_file(a.model);
-  std::vector<config::override_entry> overrides;
-  for (const auto& s : a.sets) overrides.push_back(config::parse_override(s));
-  const auto doc = config::load(a.hardware, overrides, "hardware");
-  const auto hw = a.platform.empty() ? sc_models::resolve_hardware(doc, model)
-                                     : sc_models::resolve_hardware(doc, config::load(a.platform, {}, "platform"), model);
+  const explore::simulation_inputs in = explore::load_simulation_inputs(a.model, a.hardware, a.sets, a.platform);
   // bad_input here, before anything is written, when the RTL cannot hold the configuration.
-  const tb::rtl_design d = tb::generate_rtl(model, hw, a.steps, a.mutation);
+  const tb::rtl_design d = tb::generate_rtl(in.model, in.hw, a.steps, a.mutation);
   nlohmann::json j = d.manifest();
   j["versions"] = library_versions();
   if (!a.out.empty()) tb::write_design(d, a.out, {{"versions", j["versions"]}});

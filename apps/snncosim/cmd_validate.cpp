@@ -9,9 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include "command.h"
-#include "experiment_checks.h"
 #include "snncosim/common/config.h"
-#include "json_text.h"
+#include "snncosim/common/json_text.h"
+#include "snncosim/experiments/experiment_checks.h"
 
 namespace snncosim::cli {
 namespace {
@@ -59,8 +59,7 @@ void add_validate_command(CLI::App& root, global_options& global) {
       return;
     }
     if (files->empty()) throw bad_input("validate: give at least one file (or --reference)");
-    std::vector<config::override_entry> overrides;
-    for (const auto& s : *sets) overrides.push_back(config::parse_override(s));
+    const std::vector<config::override_entry> overrides = config::parse_overrides(*sets);
     nlohmann::json results = nlohmann::json::array();
     std::string first_error;
     for (const auto& f : *files) {
@@ -71,9 +70,9 @@ void add_validate_command(CLI::App& root, global_options& global) {
           // What train, run and sweep check after the schema: every point of the sweep
           // (or the experiment itself) against its data, network and hardware.
           std::vector<std::string> warnings;
-          const auto points = plan_sweep(f, overrides, doc, &warnings);
+          const auto points = experiments::plan_sweep(f, overrides, doc, &warnings);
           for (const auto& p : points) {
-            for (auto& w : hardware_warnings(p.doc)) {
+            for (auto& w : experiments::hardware_warnings(p.doc)) {
               if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(std::move(w));
             }
           }

@@ -855,6 +855,13 @@ override_entry parse_override(const std::string& text) {
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
+std::vector<override_entry> parse_overrides(const std::vector<std::string>& texts) {
+  std::vector<override_entry> out;
+  out.reserve(texts.size());
+  for (const auto& t : texts) out.push_back(parse_override(t));
+  return out;
+}
+
 document load(const fs::path& file, const std::vector<override_entry>& overrides, const std::string& expected_kind) {
   return finish(read_raw(file, file.string()), overrides, expected_kind);
 }

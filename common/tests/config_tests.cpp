@@ -166,6 +166,22 @@ TEST_CASE("dotted overrides") {
   SUBCASE("missing '='") { CHECK_THROWS_AS(parse_override("clock_mhz"), bad_input); }
 }
 
+TEST_CASE("parse_overrides keeps every --set in order and names the first malformed one") {
+  const auto ov = snncosim::config::parse_overrides({"a.b=1", "c=x=y", "d="});
+  REQUIRE(ov.size() == 3);
+  CHECK(ov[0].path == "a.b");
+  CHECK(ov[0].value == "1");
+  // Only the first '=' splits: the value may hold '=' itself.
+  CHECK(ov[1].path == "c");
+  CHECK(ov[1].value == "x=y");
+  CHECK(ov[2].path == "d");
+  CHECK(ov[2].value.empty());
+  CHECK(snncosim::config::parse_overrides({}).empty());
+  CHECK(error_of([] { snncosim::config::parse_overrides({"ok=1", "no_equals", "=2"}); }) ==
+        "--set no_equals: expected key.path=value");
+  CHECK(error_of([] { snncosim::config::parse_overrides({"=2"}); }) == "--set =2: expected key.path=value");
+}
+
 TEST_CASE("experiments inline referenced files and overrides reach into them") {
   scratch_dir dir;
   dir.write("hw/hw.yaml", hardware_ok);

@@ -108,6 +108,7 @@ point_record load_point(const fs::path& run_dir) {
       p.slope = slope ? slope.as<double>(0.0) : 0.0;
     }
     p.dataset = root["dataset"]["name"].as<std::string>("");
+    p.seed = root["seed"].as<long long>(-1);
   }
   return p;
 }

@@ -10,18 +10,14 @@
 
 #include "snncosim/experiments/child_process.h"
 #include "snncosim/experiments/point_lock.h"
+#include "temp_dir.h"
 
 namespace ex = snncosim::experiments;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("snncosim_experiments_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+using snncosim::experiments::testing::temp_dir;
 
 }  // namespace
 

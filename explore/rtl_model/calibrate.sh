@@ -12,10 +12,10 @@ trap 'rm -rf "$work"' EXIT
 echo "n,penc,sdepth,wbits,wwidth,wdepth,acc,mem,adepth,mdepth,fdepth,ebits,lut,ff,bram36,uram,dsp,lutram_luts"
 # n penc sdepth wbits wwidth wdepth acc mem adepth mdepth fdepth ebits
 while read -r n penc sd wb ww wd acc mem ad md fd eb; do
-  yosys -q -p "read_verilog -sv $here/layer_engine_est.sv; chparam -set N $n -set PENC $penc -set SDEPTH $sd \
+  yosys -q -p "read_verilog -sv $here/../../rtl/layer_engine/snn_layer_engine_skeleton.sv; chparam -set N $n -set PENC $penc -set SDEPTH $sd \
     -set WBITS $wb -set WWIDTH $ww -set WDEPTH $wd -set ACC $acc -set MEM $mem -set ADEPTH $ad -set MDEPTH $md \
-    -set FDEPTH $fd -set EBITS $eb layer_engine_est; synth_xilinx -family $family -noiopad -noclkbuf \
-    -top layer_engine_est; tee -q -o $work/s.json stat -json" > /dev/null 2>&1
+    -set FDEPTH $fd -set EBITS $eb snn_layer_engine_skeleton; synth_xilinx -family $family -noiopad -noclkbuf \
+    -top snn_layer_engine_skeleton; tee -q -o $work/s.json stat -json" > /dev/null 2>&1
   echo "$n,$penc,$sd,$wb,$ww,$wd,$acc,$mem,$ad,$md,$fd,$eb,$("$cells" "$work/s.json")"
 done <<'CFG'
 1 32 320 8 64 288 16 16 1024 1024 16 20

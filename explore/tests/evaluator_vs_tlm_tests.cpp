@@ -6,7 +6,7 @@
 #include "snncosim/explore/evaluator.h"
 #include "snncosim/numerics/integer_inference.h"
 #include "snncosim/sc_models/accelerator.h"
-#include "test_support.h"
+#include "snncosim/testing/models.h"
 
 using namespace snncosim;
 namespace nx = snncosim::numerics;
@@ -25,26 +25,26 @@ nx::quant_model random_net(std::mt19937_64& rng) {
   const int c0 = pick(rng, {1, 2, 3});
   const int hw = pick(rng, {6, 8, 10});
   m.input = {c0, hw, hw};
-  const auto n1 = sm::testing::leaky(0.9, 0.6);
+  const auto n1 = snncosim::testing::leaky(0.9, 0.6);
   const int c1 = pick(rng, {3, 5, 8});
-  m.layers.push_back(sm::testing::conv(rng, "conv1", c0, c1, 3, 1, 1, n1, 0.3f));
+  m.layers.push_back(snncosim::testing::conv(rng, "conv1", c0, c1, 3, 1, 1, n1, 0.3f));
   int side = hw;
   if (rng() % 2 == 0) {
-    m.layers.push_back(sm::testing::mover("pool1", nx::layer_kind::maxpool, 2, 2));
+    m.layers.push_back(snncosim::testing::mover("pool1", nx::layer_kind::maxpool, 2, 2));
     side /= 2;
   }
   const int c2 = pick(rng, {4, 6, 7});
-  nx::quant_layer conv2 = sm::testing::conv(rng, "conv2", c1, c2, 3, 1, 1, n1, 0.2f);
+  nx::quant_layer conv2 = snncosim::testing::conv(rng, "conv2", c1, c2, 3, 1, 1, n1, 0.2f);
   if (rng() % 2 == 0) {
     conv2.current_pool_kernel = 2;
     conv2.current_pool_stride = 2;
     side /= 2;
   }
   m.layers.push_back(conv2);
-  m.layers.push_back(sm::testing::mover("flatten", nx::layer_kind::flatten));
+  m.layers.push_back(snncosim::testing::mover("flatten", nx::layer_kind::flatten));
   const int f1 = pick(rng, {7, 10, 16});
-  m.layers.push_back(sm::testing::linear(rng, "fc1", c2 * side * side, f1, sm::testing::leaky(0.8, 0.5), 0.2f));
-  m.layers.push_back(sm::testing::linear(rng, "fc2", f1, 4, sm::testing::leaky(0.8, 0.5), 0.2f));
+  m.layers.push_back(snncosim::testing::linear(rng, "fc1", c2 * side * side, f1, snncosim::testing::leaky(0.8, 0.5), 0.2f));
+  m.layers.push_back(snncosim::testing::linear(rng, "fc2", f1, 4, snncosim::testing::leaky(0.8, 0.5), 0.2f));
   return m;
 }
 
@@ -86,7 +86,7 @@ void compare_with_tlm(std::uint64_t seed, sm::pipeline_mode mode) {
   for (int s = 0; s < 6; ++s) {
     const int T = 1 + static_cast<int>(rng() % 5);
     const double density = s == 0 ? 0.0 : 0.1 * static_cast<double>(s);  // sample 0: silent input
-    auto spikes = sm::testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * T), density);
+    auto spikes = snncosim::testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * T), density);
     samples.push_back({spikes, T});
     inputs.push_back(spikes);
     steps.push_back(T);

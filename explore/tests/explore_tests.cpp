@@ -9,7 +9,7 @@
 #include "snncosim/common/error.h"
 #include "snncosim/explore/evaluator.h"
 #include "snncosim/explore/search.h"
-#include "test_support.h"
+#include "snncosim/testing/models.h"
 
 using namespace snncosim;
 namespace nx = snncosim::numerics;
@@ -19,7 +19,7 @@ namespace ex = snncosim::explore;
 namespace {
 
 sm::hardware_config hw_of(const std::string& body, const nx::quant_model& m) {
-  return sm::resolve_hardware(sm::testing::hardware(body), m);
+  return sm::resolve_hardware(snncosim::testing::hardware(body), m);
 }
 
 ex::sample_timing one(const nx::quant_model& m, const std::vector<std::uint8_t>& in, int T,
@@ -35,7 +35,7 @@ TEST_CASE("explore_eval/one_conv_layer_three_spikes") {
   std::mt19937_64 rng(1);
   nx::quant_model m;
   m.input = {1, 4, 4};
-  m.layers.push_back(sm::testing::conv(rng, "conv1", 1, 2, 3, 1, 1, sm::testing::leaky(0.5, 1.0)));
+  m.layers.push_back(snncosim::testing::conv(rng, "conv1", 1, 2, 3, 1, 1, snncosim::testing::leaky(0.5, 1.0)));
   const auto hw = hw_of(
       "layer_defaults:\n  neuron_cores: 1\n  penc_width_bits: 4\n  weight_memory: {read_latency_cycles: 2}\n"
       "  membrane_memory: {read_latency_cycles: 1}\n  spike_memory: {read_latency_cycles: 1}\n",
@@ -56,7 +56,7 @@ TEST_CASE("explore_eval/router_back_pressure") {
   std::mt19937_64 rng(3);
   nx::quant_model m;
   m.input = {4, 1, 1};
-  m.layers.push_back(sm::testing::linear(rng, "fc", 4, 4, sm::testing::leaky(0.0, 0.01), 5.0f));
+  m.layers.push_back(snncosim::testing::linear(rng, "fc", 4, 4, snncosim::testing::leaky(0.0, 0.01), 5.0f));
   const auto hw = hw_of("layer_defaults: {neuron_cores: 4, spike_fifo_depth: 1, router_events_per_cycle: 1}\n", m);
   const ex::sample_timing s = one(m, {1, 1, 1, 1}, 1, hw);
   REQUIRE(s.layers[0].packets == 4);
@@ -69,8 +69,8 @@ TEST_CASE("explore_eval/two_layers_both_modes") {
   std::mt19937_64 rng(4);
   nx::quant_model m;
   m.input = {4, 1, 1};
-  m.layers.push_back(sm::testing::linear(rng, "fc1", 4, 2, sm::testing::leaky(0.0, 0.01), 5.0f));
-  m.layers.push_back(sm::testing::linear(rng, "fc2", 2, 2, sm::testing::leaky(0.0, 0.01), 5.0f));
+  m.layers.push_back(snncosim::testing::linear(rng, "fc1", 4, 2, snncosim::testing::leaky(0.0, 0.01), 5.0f));
+  m.layers.push_back(snncosim::testing::linear(rng, "fc2", 2, 2, snncosim::testing::leaky(0.0, 0.01), 5.0f));
   const std::string body = "layer_defaults: {router_events_per_cycle: 4}\nlayers:\n  fc1: {neuron_cores: 2}\n";
   const std::vector<std::uint8_t> in(12, 1);
   const ex::sample_timing p = one(m, in, 3, hw_of("pipeline_mode: timestep_pipelined\n" + body, m));
@@ -91,9 +91,9 @@ nx::quant_model small_net() {
   std::mt19937_64 rng(11);
   nx::quant_model m;
   m.input = {2, 6, 6};
-  m.layers.push_back(sm::testing::conv(rng, "conv1", 2, 4, 3, 1, 1, sm::testing::leaky(0.9, 0.6), 0.3f));
-  m.layers.push_back(sm::testing::mover("flatten", nx::layer_kind::flatten));
-  m.layers.push_back(sm::testing::linear(rng, "fc1", 4 * 36, 6, sm::testing::leaky(0.8, 0.5), 0.2f));
+  m.layers.push_back(snncosim::testing::conv(rng, "conv1", 2, 4, 3, 1, 1, snncosim::testing::leaky(0.9, 0.6), 0.3f));
+  m.layers.push_back(snncosim::testing::mover("flatten", nx::layer_kind::flatten));
+  m.layers.push_back(snncosim::testing::linear(rng, "fc1", 4 * 36, 6, snncosim::testing::leaky(0.8, 0.5), 0.2f));
   return m;
 }
 
@@ -102,7 +102,7 @@ ex::workload small_workload(const nx::quant_model& m) {
   std::vector<std::vector<std::uint8_t>> in;
   std::vector<int> steps;
   for (int s = 0; s < 3; ++s) {
-    in.push_back(sm::testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * 4), 0.3));
+    in.push_back(snncosim::testing::random_spikes(rng, static_cast<std::size_t>(m.input.size() * 4), 0.3));
     steps.push_back(4);
   }
   return ex::make_workload(m, in, steps);

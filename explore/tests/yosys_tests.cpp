@@ -8,7 +8,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "small_csnn.h"
+#include "snncosim/testing/small_csnn.h"
 #include "snncosim/explore/yosys.h"
 #include "snncosim/tb/rtl_design.h"
 
@@ -61,12 +61,12 @@ TEST_CASE("explore_yosys/rtl_engine_within_the_stated_error_of_the_model") {
 // The specialised engines: the parameters explore prices must be the ones the generator
 // writes (no Yosys needed).
 TEST_CASE("explore_yosys/specialised_parameters_are_the_generated_ones") {
-  const nx::quant_model m = snncosim::tb::testing::small_csnn();
+  const nx::quant_model m = snncosim::testing::small_csnn();
   for (const char* hw_yaml : {"layer_defaults: {neuron_cores: 1}\n",
                               "pipeline_mode: timestep_pipelined\nlayer_defaults: {neuron_cores: 2, penc_width_bits: 8, "
                               "router_events_per_cycle: 2, spike_fifo_depth: 4}\n"}) {
     for (int steps : {1, 4}) {
-      const sm::hardware_config hw = sm::resolve_hardware(sm::testing::hardware(hw_yaml), m);
+      const sm::hardware_config hw = sm::resolve_hardware(snncosim::testing::hardware(hw_yaml), m);
       const snncosim::tb::rtl_design d = snncosim::tb::generate_rtl(m, hw, steps);
       const auto shapes = ex::engine_shapes(m);
       REQUIRE(shapes.size() == d.engines.size());
@@ -102,9 +102,9 @@ TEST_CASE("explore_yosys/specialised_engine_within_the_stated_error_of_the_model
     MESSAGE("yosys not installed: skipped");
     return;
   }
-  const nx::quant_model m = snncosim::tb::testing::small_csnn();
+  const nx::quant_model m = snncosim::testing::small_csnn();
   const sm::hardware_config hw = sm::resolve_hardware(
-      sm::testing::hardware("pipeline_mode: layer_sequential\nlayer_defaults:\n  neuron_cores: 1\n  penc_width_bits: 32\n"
+      snncosim::testing::hardware("pipeline_mode: layer_sequential\nlayer_defaults:\n  neuron_cores: 1\n  penc_width_bits: 32\n"
                             "  weight_memory: {kind: bram, read_latency_cycles: 1, width_bits: 64, ports: 1}\n"
                             "  membrane_memory: {kind: bram, read_latency_cycles: 1}\n  spike_fifo_depth: 16\n"
                             "  router_events_per_cycle: 1\nlayers:\n  conv1: {penc_width_bits: 8, spike_fifo_depth: 2}\n"),

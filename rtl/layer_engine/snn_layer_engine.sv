@@ -8,7 +8,7 @@
 //   snn_cfg_regs     configuration words          snn_frame_queue  address lists, frame queue
 //   snn_core_ctrl    phases of the core array     snn_acc_seq      accumulate items
 //   snn_act_seq      activation slots             snn_acc_forward  saturating add + forwarding
-//   snn_engine_lane  a lane's RAMs, neuron step   snn_engine_emit  router entry, freeze, router
+//   snn_neuron_core_lane  a lane's RAMs, neuron step   snn_engine_emit  router entry, freeze, router
 //
 // Cycle rules met exactly (g counts frames over all steps):
 //   compress of frame g starts when the event control is idle and buffer g%2 is free;
@@ -520,7 +520,7 @@ module snn_layer_engine #(
   logic [Lanes*32-1:0] step_mem;
   logic [Lanes-1:0]    step_spike;
   for (genvar k = 0; k < Lanes; k++) begin : g_lane
-    snn_engine_lane #(
+    snn_neuron_core_lane #(
       .WeightWords (WeightWords),
       .AccWords    (AccWords),
       .MemWords    (MemWords),

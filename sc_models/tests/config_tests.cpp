@@ -5,7 +5,7 @@
 
 #include "snncosim/common/error.h"
 #include "snncosim/sc_models/accelerator.h"
-#include "test_support.h"
+#include "snncosim/testing/models.h"
 
 using namespace snncosim;
 using namespace snncosim::sc_models;

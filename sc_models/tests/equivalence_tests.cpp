@@ -4,7 +4,7 @@
 
 #include "snncosim/numerics/integer_inference.h"
 #include "snncosim/sc_models/accelerator.h"
-#include "test_support.h"
+#include "snncosim/testing/models.h"
 
 using namespace snncosim;
 using namespace snncosim::sc_models;

@@ -119,6 +119,34 @@ bad_sweep_value_exit_2)
   grep -q "nosuch" err.txt || fail "message does not name the bad value"
   [[ ! -d bad/points ]] || fail "points started"
   ;;
+report_over_seeds)
+  # Two seeds x two neuron models: per-configuration intervals and the claims in the report.
+  "$bin" -q sweep "$exp" --out seeds --workers 2 --set training.epochs=2 \
+    --set 'sweep={seed: [3, 4], network.neuron.model: [leaky, lapicque]}' >sweep.txt
+  "$bin" -q report seeds >report.txt
+  for f in aggregate.csv aggregate.json claims.json study_accuracy.png study_latency.png study_accuracy_vs_latency.png; do
+    [[ -s seeds/report/$f ]] || fail "report/$f missing"
+  done
+  grep -q "## The paper's claims, computed" seeds/report/report.md || fail "claims section missing"
+  $py - seeds/report <<'PY'
+import json, math, sys
+agg = json.load(open(sys.argv[1] + "/aggregate.json"))
+groups = {g["group"]: g for g in agg["groups"]}
+assert set(groups) == {"leaky/fast_sigmoid/25", "lapicque/fast_sigmoid/25"}, groups.keys()
+for g in groups.values():
+    assert g["seeds"] == [3, 4], g["seeds"]
+    acc = [p["metrics"]["integer_accuracy"] for p in g["per_seed"]]
+    st = g["stats"]["integer_accuracy"]
+    # Two values: mean +- t(0.975, 1) * s / sqrt(2) with s = |a - b| / sqrt(2), t = 12.706.
+    assert abs(st["mean"] - sum(acc) / 2) < 1e-12
+    assert abs(st["ci95_half_width"] - 12.7062 * abs(acc[0] - acc[1]) / 2) < 1e-3, (st, acc)
+claims = {c["id"]: c for c in json.load(open(sys.argv[1] + "/claims.json"))}
+lap = claims["lapicque_latency"]["detail"][0]["relative_change"]
+assert lap["n"] == 2 and lap["ci95_low"] <= lap["mean"] <= lap["ci95_high"], lap
+assert claims["spike_rate_escape_latency"]["verdict"] == "cannot be computed", claims["spike_rate_escape_latency"]
+print("aggregate ok")
+PY
+  ;;
 *) fail "unknown case $case" ;;
 esac
 echo "ok: $case"

@@ -11,8 +11,8 @@
 #include "snncosim/common/error.h"
 #include "snncosim/tb/cosim.h"
 #include "snncosim/tb/engine_image.h"
-#include "small_csnn.h"
-#include "test_support.h"
+#include "snncosim/testing/small_csnn.h"
+#include "snncosim/testing/models.h"
 
 using namespace snncosim;
 using namespace snncosim::sc_models;
@@ -21,7 +21,7 @@ namespace nx = snncosim::numerics;
 namespace {
 
 tb::cosim_result run(const std::string& hw_yaml, std::uint64_t seed, int samples, const tb::cosim_options& opt = {}) {
-  const nx::quant_model m = tb::testing::small_csnn();
+  const nx::quant_model m = testing::small_csnn();
   const hardware_config hw = resolve_hardware(testing::hardware(hw_yaml), m);
   std::mt19937_64 rng(seed);
   std::vector<sample_input> in;
@@ -197,7 +197,7 @@ TEST_CASE("cosim/engine_package_agrees_with_the_testbench_limits") {
   const tb::engine_limits build;
   CHECK(tb::engine_package_sv(pkg) == tb::engine_package_sv(build));
   // The test network fits the build; 5 neuron cores would not.
-  const nx::quant_model m = tb::testing::small_csnn();
+  const nx::quant_model m = testing::small_csnn();
   const hardware_config hw = resolve_hardware(testing::hardware(sequential_hw), m);
   CHECK(tb::fits(tb::required_limits(m, hw, 4), build));
   const hardware_config wide = resolve_hardware(testing::hardware("layer_defaults: {neuron_cores: 5}\n"), m);
@@ -224,7 +224,7 @@ TEST_CASE("cosim/whole_encoder8_pipelined_random_traces_match") {
 
 TEST_CASE("cosim/whole_one_core_everywhere_long_samples_match") {
   // T up to 10 through two slots per linked spike memory: slots are reused many times.
-  const nx::quant_model m = tb::testing::small_csnn();
+  const nx::quant_model m = testing::small_csnn();
   const hardware_config hw = resolve_hardware(
       testing::hardware("pipeline_mode: timestep_pipelined\nlayer_defaults: {neuron_cores: 1, spike_fifo_depth: 2}\n"), m);
   std::mt19937_64 rng(6);
@@ -264,7 +264,7 @@ TEST_CASE("cosim/auto_mode_runs_whole_when_the_generator_builds_it") {
 }
 
 TEST_CASE("cosim/whole_two_neuron_layers_match") {
-  nx::quant_model m = tb::testing::small_csnn();
+  nx::quant_model m = testing::small_csnn();
   m.layers.erase(m.layers.begin() + 1, m.layers.begin() + 3);  // conv1, flatten, fc1
   std::mt19937_64 wrng(8);
   m.layers.back() = testing::linear(wrng, "fc1", 5 * 12 * 12, 7, testing::leaky(0.8, 0.5));
@@ -305,7 +305,7 @@ nx::quant_model overlapping_pool_csnn(int k, int s) {
 TEST_CASE("cosim/link_image_maps_pool_and_flatten") {
   // small CSNN: conv1 (5x12x12) -> max-pool 2 -> conv2 (frames 5 of 6x6 = 36 bits, 2 words
   // of 32); conv2 (pooled currents, 6x2x2) -> flatten -> fc1 (one frame of 24 bits).
-  const nx::quant_model m = tb::testing::small_csnn();
+  const nx::quant_model m = testing::small_csnn();
   sc_models::engine_geometry g2;
   g2.frames = 5;
   g2.frame_bits = 36;

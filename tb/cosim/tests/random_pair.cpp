@@ -34,12 +34,12 @@
 #include "snncosim/numerics/model_file.h"
 #include "snncosim/numerics/quant_model.h"
 #include "snncosim/sc_models/hardware_config.h"
-#include "test_support.h"
+#include "snncosim/testing/models.h"
 
 namespace {
 
 namespace nx = snncosim::numerics;
-namespace st = snncosim::sc_models::testing;
+namespace st = snncosim::testing;
 
 struct draw {
   std::mt19937_64& rng;

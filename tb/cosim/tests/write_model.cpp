@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "small_csnn.h"
+#include "snncosim/testing/small_csnn.h"
 #include "snncosim/numerics/model_file.h"
 
 int main(int argc, char** argv) {
@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    snncosim::numerics::write_model_file(argv[1], snncosim::tb::testing::small_csnn());
+    snncosim::numerics::write_model_file(argv[1], snncosim::testing::small_csnn());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -10,6 +10,7 @@
 #include "snncosim/common/error.h"
 #include "snncosim/common/rng.h"
 #include "snncosim/data/aedat.h"
+#include "snncosim/data/emulator.h"
 #include "snncosim/data/frame_cache.h"
 
 namespace snncosim::data {
@@ -47,6 +48,14 @@ std::string reader_key(const dataset_kind k, const reader_options& r) {
   s += ";a2=" + std::to_string(r.aedat2.flip_x) + std::to_string(r.aedat2.flip_y) +
        std::to_string(r.aedat2.on_is_bit0_zero) + std::to_string(r.aedat2.transpose);
   return s;
+}
+
+// A sample's identity for the random transforms: its file name (not the folder, so the same
+// data elsewhere gets the same crops) and its time range.
+std::uint64_t sample_key(const sample_ref& r) {
+  std::uint64_t h = 0xCBF29CE484222325ull;
+  for (const unsigned char c : r.file.filename().string()) h = (h ^ c) * 0x100000001B3ull;
+  return mix_seed(h, static_cast<std::uint64_t>(r.t_begin));
 }
 
 }  // namespace
@@ -306,7 +315,7 @@ std::optional<frame_sample> frame_loader::get(std::size_t i) {
       ++m_misses;
     }
     const event_vector ev = m_dataset->events(i);
-    frame_sample s{apply_transforms(ev, m_dataset->sensor(), m_transforms), r.label};
+    frame_sample s{apply_transforms(ev, m_dataset->sensor(), m_transforms, sample_key(r)), r.label};
     if (cache) cache->store(key, s.frames, s.label);
     return s;
   } catch (const bad_input& e) {

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "snncosim/common/error.h"
+#include "snncosim/common/rng.h"
+#include "snncosim/data/emulator.h"
 
 namespace snncosim::data {
 namespace {
@@ -222,6 +224,100 @@ event_vector center_crop(std::span<const event> events, const sensor_size& senso
   return out;
 }
 
+event_vector downsample_xy(std::span<const event> events, double sx, double sy) {
+  if (!(sx > 0) || !(sy > 0)) throw bad_input("Downsample: spatial factors must be > 0");
+  event_vector out(events.begin(), events.end());
+  for (event& e : out) {
+    e.x = static_cast<std::uint16_t>(static_cast<double>(e.x) * sx);
+    e.y = static_cast<std::uint16_t>(static_cast<double>(e.y) * sy);
+  }
+  return out;
+}
+
+event_vector random_crop(std::span<const event> events, const sensor_size& sensor, int cw, int ch,
+                         std::uint64_t seed) {
+  if (cw <= 0 || ch <= 0) throw bad_input("RandomCrop: target_size must be positive");
+  if (cw > sensor.width || ch > sensor.height) {
+    throw bad_input("RandomCrop: target_size " + std::to_string(cw) + "x" + std::to_string(ch) +
+                    " is larger than the " + std::to_string(sensor.width) + "x" + std::to_string(sensor.height) +
+                    " sensor");
+  }
+  rng r(seed);
+  const int ox = static_cast<int>(r.uniform() * (sensor.width - cw));
+  const int oy = static_cast<int>(r.uniform() * (sensor.height - ch));
+  event_vector out;
+  out.reserve(events.size());
+  for (const event& e : events) {
+    if (e.x >= ox && e.x < ox + cw && e.y >= oy && e.y < oy + ch) {
+      event c = e;
+      c.x = static_cast<std::uint16_t>(e.x - ox);
+      c.y = static_cast<std::uint16_t>(e.y - oy);
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string event_step::key() const {
+  std::ostringstream s;
+  s.precision(17);
+  switch (kind) {
+    case step_kind::denoise: s << "Denoise(" << filter_time << ")"; break;
+    case step_kind::downsample:
+      s << "Downsample(";
+      if (spatial_factor) s << *spatial_factor;
+      if (size) s << size->first << "x" << size->second;
+      s << ")";
+      break;
+    case step_kind::center_crop: s << "CenterCrop(" << size->first << "x" << size->second << ")"; break;
+    case step_kind::random_crop: s << "RandomCrop(" << size->first << "x" << size->second << ",seed=" << seed << ")"; break;
+  }
+  return s.str();
+}
+
+sensor_size step_output_sensor(const sensor_size& in, const event_step& step) {
+  sensor_size s = in;
+  switch (step.kind) {
+    case step_kind::denoise: break;
+    case step_kind::downsample:
+      if (step.size) {
+        s.width = step.size->first;
+        s.height = step.size->second;
+      } else {
+        s = downsampled_sensor(in, *step.spatial_factor);
+      }
+      break;
+    case step_kind::center_crop:
+    case step_kind::random_crop:
+      s.width = step.size->first;
+      s.height = step.size->second;
+      break;
+  }
+  return s;
+}
+
+event_vector apply_step(std::span<const event> events, sensor_size& sensor, const event_step& step,
+                        std::uint64_t sample_key) {
+  event_vector out;
+  switch (step.kind) {
+    case step_kind::denoise: out = denoise(events, step.filter_time); break;
+    case step_kind::downsample:
+      if (step.size) {
+        out = downsample_xy(events, static_cast<double>(step.size->first) / sensor.width,
+                            static_cast<double>(step.size->second) / sensor.height);
+      } else {
+        out = downsample(events, *step.spatial_factor);
+      }
+      break;
+    case step_kind::center_crop: out = center_crop(events, sensor, step.size->first, step.size->second); break;
+    case step_kind::random_crop:
+      out = random_crop(events, sensor, step.size->first, step.size->second, mix_seed(step.seed, sample_key));
+      break;
+  }
+  sensor = step_output_sensor(sensor, step);
+  return out;
+}
+
 void binarize(frame_tensor& frames) {
   for (auto& c : frames.counts) c = c ? 1 : 0;
 }
@@ -236,6 +332,10 @@ std::string transform_params::key() const {
   static const char* names[] = {"time_window", "event_count", "n_time_bins", "n_event_bins"};
   s << ";" << names[static_cast<int>(frame.mode)] << "=" << frame.value << ";overlap=" << frame.overlap
     << ";include_incomplete=" << frame.include_incomplete << ";binarize=" << binarize;
+  if (!steps.empty()) {
+    s << ";steps=";
+    for (const auto& st : steps) s << st.key() << ",";
+  }
   return s.str();
 }
 
@@ -246,11 +346,12 @@ sensor_size output_sensor(const sensor_size& in, const transform_params& params)
     s.width = params.crop->first;
     s.height = params.crop->second;
   }
+  for (const auto& st : params.steps) s = step_output_sensor(s, st);
   return s;
 }
 
 event_vector apply_event_transforms(std::span<const event> events, sensor_size& sensor,
-                                    const transform_params& params) {
+                                    const transform_params& params, std::uint64_t sample_key) {
   event_vector ev;
   std::span<const event> cur = events;
   if (params.denoise_us) {
@@ -268,17 +369,21 @@ event_vector apply_event_transforms(std::span<const event> events, sensor_size& 
     sensor.width = params.crop->first;
     sensor.height = params.crop->second;
   }
+  for (const auto& st : params.steps) {
+    ev = apply_step(cur, sensor, st, sample_key);
+    cur = ev;
+  }
   if (cur.data() != ev.data()) ev.assign(cur.begin(), cur.end());
   return ev;
 }
 
 frame_tensor apply_transforms(std::span<const event> events, const sensor_size& sensor,
-                              const transform_params& params) {
+                              const transform_params& params, std::uint64_t sample_key) {
   sensor_size s = sensor;
-  const bool any = params.denoise_us || params.downsample || params.crop;
+  const bool any = params.denoise_us || params.downsample || params.crop || !params.steps.empty();
   frame_tensor f;
   if (any) {
-    const event_vector ev = apply_event_transforms(events, s, params);
+    const event_vector ev = apply_event_transforms(events, s, params, sample_key);
     f = to_frame(ev, s, params.frame);
   } else {
     f = to_frame(events, s, params.frame);

@@ -167,3 +167,106 @@ TEST_CASE("real N-MNIST sample: tonic's reference frame and filter counts") {
   for (const auto& e : c) xmax = std::max<int>(xmax, e.x);
   CHECK(xmax == 27);
 }
+
+// --- ordered event steps (dataset.transforms) --------------------------------------------
+
+namespace {
+event ev_at(int x, int y, std::int64_t t = 0) {
+  return {t, static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y), 0};
+}
+event_step downsample_to(int w, int h) {
+  event_step s;
+  s.kind = step_kind::downsample;
+  s.size = std::pair{w, h};
+  return s;
+}
+}  // namespace
+
+TEST_CASE("Downsample target_size: factors target / sensor per axis - truncated") {
+  // 128x128 -> 32x16: sx = 0.25, sy = 0.125; (127, 127) -> (31, 15), (64, 100) -> (16, 12).
+  sensor_size s{128, 128, 2};
+  const event_vector in = {ev_at(127, 127), ev_at(64, 100), ev_at(3, 7)};
+  const auto out = apply_step(in, s, downsample_to(32, 16), 0);
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].x == 31);
+  CHECK(out[0].y == 15);
+  CHECK(out[1].x == 16);
+  CHECK(out[1].y == 12);
+  CHECK(out[2].x == 0);
+  CHECK(out[2].y == 0);
+  CHECK(s.width == 32);
+  CHECK(s.height == 16);
+}
+
+TEST_CASE("event steps apply in order: Downsample then CenterCrop differs from the reverse") {
+  event_step down;
+  down.kind = step_kind::downsample;
+  down.spatial_factor = 0.5;
+  event_step crop;
+  crop.kind = step_kind::center_crop;
+  crop.size = std::pair{32, 32};
+  const event_vector in = {ev_at(40, 40)};
+  transform_params a, b;
+  a.steps = {down, crop};
+  b.steps = {crop, down};
+  // a: (40, 40) -> (20, 20) on 64x64 (trunc(127 * 0.5) + 1); crop offset (64 - 32) // 2 = 16 -> (4, 4).
+  sensor_size sa{128, 128, 2};
+  const auto ra = apply_event_transforms(in, sa, a);
+  REQUIRE(ra.size() == 1);
+  CHECK(ra[0].x == 4);
+  CHECK(ra[0].y == 4);
+  CHECK(sa.width == 32);
+  // b: crop offset (128 - 32) // 2 = 48 first: x = 40 lies outside, nothing is left.
+  sensor_size sb{128, 128, 2};
+  CHECK(apply_event_transforms(in, sb, b).empty());
+  CHECK(sb.width == 16);  // 32 -> trunc(31 * 0.5) + 1
+  CHECK(output_sensor({128, 128, 2}, a).width == 32);
+  CHECK(output_sensor({128, 128, 2}, b).width == 16);
+  // The cache key names the steps in order.
+  CHECK(a.key() != b.key());
+  CHECK(a.key().find("steps=Downsample(0.5),CenterCrop(32x32),") != std::string::npos);
+}
+
+TEST_CASE("Denoise as a step: memory starts at filter_time - a late lone event goes") {
+  // W = 2, H = 1. t=0 at x=0: neighbour x=1 holds 10 > 0 (initial) -> kept. t=5 at x=1:
+  // neighbour x=0 holds 0 + 10 > 5 -> kept. t=100 at x=0: neighbour x=1 holds 15 -> dropped.
+  event_step d;
+  d.kind = step_kind::denoise;
+  d.filter_time = 10;
+  sensor_size s{2, 1, 2};
+  const auto out = apply_step(event_vector{ev_at(0, 0, 0), ev_at(1, 0, 5), ev_at(0, 0, 100)}, s, d, 0);
+  REQUIRE(out.size() == 2);
+  CHECK(out[1].t == 5);
+}
+
+TEST_CASE("RandomCrop: offsets int(u * (W - w)) - seeded per sample - refuses a larger crop") {
+  event_step r;
+  r.kind = step_kind::random_crop;
+  r.size = std::pair{9, 9};
+  r.seed = 7;
+  // W - w = 1: the offset is int(u * 1) = 0 for every u in [0, 1), whatever the seed.
+  const event_vector in = {ev_at(9, 0), ev_at(8, 8), ev_at(0, 9)};
+  for (std::uint64_t key : {0ull, 1ull, 12345ull}) {
+    sensor_size s{10, 10, 2};
+    const auto out = apply_step(in, s, r, key);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].x == 8);
+    CHECK(out[0].y == 8);
+    CHECK(s.width == 9);
+  }
+  // A crop of the whole sensor keeps everything in place.
+  r.size = std::pair{10, 10};
+  sensor_size s{10, 10, 2};
+  CHECK(apply_step(in, s, r, 3).size() == 3);
+  // A 4x4 crop of 10x10: offsets in [0, 6); the same sample always gets the same crop.
+  r.size = std::pair{4, 4};
+  event_vector grid;
+  for (int y = 0; y < 10; ++y)
+    for (int x = 0; x < 10; ++x) grid.push_back(ev_at(x, y));
+  sensor_size s1{10, 10, 2}, s2{10, 10, 2};
+  const auto c1 = apply_step(grid, s1, r, 42), c2 = apply_step(grid, s2, r, 42);
+  CHECK(c1.size() == 16);
+  REQUIRE(c1.size() == c2.size());
+  for (std::size_t i = 0; i < c1.size(); ++i) CHECK((c1[i].x == c2[i].x && c1[i].y == c2[i].y));
+  CHECK_THROWS_AS(random_crop(grid, {10, 10, 2}, 11, 4, 1), snncosim::bad_input);
+}

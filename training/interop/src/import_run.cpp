@@ -84,9 +84,7 @@ import_outcome run_import(const import_request& q) {
   std::unique_ptr<nn::batch_source> data;
   import_options lowering = q.lowering;
   if (!q.experiment.empty()) {
-    std::vector<config::override_entry> overrides;
-    for (const auto& s : q.sets) overrides.push_back(config::parse_override(s));
-    doc = config::load(q.experiment, overrides, "experiment");
+    doc = config::load(q.experiment, config::parse_overrides(q.sets), "experiment");
     out.settings = export_::quantization_from_yaml(*doc);
     auto setup = nn::make_experiment(*doc, std::filesystem::path{});
     if (!setup.test) throw bad_input(q.experiment + ": the experiment has no test split to run the imported network on");

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -52,19 +54,34 @@ class event_source final : public batch_source {
     if (m_dataset->size() == 0)
       throw bad_input(fmt::format("{}: dataset {}: no {} samples in '{}'; {}", o.where, o.dataset, o.split,
                                   o.root.string(), where_to_get(o.dataset, o.root)));
-    const auto s = m_dataset->sensor();
-    if (s.polarities != o.channels || s.height != o.height || s.width != o.width)
-      throw bad_input(fmt::format("{}: dataset {} has a {}x{}x{} sensor (WxHxP) but the network input is {}x{}x{}; "
-                                  "use a network whose input matches the dataset",
-                                  o.where, o.dataset, s.width, s.height, s.polarities, o.width, o.height, o.channels));
+    data::transform_params tp;
+    tp.steps = o.steps;
+    if (o.frame) {
+      tp.frame = *o.frame;
+    } else {
+      tp.frame.mode = data::slice_mode::n_time_bins;
+      tp.frame.value = o.time_steps;
+    }
+    tp.binarize = true;
+    const auto sensor = m_dataset->sensor();
+    const auto s = data::output_sensor(sensor, tp);
+    if (s.polarities != o.channels || s.height != o.height || s.width != o.width) {
+      if (o.steps.empty())
+        throw bad_input(fmt::format("{}: dataset {} has a {}x{}x{} sensor (WxHxP) but the network input is {}x{}x{}; "
+                                    "use a network whose input matches the dataset or add dataset.transforms "
+                                    "(e.g. Downsample with target_size: [{}, {}])",
+                                    o.where, o.dataset, s.width, s.height, s.polarities, o.width, o.height, o.channels,
+                                    o.width, o.height));
+      throw bad_input(fmt::format("{}: dataset {}: its {}x{}x{} sensor (WxHxP) becomes {}x{}x{} through "
+                                  "dataset.transforms but the network input is {}x{}x{}",
+                                  o.where, o.dataset, sensor.width, sensor.height, sensor.polarities, s.width, s.height,
+                                  s.polarities, o.width, o.height, o.channels));
+    }
     if (m_dataset->num_classes() > o.num_classes)
       throw bad_input(fmt::format("{}: dataset {} has {} classes but the network has {} outputs", o.where, o.dataset,
                                   m_dataset->num_classes(), o.num_classes));
 
-    data::transform_params tp;
-    tp.frame.mode = data::slice_mode::n_time_bins;
-    tp.frame.value = o.time_steps;
-    tp.binarize = true;
+    m_transform_text = tp.key();
     data::loader_options lo;
     lo.shuffle = false;
     lo.seed = o.seed;
@@ -85,8 +102,9 @@ class event_source final : public batch_source {
   int width() const override { return m_options.width; }
   int num_classes() const override { return m_options.num_classes; }
   std::string description() const override {
-    return fmt::format("{} {} ({} of {} samples, '{}', n_time_bins={}, binarized)", m_options.dataset, m_options.split,
-                       m_subset.size(), m_dataset->size(), m_options.root.string(), m_options.time_steps);
+    return fmt::format("{} {} ({} of {} samples, '{}', {} time steps, transforms {})", m_options.dataset,
+                       m_options.split, m_subset.size(), m_dataset->size(), m_options.root.string(),
+                       m_options.time_steps, m_transform_text);
   }
   void set_epoch(int epoch) override {
     m_order = m_subset;
@@ -148,6 +166,7 @@ class event_source final : public batch_source {
   }
 
   event_source_options m_options;
+  std::string m_transform_text;
   std::unique_ptr<data::event_dataset> m_dataset;
   std::unique_ptr<data::frame_loader> m_loader;
   std::vector<std::size_t> m_subset, m_order, m_sorted;
@@ -163,20 +182,57 @@ std::unique_ptr<batch_source> make_event_source(const event_source_options& opti
   return std::make_unique<event_source>(options);
 }
 
-std::filesystem::path ensure_builtin_fashion(const std::filesystem::path& default_dir, std::uint64_t seed) {
+std::filesystem::path ensure_builtin_fashion(const std::filesystem::path& default_dir, std::uint64_t seed,
+                                             std::size_t train_count, std::size_t test_count) {
   if (std::filesystem::exists(default_dir)) return default_dir;
-  spdlog::info("dataset builtin_fashion: '{}' does not exist; generating the quick subset (1000 train + 200 test, seed {}) "
+  spdlog::info("dataset builtin_fashion: '{}' does not exist; generating {} train + {} test samples (seed {}) "
                "from Fashion-MNIST, a few seconds",
-               default_dir.string(), seed);
+               default_dir.string(), train_count, test_count, seed);
   data::fashion_generate_options g;
-  g.out_dir = default_dir;
-  g.train_count = 1000;
-  g.test_count = 200;
+  // Made under a name of this process and renamed into place only if no other process (a
+  // sweep worker) got there first: the generator replaces its out_dir, which would pull the
+  // files from under a worker already training on them.
+  g.out_dir = default_dir.string() + fmt::format(".gen.{}", ::getpid());
+  g.train_count = train_count;
+  g.test_count = test_count;
   g.seed = seed;
   if (!default_dir.parent_path().empty()) std::filesystem::create_directories(default_dir.parent_path());
   const auto summary = data::generate_fashion_nmnist(g);
+  std::error_code ec;
+  std::filesystem::rename(g.out_dir, default_dir, ec);
+  if (ec) {
+    std::filesystem::remove_all(g.out_dir, ec);
+    if (!std::filesystem::exists(default_dir))
+      throw bad_input(fmt::format("{}: cannot create the built-in Fashion event set", default_dir.string()));
+  }
   spdlog::info("dataset builtin_fashion: wrote {} train + {} test samples ({} events) in {:.1f} s", summary.train_samples,
                summary.test_samples, summary.events, summary.seconds);
+  return default_dir;
+}
+
+std::filesystem::path ensure_synthetic_gesture(const std::filesystem::path& default_dir, int train_trials,
+                                               int test_trials, std::uint64_t seed) {
+  namespace fs = std::filesystem;
+  if (fs::exists(default_dir)) return default_dir;
+  spdlog::info("dataset synthetic_gesture: '{}' does not exist; generating {} train + {} test recordings of 8 gestures "
+               "(seed {})",
+               default_dir.string(), train_trials, test_trials, seed);
+  data::gesture_generate_options g;
+  g.train_trials = train_trials;
+  g.test_trials = test_trials;
+  g.seed = seed;
+  g.out_dir = default_dir.string() + fmt::format(".staging.{}", ::getpid());
+  fs::create_directories(g.out_dir);
+  const auto summary = data::generate_gestures(g);
+  std::error_code ec;
+  fs::rename(g.out_dir, default_dir, ec);
+  if (ec) {
+    // Another process (a sweep worker) finished the same set first: keep its copy.
+    fs::remove_all(g.out_dir, ec);
+    if (!fs::exists(default_dir)) throw bad_input(fmt::format("{}: cannot create the synthetic gesture set", default_dir.string()));
+  }
+  spdlog::info("dataset synthetic_gesture: wrote {} train + {} test samples ({} events) in {:.1f} s",
+               summary.train_samples, summary.test_samples, summary.events, summary.seconds);
   return default_dir;
 }
 

@@ -5,6 +5,7 @@
 
 #include "snncosim/common/error.h"
 #include "snncosim/nn/data_source.h"
+#include "snncosim/nn/dataset_transforms.h"
 
 namespace snncosim::nn {
 
@@ -77,12 +78,30 @@ experiment_setup setup_experiment(const config::document& doc, const std::filesy
     eo.dataset = dataset;
     eo.root = ds["root"].as<std::string>();
     eo.where = doc.where("dataset.name");
+    // Parsed first: a bad transform is reported even when the data are not here yet.
+    const dataset_transforms transforms = parse_dataset_transforms(doc, o.seed);
+    eo.steps = transforms.steps;
+    eo.frame = transforms.frame;
     if (eo.root.empty()) {
-      eo.root = std::filesystem::path("data") / dataset;
-      // The built-in set is made on first use so that a new user needs no extra command.
-      if (dataset == "builtin_fashion") {
+      // The built-in sets are made on first use so that a new user needs no extra command.
+      // Their seed is dataset.generate.seed, not the experiment's, so a seed sweep trains
+      // on the same data.
+      const bool fashion = dataset == "builtin_fashion", gesture = dataset == "synthetic_gesture";
+      const YAML::Node gen = ds["generate"];
+      const auto train_n = gen ? gen["train"].as<std::size_t>() : std::size_t{0};
+      const auto test_n = gen ? gen["test"].as<std::size_t>() : std::size_t{0};
+      const auto data_seed = gen ? gen["seed"].as<std::uint64_t>() : std::uint64_t{1};
+      const std::size_t train_default = fashion ? 1000 : 32, test_default = fashion ? 200 : 8;
+      const std::size_t train_count = train_n ? train_n : train_default, test_count = test_n ? test_n : test_default;
+      std::string folder = dataset;
+      // Sets of another size or seed get a folder of their own.
+      if ((fashion || gesture) && (train_count != train_default || test_count != test_default || data_seed != 1))
+        folder += fmt::format("_{}+{}_seed{}", train_count, test_count, data_seed);
+      eo.root = std::filesystem::path("data") / folder;
+      if (fashion || gesture) {
         if (!create_builtin && !std::filesystem::exists(eo.root)) return s;
-        ensure_builtin_fashion(eo.root, o.seed);
+        if (fashion) ensure_builtin_fashion(eo.root, data_seed, train_count, test_count);
+        else ensure_synthetic_gesture(eo.root, static_cast<int>(train_count), static_cast<int>(test_count), data_seed);
       }
     }
     if (notes != nullptr && !std::filesystem::is_directory(eo.root)) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "event_linear.h"
 #include "init.h"
 
 namespace snncosim::nn {
@@ -71,12 +72,41 @@ memory::desc linear::configure(engine_context& ctx, const memory::desc& src, bat
   m_bwd_data_scratch = memory(m_bwd_data_pd->scratchpad_desc(), eng);
   m_bwd_weights_scratch = memory(m_bwd_weights_pd->scratchpad_desc(), eng);
   m_diff_src = memory(src, eng);
+  m_event_geom.reset();
+  if (src == memory::desc({dims[0], o.in_features}, dt::f32, tag::nc) ||
+      (dims.size() == 4 && src == memory::desc(dims, dt::f32, tag::nchw))) {
+    m_event_geom = std::make_unique<detail::event_linear_geometry>(
+        detail::event_linear_geometry{static_cast<int>(dims[0]), o.in_features, o.out_features});
+    m_events = std::make_unique<detail::sparse_rows>();
+    m_event_wt.assign(m_weights.size(), 0.0f);
+    m_event_dwt.assign(m_weights.size(), 0.0f);
+  }
   return dst_md;
 }
+
+linear::~linear() = default;
 
 const memory& linear::forward(engine_context& ctx, const memory& src, bool) {
   auto& s = ctx.stream;
   m_src = src;
+  m_last_event = false;
+  if (m_event_geom && (m_event_mode == event_mode::always ||
+                       (m_event_mode == event_mode::automatic && m_options.out_features >= m_options.event_min_outputs))) {
+    const auto* x = static_cast<const float*>(src.get_data_handle());
+    detail::gather_nonzeros(x, *m_event_geom, *m_events);
+    const double density = static_cast<double>(m_events->nonzeros()) /
+                           (static_cast<double>(m_event_geom->rows) * m_event_geom->in);
+    m_last_event = m_event_mode == event_mode::always ||
+                   (density < m_options.event_density_threshold && m_options.out_features >= m_options.event_min_outputs);
+  }
+  if (m_last_event) {
+    detail::transpose(m_weights.data(), m_options.out_features, m_options.in_features, m_event_wt.data());
+    detail::event_linear_forward(*m_event_geom, *m_events, m_event_wt.data(),
+                                 m_options.bias ? m_bias.data() : nullptr, static_cast<float*>(m_dst.get_data_handle()));
+    m_prim_weights_stale = m_weights_reordered;
+    return m_dst;
+  }
+  m_prim_weights_stale = false;
   if (m_weights_reordered) m_reorder_weights.execute(s, m_user_weights, m_prim_weights);
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, m_prim_weights}, {DNNL_ARG_DST, m_dst}, {DNNL_ARG_SCRATCHPAD, m_fwd_scratch}};
@@ -88,13 +118,23 @@ const memory& linear::forward(engine_context& ctx, const memory& src, bool) {
 
 const memory& linear::backward(engine_context& ctx, const memory& diff_dst, bool need_diff_src) {
   auto& s = ctx.stream;
-  std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, m_src},
-                                        {DNNL_ARG_DIFF_DST, diff_dst},
-                                        {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights},
-                                        {DNNL_ARG_SCRATCHPAD, m_bwd_weights_scratch}};
-  if (m_options.bias) wargs.emplace(DNNL_ARG_DIFF_BIAS, m_user_diff_bias);
-  m_bwd_weights.execute(s, wargs);
-  if (m_diff_weights_reordered) m_reorder_diff_weights.execute(s, m_prim_diff_weights, m_user_diff_weights);
+  if (m_last_event) {
+    detail::event_linear_backward_weights(*m_event_geom, *m_events, static_cast<const float*>(diff_dst.get_data_handle()),
+                                          m_event_dwt.data(), m_options.bias ? m_diff_bias.data() : nullptr);
+    detail::transpose(m_event_dwt.data(), m_options.in_features, m_options.out_features, m_diff_weights.data());
+  } else {
+    std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, m_src},
+                                          {DNNL_ARG_DIFF_DST, diff_dst},
+                                          {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights},
+                                          {DNNL_ARG_SCRATCHPAD, m_bwd_weights_scratch}};
+    if (m_options.bias) wargs.emplace(DNNL_ARG_DIFF_BIAS, m_user_diff_bias);
+    m_bwd_weights.execute(s, wargs);
+    if (m_diff_weights_reordered) m_reorder_diff_weights.execute(s, m_prim_diff_weights, m_user_diff_weights);
+  }
+  if (need_diff_src && m_prim_weights_stale) {
+    m_reorder_weights.execute(s, m_user_weights, m_prim_weights);
+    m_prim_weights_stale = false;
+  }
   if (need_diff_src)
     m_bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, diff_dst},
                            {DNNL_ARG_WEIGHTS, m_prim_weights},

@@ -1,6 +1,8 @@
 #include "snncosim/nn/network.h"
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
 #include <stdexcept>
 
 #include "snncosim/nn/batch_norm2d.h"
@@ -72,6 +74,29 @@ void network::configure(int time_steps, int batch) {
   m_input = memory(md, m_ctx.engine, nullptr);
   for (auto& l : m_layers) md = l->configure(m_ctx, md, m_geometry);
   m_d_output = memory(md, m_ctx.engine, nullptr);
+  share_diff_buffers();
+}
+
+void network::share_diff_buffers() {
+  // Walking down, each owning layer writes into the buffer the diff it reads is not in;
+  // layers without their own buffer pass the diff through where it lies. The first layer
+  // never computes diff_src and keeps its (untouched, so never resident) buffer.
+  std::vector<std::pair<memory*, int>> owners;
+  std::size_t bytes[2] = {0, 0};
+  int current = 1;  // the output gradient is the caller's buffer: start with buffer 0
+  for (std::size_t i = m_layers.size(); i-- > 1;) {
+    memory* m = m_layers[i]->diff_src_storage();
+    if (m == nullptr) continue;
+    current = 1 - current;
+    owners.emplace_back(m, current);
+    bytes[current] = std::max(bytes[current], m->get_desc().get_size());
+  }
+  for (int b = 0; b < 2; ++b)
+    m_diff_arena[b] = bytes[b] == 0 ? memory()
+                                     : memory(memory::desc({static_cast<memory::dim>(bytes[b])}, memory::data_type::u8,
+                                                           memory::format_tag::x),
+                                              m_ctx.engine);
+  for (auto& [m, b] : owners) *m = memory(m->get_desc(), m_ctx.engine, m_diff_arena[b].get_data_handle());
 }
 
 std::size_t network::input_elements() const {
@@ -115,10 +140,14 @@ void network::backward(const float* d_output, const float* d_membrane) {
     s->set_membrane_gradient(d_membrane);
   m_d_output.set_data_handle(const_cast<float*>(d_output));
   const memory* d = &m_d_output;
-  for (std::size_t i = m_layers.size(); i-- > 0;) {
-    // The first layer's input is data: its diff_src is never needed (saves conv bwd_data).
+  // Below the first layer with parameters nothing needs a gradient: that layer computes no
+  // diff_src (its input is data, or a parameter-free reshaping of it such as the fc
+  // workload's flatten) and the layers under it are not run backward at all.
+  std::size_t first = 0;
+  while (first + 1 < m_layers.size() && m_layers[first]->parameters().empty()) ++first;
+  for (std::size_t i = m_layers.size(); i-- > first;) {
     const auto start = std::chrono::steady_clock::now();
-    d = &m_layers[i]->backward(m_ctx, *d, i > 0);
+    d = &m_layers[i]->backward(m_ctx, *d, i > first);
     if (m_profiling)
       m_profile[i].backward_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
@@ -131,8 +160,10 @@ void network::set_profiling(bool on) {
 }
 
 void network::set_event_mode(event_mode mode) {
-  for (auto& l : m_layers)
+  for (auto& l : m_layers) {
     if (auto* c = dynamic_cast<conv2d*>(l.get())) c->set_event_mode(mode);
+    if (auto* f = dynamic_cast<linear*>(l.get())) f->set_event_mode(mode);
+  }
 }
 
 void network::reseed(std::uint64_t key) {

@@ -37,8 +37,11 @@ double optimizer::step(double lr) {
       for (std::size_t i = 0; i < p.size; ++i) p.grad[i] = std::clamp(p.grad[i], -c, c);
   }
   double sq = 0;
-  for (const auto& p : m_params)
-    for (std::size_t i = 0; i < p.size; ++i) sq += static_cast<double>(p.grad[i]) * p.grad[i];
+  for (const auto& p : m_params) {
+    const float* g = p.grad;
+#pragma omp simd reduction(+ : sq)
+    for (std::size_t i = 0; i < p.size; ++i) sq += static_cast<double>(g[i]) * g[i];
+  }
   const double norm = std::sqrt(sq);
   float grad_scale = 1.0f;
   if (o.grad_clip_norm > 0) {
@@ -55,40 +58,44 @@ double optimizer::step(double lr) {
   const auto sqrt_bc2 = static_cast<float>(std::sqrt(bc2));
   const auto eps = static_cast<float>(o.eps);
   const auto mom = static_cast<float>(o.momentum), damp = static_cast<float>(o.dampening);
+  const bool adam = o.kind == optimizer_kind::adam, adamw = o.kind == optimizer_kind::adamw;
+  const bool momentum = mom != 0.0f, first = m_steps == 1, nesterov = o.nesterov;
+  const float clip = static_cast<float>(o.weight_clip);
   std::size_t offset = 0;
+  // Element-wise updates, one loop per kind (no branch inside, so they vectorise; the
+  // arithmetic and its order are the same per element, so are the results), threads
+  // splitting the elements.
   for (auto& p : m_params) {
-    float* m = m_m.data() + offset;
-    float* v = m_v.empty() ? nullptr : m_v.data() + offset;
-    for (std::size_t i = 0; i < p.size; ++i) {
-      float g = p.grad[i] * grad_scale;
-      float& w = p.value[i];
-      switch (o.kind) {
-        case optimizer_kind::adam:
-        case optimizer_kind::adamw: {
-          if (o.kind == optimizer_kind::adam)
-            g += wd * w;
-          else
-            w *= 1.0f - flr * wd;
-          m[i] = b1 * m[i] + (1.0f - b1) * g;
-          v[i] = b2 * v[i] + (1.0f - b2) * g * g;
-          w -= step_size * m[i] / (std::sqrt(v[i]) / sqrt_bc2 + eps);
-          break;
-        }
-        case optimizer_kind::sgd: {
-          g += wd * w;
-          if (mom != 0.0f) {
-            m[i] = m_steps == 1 ? g : mom * m[i] + (1.0f - damp) * g;
-            g = o.nesterov ? g + mom * m[i] : m[i];
-          }
-          w -= flr * g;
-          break;
-        }
+    float* __restrict w = p.value;
+    const float* __restrict gr = p.grad;
+    float* __restrict m = m_m.data() + offset;
+    float* __restrict v = m_v.empty() ? nullptr : m_v.data() + offset;
+    const auto n = static_cast<std::ptrdiff_t>(p.size);
+    if (adam || adamw) {
+#pragma omp parallel for simd schedule(static) if (n >= 65536)
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        float g = gr[i] * grad_scale;
+        if (adam)
+          g += wd * w[i];
+        else
+          w[i] *= 1.0f - flr * wd;
+        m[i] = b1 * m[i] + (1.0f - b1) * g;
+        v[i] = b2 * v[i] + (1.0f - b2) * g * g;
+        w[i] -= step_size * m[i] / (std::sqrt(v[i]) / sqrt_bc2 + eps);
       }
-      if (o.weight_clip > 0) {
-        const auto c = static_cast<float>(o.weight_clip);
-        w = std::clamp(w, -c, c);
+    } else {
+#pragma omp parallel for simd schedule(static) if (n >= 65536)
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        float g = gr[i] * grad_scale + wd * w[i];
+        if (momentum) {
+          m[i] = first ? g : mom * m[i] + (1.0f - damp) * g;
+          g = nesterov ? g + mom * m[i] : m[i];
+        }
+        w[i] -= flr * g;
       }
     }
+    if (clip > 0)
+      for (std::ptrdiff_t i = 0; i < n; ++i) w[i] = std::clamp(w[i], -clip, clip);
     offset += p.size;
   }
   return norm;

@@ -23,8 +23,10 @@ dnnl::memory::desc spiking::configure(engine_context& ctx, const memory::desc& s
                                                   static_cast<std::size_t>(geometry.time_steps));
   m_dst = memory(src, ctx.engine);
   m_diff_src = memory(src, ctx.engine);
-  m_reg_diff.assign(m_step_elems * static_cast<std::size_t>(geometry.time_steps), 0.0f);
-  m_mem.assign(m_reg_diff.size(), 0.0f);
+  // The regulariser's gradient and the recorded membrane are T x neurons each: allocated by
+  // the first forward that needs them (a VGG9 layer's is 168 MB), released by a new shape.
+  m_reg_diff = {};
+  m_mem = {};
   return src;
 }
 
@@ -33,6 +35,8 @@ const memory& spiking::forward(engine_context&, const memory& src, bool training
   float* spk = static_cast<float*>(m_dst.get_data_handle());
   m_neurons->reset_state();
   const auto steps = static_cast<std::size_t>(m_geometry.time_steps);
+  if (m_record_membrane && m_mem.empty()) m_mem.assign(steps * m_step_elems, 0.0f);
+  if (m_regularizer > 0 && m_reg_diff.empty()) m_reg_diff.assign(steps * m_step_elems, 0.0f);
   for (std::size_t t = 0; t < steps; ++t) {
     const std::size_t off = t * m_step_elems;
     float* mem = m_record_membrane ? m_mem.data() + off : nullptr;
@@ -60,7 +64,7 @@ const memory& spiking::forward(engine_context&, const memory& src, bool training
 const memory& spiking::backward(engine_context&, const memory& diff_dst, bool) {
   const float* dspk = static_cast<const float*>(diff_dst.get_data_handle());
   float* dx = static_cast<float*>(m_diff_src.get_data_handle());
-  if (m_regularizer > 0) {
+  if (m_regularizer > 0 && !m_reg_diff.empty()) {
     for (std::size_t i = 0; i < m_reg_diff.size(); ++i) m_reg_diff[i] += dspk[i];
     dspk = m_reg_diff.data();
   }

@@ -170,13 +170,23 @@ TEST_CASE("conv2d chooses the event-driven path by input density") {
   CHECK_FALSE(small.last_forward_event_driven());
 }
 
-TEST_CASE("linear forward and backward from 2-D and 4-D inputs") {
-  for (const bool four_d : {false, true}) {
+// Dense real inputs and sparse spikes (some scaled, as dropout hands them over), through the
+// oneDNN path and the event-driven path, in plain 2-D and 4-D layouts.
+TEST_CASE("linear forward and backward from 2-D and 4-D inputs - dense and event-driven") {
+  for (const bool four_d : {false, true})
+    for (const auto mode : {event_mode::never, event_mode::always})
+      for (const bool spikes : {false, true}) {
     CAPTURE(four_d);
+    CAPTURE(static_cast<int>(mode));
+    CAPTURE(spikes);
     engine_context ctx;
-    const int n = 3, c = 2, h = 3, w = 2, in_f = c * h * w, out_f = 5;
+    const int n = 7, c = 2, h = 3, w = 6, in_f = c * h * w, out_f = 37;
     linear layer({in_f, out_f, true}, 3);
-    const auto x = random_vector(static_cast<std::size_t>(n * in_f), 4);
+    layer.set_event_mode(mode);
+    auto x = spikes ? spike_vector(static_cast<std::size_t>(n * in_f), 4, 0.2)
+                    : random_vector(static_cast<std::size_t>(n * in_f), 4);
+    if (spikes)
+      for (std::size_t i = 0; i < x.size(); i += 5) x[i] *= 1.25f;
     const auto md = four_d ? md_of({n, c, h, w}, tag::nchw) : md_of({n, in_f}, tag::nc);
     auto src = make_memory(ctx, md, x);
     const auto dst_md = layer.configure(ctx, md, {1, n});
@@ -193,6 +203,7 @@ TEST_CASE("linear forward and backward from 2-D and 4-D inputs") {
       return y;
     };
     CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, true)), naive(to_double(x), wv, bv)) < tol);
+    CHECK(layer.last_forward_event_driven() == (mode == event_mode::always));
     const auto r = random_vector(static_cast<std::size_t>(n * out_f), 5);
     auto diff_dst = make_memory(ctx, dst_md, r);
     const auto dx = read_plain(ctx, layer.backward(ctx, diff_dst, true));
@@ -203,6 +214,33 @@ TEST_CASE("linear forward and backward from 2-D and 4-D inputs") {
     CHECK(relative_error(std::vector<float>(p[1].grad, p[1].grad + p[1].size),
                          finite_difference([&](const auto& v) { return dot(naive(to_double(x), wv, v), r); }, bv)) < tol);
   }
+}
+
+TEST_CASE("linear chooses the event-driven path by input density") {
+  engine_context ctx;
+  const int n = 16, in_f = 64, out_f = 8;
+  linear_options o{in_f, out_f, true};
+  o.event_density_threshold = 0.1f;
+  o.event_min_outputs = 0;
+  linear layer(o, 3);
+  const auto md = md_of({n, in_f}, tag::nc);
+  layer.configure(ctx, md, {1, n});
+  const auto sparse = spike_vector(static_cast<std::size_t>(n * in_f), 8, 0.03);
+  auto sparse_src = make_memory(ctx, md, sparse);
+  layer.forward(ctx, sparse_src, false);
+  CHECK(layer.last_forward_event_driven());
+  const auto dense = spike_vector(static_cast<std::size_t>(n * in_f), 9, 0.5);
+  auto dense_src = make_memory(ctx, md, dense);
+  layer.forward(ctx, dense_src, false);
+  CHECK_FALSE(layer.last_forward_event_driven());
+  layer.set_event_mode(event_mode::never);
+  layer.forward(ctx, sparse_src, false);
+  CHECK_FALSE(layer.last_forward_event_driven());
+  // A narrow output layer stays on oneDNN however sparse its input.
+  linear narrow({in_f, out_f, true}, 3);
+  narrow.configure(ctx, md, {1, n});
+  narrow.forward(ctx, sparse_src, false);
+  CHECK_FALSE(narrow.last_forward_event_driven());
 }
 
 TEST_CASE("max and average pooling forward and backward - plain and blocked layouts") {

@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 #include "snncosim/common/config.h"
+#include "snncosim/common/error.h"
+#include "snncosim/nn/benchmark.h"
 #include "snncosim/nn/conv2d.h"
 #include "snncosim/nn/linear.h"
 #include "snncosim/nn/network.h"
@@ -359,4 +362,76 @@ TEST_CASE("mse_membrane_loss in the trainer: loss and BPTT gradient match a doub
       for (std::size_t f = 0; f < in; ++f) dw[k * in + f] += dx[r * classes + k] * input[r * in + f];
   const auto params = net.parameters();
   CHECK(relative_error(std::vector<float>(params[0].grad, params[0].grad + params[0].size), dw) < 1e-5);
+}
+
+TEST_CASE("shared diff buffers give the gradients of a chain where every diff has its own buffer") {
+  // A small VGG9 (conv, batch norm, max-pool, flatten, dropout, linear and neuron layers) and
+  // an MLP whose flatten comes first (the network skips its backward and the first linear's
+  // diff_src; the chain below runs both).
+  auto mlp = mlp_spec(leaky(0.9f), 2 * 6 * 6, {40, 30}, 3, 2);
+  mlp.in_channels = 2;
+  mlp.in_height = mlp.in_width = 6;
+  for (const auto& spec : {vgg9_spec(leaky(0.5f), 0.125, 2, 16, 16, 3, 2, 0.2f), mlp}) {
+    CAPTURE(spec.layers.size());
+    const int steps = 3, batch = 2;
+    network shared(spec, 11), chained(spec, 11);
+    for (auto* net : {&shared, &chained}) {
+      net->configure(steps, batch);
+      net->reseed(5);
+    }
+    auto input = random_vector(shared.input_elements(), 12, 0.0, 1.0);
+    for (auto& v : input) v = v < 0.3f ? 1.0f : 0.0f;
+    const auto d_out = random_vector(shared.output_elements(), 13);
+
+    shared.forward(input.data(), true);
+    shared.backward(d_out.data());
+
+    chained.forward(input.data(), true);
+    auto& ctx = chained.context();
+    auto& layers = chained.layers();
+    dnnl::memory d(layers.back()->diff_src_storage()->get_desc(), ctx.engine, const_cast<float*>(d_out.data()));
+    for (std::size_t i = layers.size(); i-- > 0;) {
+      const auto& out = layers[i]->backward(ctx, d, i > 0);
+      if (i == 0) break;
+      dnnl::memory copy(out.get_desc(), ctx.engine);  // a buffer no other layer writes
+      std::memcpy(copy.get_data_handle(), out.get_data_handle(), out.get_desc().get_size());
+      d = copy;
+    }
+    const auto a = shared.parameters(), b = chained.parameters();
+    REQUIRE(a.size() == b.size());
+    std::size_t nonzero = 0;
+    for (std::size_t p = 0; p < a.size(); ++p) {
+      CAPTURE(a[p].name);
+      for (std::size_t i = 0; i < a[p].size; ++i) nonzero += a[p].grad[i] != 0.0f ? 1 : 0;
+      CHECK(std::equal(a[p].grad, a[p].grad + a[p].size, b[p].grad));
+    }
+    CHECK(nonzero > 100);  // gradients reach the layers
+  }
+}
+
+TEST_CASE("calibrate_rates scales the weights feeding each neuron layer to the requested firing rates") {
+  // The trained-activity benchmark: csnn (conv, max-pool, Leaky) and a VGG9 (batch norm
+  // between conv and neuron: its scale is the knob).
+  for (const bool vgg : {false, true}) {
+    CAPTURE(vgg);
+    const auto spec = vgg ? vgg9_spec(leaky(0.5f), 0.125, 2, 16, 16, 3, 2, 0.0f) : csnn_spec(leaky(0.5f), 10, 1);
+    network net(spec, 21);
+    net.configure(6, 4);
+    auto input = random_vector(net.input_elements(), 22, 0.0, 1.0);
+    for (auto& v : input) v = v < 0.05f ? 1.0f : 0.0f;
+    const std::size_t layers = net.activity().size();
+    std::vector<double> targets;
+    for (std::size_t k = 0; k < layers; ++k) targets.push_back(0.05 + 0.25 * static_cast<double>(k) / layers);
+    const auto gains = calibrate_rates(net, input.data(), targets);
+    REQUIRE(gains.size() == layers);
+    net.forward(input.data(), true);
+    const auto act = net.activity();
+    for (std::size_t k = 0; k < layers; ++k) {
+      CAPTURE(act[k].name);
+      const double rate = act[k].spikes / (static_cast<double>(act[k].neurons) * 6 * 4);
+      CHECK(rate == doctest::Approx(targets[k]).epsilon(0.1));
+      CHECK(gains[k] != 1.0);
+    }
+    CHECK_THROWS_AS(calibrate_rates(net, input.data(), {0.1}), snncosim::bad_input);
+  }
 }

@@ -30,6 +30,8 @@ struct override_entry {
 
 // Parses "a.b.c=value"; throws bad_input on a missing '='.
 override_entry parse_override(const std::string& text);
+// Every --set of a command line, in order; throws bad_input naming the first malformed one.
+std::vector<override_entry> parse_overrides(const std::vector<std::string>& texts);
 
 class document {
  public:

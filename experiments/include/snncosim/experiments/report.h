@@ -18,6 +18,7 @@ struct point_record {
   std::string surrogate;                        // network.neuron.surrogate.name
   double slope = 0;                             // surrogate slope (0 when it has none)
   std::string dataset;
+  long long seed = -1;                          // experiment seed (-1: unknown)
   nlohmann::json metrics;                       // metrics.json
   double accuracy() const;                      // integer (deployed) accuracy
   double float_accuracy() const;

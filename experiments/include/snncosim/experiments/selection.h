@@ -1,6 +1,6 @@
 #pragma once
 // Sparsity-aware selection: the accuracy/latency Pareto front of a sweep, and a linear
-// latency predictor from training-time firing rates (docs/experiments.md §5).
+// latency predictor from training-time firing rates (docs/experiments.md §4).
 #include <cstddef>
 #include <vector>
 

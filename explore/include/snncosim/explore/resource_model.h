@@ -1,7 +1,7 @@
 #pragma once
 // FPGA resources of the accelerator (docs/hardware.md §11): an analytic model per layer
 // engine (LUT, FF, BRAM36, URAM, DSP as functions of the engine's parameters), calibrated
-// against Yosys synth_xilinx on the engine skeleton explore/rtl_model/layer_engine_est.sv.
+// against Yosys synth_xilinx on the engine skeleton rtl/layer_engine/snn_layer_engine_skeleton.sv.
 #include <string>
 #include <vector>
 
@@ -64,7 +64,7 @@ resources estimate_engine(const engine_params& p, const logic_coefficients& k = 
 // runs of the generated engines), `rtl` = the run-time-programmable RTL engine (every size
 // and constant a register, so it carries dividers and wide multipliers; calibrated on Yosys
 // runs of rtl/layer_engine), `skeleton` = the pre-RTL estimate
-// (explore/rtl_model/layer_engine_est.sv).
+// (rtl/layer_engine/snn_layer_engine_skeleton.sv).
 enum class resource_model_kind { specialised, rtl, skeleton };
 resource_model_kind parse_resource_model(const std::string& name);  // bad_input otherwise
 const char* to_string(resource_model_kind k);

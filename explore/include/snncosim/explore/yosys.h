@@ -22,8 +22,8 @@ struct yosys_result {
   std::string top;                    // module synthesised
 };
 
-// The SV file and top module used for an engine: rtl/layer_engine/layer_engine.sv when the
-// RTL exists in the source tree, else the skeleton explore/rtl_model/layer_engine_est.sv.
+// The resource skeleton of a layer engine, rtl/layer_engine/snn_layer_engine_skeleton.sv
+// (what `--resource-model skeleton` was calibrated on).
 std::filesystem::path engine_skeleton_sv();
 
 // Counts Xilinx primitives (cell type -> count, as Yosys `stat` reports them): LUT1-6 + INV +

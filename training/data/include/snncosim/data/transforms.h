@@ -50,7 +50,33 @@ sensor_size downsampled_sensor(const sensor_size& s, double spatial_factor);
 // tonic CenterCrop(sensor_size, (w, h)).
 event_vector center_crop(std::span<const event> events, const sensor_size& sensor, int crop_w,
                          int crop_h);
+// tonic RandomCrop(sensor_size, target_size): offsets int(u * (W - w)), int(u * (H - h)) for
+// u uniform in [0, 1) (so never the last offset, as in tonic); here u comes from a seeded
+// generator instead of numpy's global state. Throws bad_input when the crop is larger than
+// the sensor (tonic asserts).
+event_vector random_crop(std::span<const event> events, const sensor_size& sensor, int crop_w, int crop_h,
+                         std::uint64_t seed);
+// tonic Downsample with separate factors (target_size / sensor_size[:2] gives sx, sy).
+event_vector downsample_xy(std::span<const event> events, double sx, double sy);
 void binarize(frame_tensor& frames);
+
+// One event transform of an ordered list (the experiment's dataset.transforms), applied
+// before ToFrame. Each step sees the sensor size the previous one left.
+enum class step_kind { denoise, downsample, center_crop, random_crop };
+struct event_step {
+  step_kind kind = step_kind::denoise;
+  std::int64_t filter_time = 0;                 // denoise (us)
+  std::optional<double> spatial_factor;         // downsample by a factor
+  std::optional<std::pair<int, int>> size;      // downsample target_size, crop size (w, h)
+  std::uint64_t seed = 0;                       // random_crop
+  std::string key() const;
+};
+// Applies `step` to events on `sensor` (updated to the output sensor). `sample_key` picks
+// a random crop's offset: the same sample always gets the same crop.
+event_vector apply_step(std::span<const event> events, sensor_size& sensor, const event_step& step,
+                        std::uint64_t sample_key);
+// Sensor size after `step` on `in`.
+sensor_size step_output_sensor(const sensor_size& in, const event_step& step);
 
 // A whole pipeline as used by `snncosim dataset frames` and the loader:
 // denoise -> downsample -> crop -> ToFrame -> binarize (each optional).
@@ -58,6 +84,7 @@ struct transform_params {
   std::optional<std::int64_t> denoise_us;
   std::optional<double> downsample;
   std::optional<std::pair<int, int>> crop;  // (w, h)
+  std::vector<event_step> steps;  // applied in order after denoise/downsample/crop above
   to_frame_params frame;
   bool binarize = false;
   // Canonical text used in cache keys and reports.
@@ -65,9 +92,10 @@ struct transform_params {
 };
 sensor_size output_sensor(const sensor_size& in, const transform_params& params);
 // Applies everything but ToFrame; `sensor` is updated to the output sensor.
+// `sample_key` identifies the sample for the random steps (RandomCrop).
 event_vector apply_event_transforms(std::span<const event> events, sensor_size& sensor,
-                                    const transform_params& params);
+                                    const transform_params& params, std::uint64_t sample_key = 0);
 frame_tensor apply_transforms(std::span<const event> events, const sensor_size& sensor,
-                              const transform_params& params);
+                              const transform_params& params, std::uint64_t sample_key = 0);
 
 }  // namespace snncosim::data

@@ -27,6 +27,7 @@ class batch_norm2d final : public layer {
   const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
                                bool need_diff_src) override;
   std::vector<parameter> parameters() override;
+  dnnl::memory* diff_src_storage() override { return &m_diff_src; }
   std::vector<parameter> buffers() override;
 
   std::vector<float>& running_mean() { return m_running_mean; }

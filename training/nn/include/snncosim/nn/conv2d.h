@@ -47,6 +47,7 @@ class conv2d final : public layer {
   const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
                                bool need_diff_src) override;
   std::vector<parameter> parameters() override;
+  dnnl::memory* diff_src_storage() override { return &m_diff_src; }
 
   const conv2d_options& options() const { return m_options; }
   // Views, not vectors: the primitives hold pointers into the storage.

@@ -19,6 +19,7 @@ class dropout final : public layer {
   const dnnl::memory& forward(engine_context& ctx, const dnnl::memory& src, bool training) override;
   const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
                                bool need_diff_src) override;
+  dnnl::memory* diff_src_storage() override { return &m_diff_src; }
   // Sets the mask stream for the next forward from the layer seed and a mini-batch key.
   void reseed(std::uint64_t key) { m_stream_seed = m_seed ^ (key * 0x9E3779B97F4A7C15ull); }
   float p() const { return m_p; }

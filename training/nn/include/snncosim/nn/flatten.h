@@ -14,6 +14,7 @@ class flatten final : public layer {
   const dnnl::memory& forward(engine_context& ctx, const dnnl::memory& src, bool training) override;
   const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
                                bool need_diff_src) override;
+  dnnl::memory* diff_src_storage() override { return m_copy ? &m_diff_src : nullptr; }
 
  private:
   dnnl::memory::desc m_src_md, m_plain_md, m_flat_md;

@@ -57,6 +57,11 @@ class layer {
   // Non-trainable persistent state (e.g. batch-norm running statistics), saved in checkpoints.
   virtual std::vector<parameter> buffers() { return {}; }
 
+  // The buffer backward() writes diff_src into, when the layer owns one (null otherwise). The
+  // network may replace it by a shared buffer: a diff is dead once the layer below has
+  // consumed it, so two buffers serve the whole chain.
+  virtual dnnl::memory* diff_src_storage() { return nullptr; }
+
   // Spiking layers report spikes of the last forward; others return -1.
   virtual double last_spike_count() const { return -1.0; }
   virtual std::size_t neurons_per_sample() const { return 0; }

@@ -3,10 +3,12 @@
 // consumed directly, flattened in C, H, W order like torch.flatten, so no Flatten copy is
 // needed in front of it. Weights are plain (out, in) row-major for the optimiser.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
 
+#include "snncosim/nn/conv2d.h"
 #include "snncosim/nn/layer.h"
 
 namespace snncosim::nn {
@@ -15,7 +17,18 @@ struct linear_options {
   int in_features = 1;
   int out_features = 1;
   bool bias = true;
+  // Event-driven forward and weight gradient below this input density (plain 2-D inputs
+  // only; measured crossover in docs/training.md).
+  float event_density_threshold = 0.25f;
+  // An event adds one row of out_features weights; below this the per-event overhead costs
+  // more than oneDNN's dense product (a 10-class output layer stays dense).
+  int event_min_outputs = 64;
 };
+
+namespace detail {
+struct event_linear_geometry;
+struct sparse_rows;
+}  // namespace detail
 
 class linear final : public layer {
  public:
@@ -27,7 +40,11 @@ class linear final : public layer {
   const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
                                bool need_diff_src) override;
   std::vector<parameter> parameters() override;
+  dnnl::memory* diff_src_storage() override { return &m_diff_src; }
+  ~linear() override;
 
+  void set_event_mode(event_mode mode) { m_event_mode = mode; }
+  bool last_forward_event_driven() const { return m_last_event; }
   const linear_options& options() const { return m_options; }
   // Views, not vectors: the primitives hold pointers into the storage.
   std::span<float> weights() { return m_weights; }
@@ -48,6 +65,13 @@ class linear final : public layer {
   bool m_weights_reordered = false, m_diff_weights_reordered = false;
   dnnl::memory m_src, m_dst, m_diff_src;
   dnnl::memory m_fwd_scratch, m_bwd_data_scratch, m_bwd_weights_scratch;
+  // Event-driven path (detail::event_linear): weights transposed to [in][out].
+  event_mode m_event_mode = event_mode::automatic;
+  std::unique_ptr<detail::event_linear_geometry> m_event_geom;  // null: src layout not plain
+  std::unique_ptr<detail::sparse_rows> m_events;
+  std::vector<float> m_event_wt, m_event_dwt;
+  bool m_last_event = false;
+  bool m_prim_weights_stale = false;  // the event forward skipped the reorder backward-data needs
 };
 
 }  // namespace snncosim::nn

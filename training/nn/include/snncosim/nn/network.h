@@ -78,6 +78,8 @@ class network {
   batch_geometry m_geometry;
   dnnl::memory m_input;
   dnnl::memory m_d_output;
+  dnnl::memory m_diff_arena[2];  // the layers' diff_src buffers, alternating down the chain
+  void share_diff_buffers();
   const dnnl::memory* m_output = nullptr;
   bool m_profiling = false;
   std::vector<layer_time> m_profile;

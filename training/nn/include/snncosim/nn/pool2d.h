@@ -26,6 +26,7 @@ class pool2d final : public layer {
   const dnnl::memory& forward(engine_context& ctx, const dnnl::memory& src, bool training) override;
   const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
                                bool need_diff_src) override;
+  dnnl::memory* diff_src_storage() override { return &m_diff_src; }
 
  private:
   pool2d_options m_options;

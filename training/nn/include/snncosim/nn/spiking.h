@@ -22,6 +22,7 @@ class spiking final : public layer {
   const dnnl::memory& backward(engine_context& ctx, const dnnl::memory& diff_dst,
                                bool need_diff_src) override;
   std::vector<parameter> parameters() override;
+  dnnl::memory* diff_src_storage() override { return &m_diff_src; }
   double last_spike_count() const override { return m_last_spikes; }
   std::size_t neurons_per_sample() const override { return m_neurons_per_sample; }
 

@@ -1,0 +1,41 @@
+#pragma once
+// Event-driven fully connected layer for sparse inputs (spikes, spike frames): the forward adds
+// one weight column per non-zero input element, the weight gradient adds diff_dst rows per
+// non-zero input element. Cost is proportional to non-zeros x outputs instead of
+// rows x inputs x outputs, so it wins below a density (docs/training.md, "Event-driven
+// layers"). Inputs and outputs are plain row-major [rows][features].
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace snncosim::nn::detail {
+
+struct event_linear_geometry {
+  int rows = 0;  // the T*N rows of the engine
+  int in = 0, out = 0;
+};
+
+// Non-zero positions of every row of src, as one list with per-row offsets (CSR), values kept
+// so that non-binary inputs (dropout-scaled spikes, counts) stay exact.
+struct sparse_rows {
+  std::vector<std::uint32_t> offsets;  // rows + 1
+  std::vector<std::uint32_t> index;
+  std::vector<float> value;
+  std::size_t nonzeros() const { return index.size(); }
+};
+void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out);
+
+// wt = w transposed: w is [out][in] (the optimiser's layout), wt is [in][out].
+void transpose(const float* w, int out, int in, float* wt);
+
+// dst[r][:] = bias + sum over non-zeros (r, i, v) of v * wt[i][:]. bias may be null.
+void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src, const float* wt,
+                          const float* bias, float* dst);
+
+// dwt[i][:] = sum over non-zeros (r, i, v) of v * diff_dst[r][:]; dbias (may be null) = column
+// sums of diff_dst. Each sum has one owner thread and a fixed order, so the result does not
+// depend on the thread count.
+void event_linear_backward_weights(const event_linear_geometry& g, const sparse_rows& src,
+                                   const float* diff_dst, float* dwt, float* dbias);
+
+}  // namespace snncosim::nn::detail

@@ -10,6 +10,7 @@
 
 #include "snncosim/common/config.h"
 #include "snncosim/common/error.h"
+#include "snncosim/common/machine.h"
 #include "snncosim/explore/simulation.h"
 #include "snncosim/numerics/integer_inference.h"
 #include "snncosim/numerics/model_file.h"
@@ -72,13 +73,6 @@ nx::quant_model vgg9_quarter(const simulate_bench_request& a) {
   m.num_classes = 11;
   m.population_per_class = 100;
   return m;
-}
-
-double load_average() {
-  std::ifstream f("/proc/loadavg");
-  double l = -1;
-  f >> l;
-  return l;
 }
 
 }  // namespace

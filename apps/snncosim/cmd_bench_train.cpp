@@ -1,25 +1,16 @@
 // `snncosim bench train --workload csnn|fc|vgg9 --threads N [--activity init|trained]`:
 // training and inference throughput of the reference workloads.
-#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "snncosim/common/machine.h"
 #include "snncosim/nn/benchmark.h"
 #include "snncosim/common/json_text.h"
 
 namespace snncosim::cli {
-
-namespace {
-double load_average() {
-  std::ifstream in("/proc/loadavg");
-  double one = -1;
-  in >> one;
-  return one;
-}
-}  // namespace
 
 void add_bench_train_command(CLI::App& bench, global_options& global) {
   auto* cmd = bench.add_subcommand("train", "Training/inference samples per second of a reference workload");

@@ -57,17 +57,6 @@ std::string short_label(const point_record& p) {
   return s;
 }
 
-std::vector<std::string> layer_names(const std::vector<point_record>& points) {
-  std::vector<std::string> names;
-  for (const auto& p : points)
-    if (p.metrics.contains("layers"))
-      for (const auto& l : p.metrics["layers"]) {
-        const std::string n = layer_name(l);
-        if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-      }
-  return names;
-}
-
 double layer_value(const point_record& p, const std::string& layer, const char* key) {
   if (!p.metrics.contains("layers")) return std::nan("");
   for (const auto& l : p.metrics["layers"])
@@ -124,6 +113,17 @@ plot_job histogram_plot(const histogram_style& st, const std::vector<point_recor
 }
 
 }  // namespace
+
+std::vector<std::string> layer_names(const std::vector<point_record>& points) {
+  std::vector<std::string> names;
+  for (const auto& p : points)
+    if (p.metrics.contains("layers"))
+      for (const auto& l : p.metrics["layers"]) {
+        const std::string n = layer_name(l);
+        if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+      }
+  return names;
+}
 
 double point_record::accuracy() const { return num(metrics, {"accuracy", "integer"}); }
 double point_record::float_accuracy() const { return num(metrics, {"accuracy", "float"}); }

@@ -43,17 +43,6 @@ double num_at(const json& j, const char* a, const char* b) {
   return x[b].get<double>();
 }
 
-std::vector<std::string> layers_in_order(const std::vector<point_record>& points) {
-  std::vector<std::string> names;
-  for (const auto& p : points)
-    if (p.metrics.contains("layers"))
-      for (const auto& l : p.metrics["layers"]) {
-        const std::string n = layer_name(l);
-        if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-      }
-  return names;
-}
-
 std::string fmt_or_empty(double v, int digits) { return std::isnan(v) ? "" : fmt::format("{:.{}f}", v, digits); }
 
 std::string gp_quote(const std::string& s) {
@@ -109,7 +98,7 @@ std::string mean_pm(const interval& v, double scale, int digits) {
 
 std::vector<study_group> group_by_configuration(const study_inputs& in) {
   std::vector<study_group> groups;
-  const auto layers = layers_in_order(in.points);
+  const auto layers = layer_names(in.points);
   for (std::size_t i = 0; i < in.points.size(); ++i) {
     const point_record& p = in.points[i];
     const std::string name = group_name(p);
@@ -302,17 +291,17 @@ std::string study_markdown(const study_inputs& in, const std::vector<study_group
     md += fmt::format("Explored latency: each point on the best hardware `snncosim explore` found for it under the budget "
                       "{} (explore/codesign.json).\n\n",
                       in.budget.empty() ? "of the whole platform" : "'" + in.budget + "'");
-  const auto layers = layers_in_order(in.points);
+  const auto layers = layer_names(in.points);
   if (!layers.empty()) {
     md += "Firing rate per layer (integer model; spikes per neuron and time step, mean ± 95 % interval; sparsity = 1 - "
           "rate):\n\n| configuration |";
-    for (const auto& l : layers) md += " " + l + " |";
+    for (const auto& l : layers) md += fmt::format(" {} |", l);
     md += "\n|---|";
     for (std::size_t k = 0; k < layers.size(); ++k) md += "---|";
     md += "\n";
     for (const auto& g : groups) {
       md += "| " + g.name + " |";
-      for (const auto& l : layers) md += " " + mean_pm(g.stats.at(l + ".firing_rate"), 1, 4) + " |";
+      for (const auto& l : layers) md += fmt::format(" {} |", mean_pm(g.stats.at(l + ".firing_rate"), 1, 4));
       md += "\n";
     }
     md += "\n";

@@ -45,6 +45,8 @@ struct selection {
 
 selection select_points(const std::vector<point_record>& points, const baseline_spec& baseline);
 std::string summary_csv(const std::vector<point_record>& points);
+// Names of the neuron layers over all points, in first-seen order.
+std::vector<std::string> layer_names(const std::vector<point_record>& points);
 nlohmann::json points_json(const std::vector<point_record>& points, const selection& sel);
 
 // One gnuplot plot: a data file and a script that writes `png` (paths relative to the

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
-#include <random>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -15,6 +14,7 @@
 #include "snncosim/common/error.h"
 #include "snncosim/explore/inputs.h"
 #include "snncosim/tb/cosim.h"
+#include "snncosim/tb/random_traces.h"
 #include "snncosim/common/json_text.h"
 
 namespace snncosim::cli {
@@ -37,36 +37,6 @@ struct cosim_args {
   std::string rtl_opt;
 };
 
-// Seeded random trace: per step a density from {empty, sparse, dense, burst}, so runs see
-// empty steps, bursts that fill the router FIFOs and saturating accumulators.
-std::vector<std::uint8_t> random_trace(std::mt19937_64& rng, std::size_t per_step, int steps) {
-  std::vector<std::uint8_t> s(per_step * static_cast<std::size_t>(steps), 0);
-  for (int t = 0; t < steps; ++t) {
-    const std::uint64_t kind = rng() % 4;
-    // densities in 1/256: 0, 8 (3 %), 64 (25 %), 230 (90 %)
-    const std::uint64_t level = kind == 0 ? 0 : (kind == 1 ? 8 : (kind == 2 ? 64 : 230));
-    for (std::size_t i = 0; i < per_step; ++i)
-      s[static_cast<std::size_t>(t) * per_step + i] = (rng() >> 56) < level ? 1 : 0;
-  }
-  return s;
-}
-
-// Seeded trace for the routers' hard case (docs/rtl.md §5.1): bursts of 1-2 dense steps (90 %)
-// each followed by 1-3 empty steps, so a producer's router still holds packets of a dense step
-// after the step ended and the next steps add none.
-std::vector<std::uint8_t> burst_then_silent_trace(std::mt19937_64& rng, std::size_t per_step, int steps) {
-  std::vector<std::uint8_t> s(per_step * static_cast<std::size_t>(steps), 0);
-  int t = 0;
-  while (t < steps) {
-    const int burst = 1 + static_cast<int>(rng() % 2), silent = 1 + static_cast<int>(rng() % 3);
-    for (int b = 0; b < burst && t < steps; ++b, ++t)
-      for (std::size_t i = 0; i < per_step; ++i)
-        s[static_cast<std::size_t>(t) * per_step + i] = (rng() >> 56) < 230 ? 1 : 0;
-    t += silent;
-  }
-  return s;
-}
-
 void run_cosim_command(const cosim_args& a, const global_options& global) {
   namespace nx = numerics;
   if (!a.vcd.empty()) check_output_file(a.vcd);  // before a long co-simulation
@@ -86,14 +56,9 @@ void run_cosim_command(const cosim_args& a, const global_options& global) {
     trace_steps = got.last_steps;
   }
   const int steps = a.steps > 0 ? a.steps : (trace_steps > 0 ? trace_steps : 8);
-  // Random trace k has its own seed (seed + k), so a campaign can split a seed range.
-  for (int k = 0; k < a.random_traces; ++k) {
-    std::mt19937_64 rng(a.seed + static_cast<std::uint64_t>(k));
-    const auto per_step = static_cast<std::size_t>(model.input.size());
-    inputs.push_back({a.trace_pattern == "burst_then_silent" ? burst_then_silent_trace(rng, per_step, steps)
-                                                             : random_trace(rng, per_step, steps),
-                      steps});
-  }
+  for (auto& r : tb::random_traces(a.trace_pattern, a.seed, a.random_traces,
+                                   static_cast<std::size_t>(model.input.size()), steps))
+    inputs.push_back(std::move(r));
   if (inputs.empty()) throw bad_input(fmt::format("{}: no samples", a.traces));
 
   tb::cosim_options opt;

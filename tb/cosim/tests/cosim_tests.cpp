@@ -5,12 +5,14 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <string>
 
 #include "snncosim/common/error.h"
 #include "snncosim/tb/cosim.h"
 #include "snncosim/tb/engine_image.h"
+#include "snncosim/tb/random_traces.h"
 #include "snncosim/testing/small_csnn.h"
 #include "snncosim/testing/models.h"
 
@@ -480,4 +482,47 @@ TEST_CASE("cosim/whole_overlapping_spike_pool_matches") {
   const auto r = tb::run_cosim(m, hw, in, o);
   report(r);
   check_whole(r);
+}
+
+TEST_CASE("random_traces: seeded - per-step densities of the two patterns - trace k is seed + k") {
+  const std::size_t n = 4096;
+  const int steps = 40;
+  auto density = [&](const sample_input& s, int t) {
+    std::size_t on = 0;
+    for (std::size_t i = 0; i < n; ++i) on += s.spikes[static_cast<std::size_t>(t) * n + i];
+    return static_cast<double>(on) / static_cast<double>(n);
+  };
+  const auto a = tb::random_traces("mixed", 7, 3, n, steps), b = tb::random_traces("mixed", 7, 3, n, steps);
+  REQUIRE(a.size() == 3);
+  CHECK(a[2].spikes == b[2].spikes);
+  CHECK(a[1].spikes == tb::random_traces("mixed", 8, 1, n, steps)[0].spikes);
+  CHECK(a[0].spikes != a[1].spikes);
+  // mixed: every step is empty or near 8/256, 64/256 or 230/256, and all four kinds occur.
+  std::array<int, 4> kinds{};
+  for (int t = 0; t < steps; ++t) {
+    const double d = density(a[0], t);
+    int kind = -1;
+    for (int k = 0; k < 4; ++k)
+      if (std::abs(d - std::array<double, 4>{0.0, 8 / 256.0, 64 / 256.0, 230 / 256.0}[k]) < 0.03) kind = k;
+    CAPTURE(t);
+    CAPTURE(d);
+    REQUIRE(kind >= 0);
+    ++kinds[static_cast<std::size_t>(kind)];
+  }
+  for (int c : kinds) CHECK(c > 0);
+  // burst_then_silent: runs of 1-2 dense (about 90 %) steps, each followed by 1-3 empty ones.
+  const auto s = tb::random_traces("burst_then_silent", 3, 1, n, steps)[0];
+  int t = 0, bursts = 0;
+  while (t < steps) {
+    int dense = 0, silent = 0;
+    while (t < steps && density(s, t) > 0.85) ++dense, ++t;
+    while (t < steps && density(s, t) == 0.0) ++silent, ++t;
+    CAPTURE(t);
+    REQUIRE(dense >= 1);
+    CHECK(dense <= 2);
+    if (t < steps) CHECK((silent >= 1 && silent <= 3));
+    ++bursts;
+  }
+  CHECK(bursts > 5);
+  CHECK_THROWS_AS(tb::random_traces("dense", 1, 1, n, steps), bad_input);
 }

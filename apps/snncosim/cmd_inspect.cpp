@@ -1,6 +1,5 @@
 // `snncosim inspect surrogate|neuron`: show what a surrogate or a neuron configuration does
 // before training with it (formulas: docs/neurons.md; tables from snn/inspect.h).
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -14,29 +13,13 @@
 #include "snncosim/common/atomic_file.h"
 #include "snncosim/common/error.h"
 #include "snncosim/common/json_text.h"
+#include "snncosim/experiments/gnuplot.h"
 #include "snncosim/snn/inspect.h"
 
 namespace snncosim::cli {
 namespace {
 
-// Runs gnuplot on a script; the PNG appears atomically at `png`.
-void plot_png(const std::filesystem::path& png, const std::string& data, const std::string& plot_cmds) {
-  produce_file_atomic(png, [&](const std::filesystem::path& tmp) {
-    const auto data_path = std::filesystem::path(tmp.string() + ".dat");
-    write_file_atomic(data_path, data);
-    const std::string script = fmt::format(
-        "set terminal pngcairo size 900,600\nset output '{}'\nset grid\nset key outside\nset offsets 0.5, 0.5, 0.1, 0.1\n{}\n",
-        tmp.string(), fmt::format(fmt::runtime(plot_cmds), data_path.string()));
-    FILE* p = popen("gnuplot 2>&1", "w");
-    if (!p) throw std::runtime_error("cannot start gnuplot (install gnuplot-nox)");
-    std::fwrite(script.data(), 1, script.size(), p);
-    const int rc = pclose(p);
-    std::error_code ec;
-    std::filesystem::remove(data_path, ec);
-    if (rc != 0 || !std::filesystem::exists(tmp))
-      throw std::runtime_error(fmt::format("gnuplot failed (status {}) writing {}", rc, png.string()));
-  });
-}
+namespace ex = experiments;
 
 void add_surrogate(CLI::App& inspect, global_options& global) {
   auto* cmd = inspect.add_subcommand("surrogate", "Forward spike and surrogate gradient of u = mem - threshold");
@@ -65,7 +48,7 @@ void add_surrogate(CLI::App& inspect, global_options& global) {
     if (o->name.empty()) throw bad_input("inspect surrogate: give a NAME (or --list)");
     const snn::inspection r = snn::inspect_surrogate({o->name, snn::parse_params(o->params), o->seed}, o->at);
     if (!global.json) std::cout << r.text;
-    if (!o->png.empty()) plot_png(o->png, r.plot_data, r.plot_commands);
+    if (!o->png.empty()) ex::draw_png(o->png, r.plot_data, r.plot_commands);
     if (global.json) std::cout << json_text(r.json) << "\n";
   });
 }
@@ -92,7 +75,7 @@ void add_neuron(CLI::App& inspect, global_options& global) {
   cmd->callback([o, &global] {
     const snn::inspection r = snn::inspect_neuron(*o);
     if (!global.json) std::cout << r.text;
-    if (!o->png.empty()) plot_png(o->png, r.plot_data, r.plot_commands);
+    if (!o->png.empty()) ex::draw_png(o->png, r.plot_data, r.plot_commands);
     if (global.json) std::cout << json_text(r.json) << "\n";
   });
 }

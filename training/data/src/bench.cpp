@@ -87,7 +87,10 @@ bench_outcome bench_dataset(const bench_request& a) {
       {"n_time_bins_16", {slice_mode::n_time_bins, 16, 0, false}},
       {"n_event_bins_16", {slice_mode::n_event_bins, 16, 0, false}}};
   text += "framing 34x34 (events/s):\n";
-  for (const auto& [name, prm] : modes) {
+  for (const auto& mode : modes) {
+    // Not a structured binding: clang (the fuzz build) cannot capture one in a lambda.
+    const char* name = mode.first;
+    const to_frame_params& prm = mode.second;
     const double t = best_seconds(a.reps, [&] { (void)to_frame(ev34, s34, prm); });
     framing[name] = n / t;
     text += fmt::format("  {} {:.1f} M\n", name, n / t / 1e6);

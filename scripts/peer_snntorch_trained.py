@@ -14,6 +14,7 @@ import importlib.util
 import json
 import math
 import os
+import sys
 import time
 
 
@@ -57,7 +58,8 @@ def main():
     neurons = [i for i, m in enumerate(mods) if isinstance(m, snn.SpikingNeuron)]
     rates = [float(r) for r in a.rates.split(",")]
     if len(rates) != len(neurons):
-        raise SystemExit(f"error: --rates has {len(rates)} entries for {len(neurons)} neuron layers")
+        print(f"error: --rates has {len(rates)} entries for {len(neurons)} neuron layers", file=sys.stderr)
+        sys.exit(2)
     counts = {i: [0.0, 0] for i in neurons}
 
     def hook(index):

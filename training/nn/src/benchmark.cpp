@@ -105,8 +105,9 @@ double rate_of(const layer_activity& a, const batch_geometry& g) {
 parameter feeding_weight(network& net, std::size_t at) {
   parameter found;
   const auto& layers = net.spec().layers;
+  const auto params = net.parameters();
   for (std::size_t i = 0; i < at && i < layers.size(); ++i)
-    for (const auto& p : net.parameters())
+    for (const auto& p : params)
       if (p.name == layers[i].name + ".weight") found = p;
   return found;
 }

@@ -92,18 +92,23 @@ void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src
   }
 }
 
-void event_linear_backward_weights(const event_linear_geometry& g, const sparse_rows& src,
+void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& src,
                                    const float* diff_dst, float* dwt, float* dbias) {
   const auto out = static_cast<std::size_t>(g.out);
   const auto in = static_cast<std::size_t>(g.in);
   const auto rows = static_cast<std::size_t>(g.rows);
   // The same non-zeros grouped by input (a counting sort keeps each group in row order), so
   // every weight-gradient row is one sum of diff_dst rows, owned by one thread.
-  std::vector<std::uint32_t> start(in + 1, 0), row(src.nonzeros());
-  std::vector<float> value(src.nonzeros());
+  auto& start = src.by_input_start;
+  auto& row = src.by_input_row;
+  auto& value = src.by_input_value;
+  auto& fill = src.by_input_fill;
+  start.assign(in + 1, 0);
+  row.resize(src.nonzeros());
+  value.resize(src.nonzeros());
   for (const auto i : src.index) ++start[i + 1];
   for (std::size_t i = 0; i < in; ++i) start[i + 1] += start[i];
-  std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+  fill.assign(start.begin(), start.end() - 1);
   for (std::size_t r = 0; r < rows; ++r)
     for (std::uint32_t k = src.offsets[r]; k < src.offsets[r + 1]; ++k) {
       const auto at = fill[src.index[k]]++;

@@ -22,6 +22,10 @@ struct sparse_rows {
   std::vector<std::uint32_t> index;
   std::vector<float> value;
   std::size_t nonzeros() const { return index.size(); }
+  // The same non-zeros grouped by input (CSC), built by the weight gradient; kept here so a
+  // training step allocates nothing.
+  std::vector<std::uint32_t> by_input_start, by_input_row, by_input_fill;
+  std::vector<float> by_input_value;
 };
 void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out);
 
@@ -35,7 +39,7 @@ void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src
 // dwt[i][:] = sum over non-zeros (r, i, v) of v * diff_dst[r][:]; dbias (may be null) = column
 // sums of diff_dst. Each sum has one owner thread and a fixed order, so the result does not
 // depend on the thread count.
-void event_linear_backward_weights(const event_linear_geometry& g, const sparse_rows& src,
+void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& src,
                                    const float* diff_dst, float* dwt, float* dbias);
 
 }  // namespace snncosim::nn::detail

@@ -74,6 +74,13 @@ void network::configure(int time_steps, int batch) {
   m_input = memory(md, m_ctx.engine, nullptr);
   for (auto& l : m_layers) md = l->configure(m_ctx, md, m_geometry);
   m_d_output = memory(md, m_ctx.engine, nullptr);
+  // Below the first layer with parameters nothing needs a gradient: that layer computes no
+  // diff_src (its input is data, or a parameter-free reshaping of it such as the fc
+  // workload's flatten) and the layers under it are not run backward at all. Found once
+  // here (neuron layers' learnable scalars exist once configured), not per backward.
+  m_first_trainable = 0;
+  while (m_first_trainable + 1 < m_layers.size() && m_layers[m_first_trainable]->parameters().empty())
+    ++m_first_trainable;
   share_diff_buffers();
 }
 
@@ -140,11 +147,7 @@ void network::backward(const float* d_output, const float* d_membrane) {
     s->set_membrane_gradient(d_membrane);
   m_d_output.set_data_handle(const_cast<float*>(d_output));
   const memory* d = &m_d_output;
-  // Below the first layer with parameters nothing needs a gradient: that layer computes no
-  // diff_src (its input is data, or a parameter-free reshaping of it such as the fc
-  // workload's flatten) and the layers under it are not run backward at all.
-  std::size_t first = 0;
-  while (first + 1 < m_layers.size() && m_layers[first]->parameters().empty()) ++first;
+  const std::size_t first = m_first_trainable;
   for (std::size_t i = m_layers.size(); i-- > first;) {
     const auto start = std::chrono::steady_clock::now();
     d = &m_layers[i]->backward(m_ctx, *d, i > first);

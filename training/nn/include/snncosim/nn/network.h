@@ -79,6 +79,7 @@ class network {
   dnnl::memory m_input;
   dnnl::memory m_d_output;
   dnnl::memory m_diff_arena[2];  // the layers' diff_src buffers, alternating down the chain
+  std::size_t m_first_trainable = 0;  // backward runs down to this layer only
   void share_diff_buffers();
   const dnnl::memory* m_output = nullptr;
   bool m_profiling = false;

@@ -64,6 +64,14 @@ std::vector<double> paired(const study_group& a, const study_group& b, const std
   return out;
 }
 
+// " Left out (did not learn): a, b." or nothing.
+std::string not_learned_note(const std::vector<study_group>& groups) {
+  std::string names;
+  for (const auto& g : groups)
+    if (!g.learned) names += (names.empty() ? "" : ", ") + g.name;
+  return names.empty() ? "" : ". Left out (did not learn): " + names;
+}
+
 std::set<std::string> rests(const std::vector<study_group>& groups) {
   std::set<std::string> r;
   for (const auto& g : groups) r.insert(g.rest);
@@ -80,9 +88,9 @@ claim_result latency_claim(const std::vector<study_group>& groups, const std::st
   std::optional<std::pair<std::string, interval>> best;
   std::string rows;
   for (const auto& g : groups) {
-    if (!is_changed(g)) continue;
+    if (!is_changed(g) || !g.learned) continue;
     const study_group* ref = partner_of(g);
-    if (ref == nullptr) continue;
+    if (ref == nullptr || !ref->learned) continue;
     const auto d = paired(g, *ref, metric, true);
     const interval v = mean_interval(d);
     if (v.n == 0) continue;
@@ -92,11 +100,11 @@ claim_result latency_claim(const std::vector<study_group>& groups, const std::st
     if (!best || v.mean < best->second.mean) best = {g.name, v};
   }
   if (!best) {
-    c.ours = missing;
+    c.ours = missing + not_learned_note(groups);
     c.verdict = "cannot be computed";
     return c;
   }
-  c.ours = fmt::format("best {}: {}. All: {}", best->first, shown(best->second, 100, " %"), rows);
+  c.ours = fmt::format("best {}: {}. All: {}{}", best->first, shown(best->second, 100, " %"), rows, not_learned_note(groups));
   c.verdict = verdict_of(best->second, true);
   return c;
 }
@@ -134,7 +142,7 @@ claim_result predictor_claim(const study_inputs& in, const std::vector<study_gro
   std::vector<std::string> by_seed, by_config;
   std::size_t width = 0;
   for (const auto& g : groups)
-    for (std::size_t k = 0; k < g.points.size(); ++k) {
+    for (std::size_t k = 0; k < g.points.size() && g.learned; ++k) {
       const point_record& p = in.points[g.points[k]];
       const auto rates = p.training_rates();
       if (std::isnan(p.latency_cycles()) || std::isnan(p.accuracy()) || rates.empty()) continue;
@@ -186,7 +194,7 @@ claim_result predictor_claim(const study_inputs& in, const std::vector<study_gro
     else if (id.has_interval() && id.high() < 0) acc_better = true;
     else noise = true;
   }
-  c.ours = ours + fmt::format("Features: {}; intervals over held-out points.", features);
+  c.ours = ours + fmt::format("Features: {}; intervals over held-out points{}.", features, not_learned_note(groups));
   if (!any) c.verdict = "cannot be computed";
   else if (rate_better && !acc_better) c.verdict = noise ? "supports in part (one evaluation within noise)" : "supports";
   else if (acc_better && !rate_better) c.verdict = "contradicts";
@@ -293,7 +301,7 @@ std::vector<claim_result> evaluate_claims(const study_inputs& in, const std::vec
         const study_group* pick = def;
         double pick_lat = mean_without(*def, "latency_cycles");
         for (const auto& g : groups) {
-          if (g.rest != def->rest) continue;
+          if (g.rest != def->rest || !g.learned) continue;
           const double a = mean_without(g, "integer_accuracy"), l = mean_without(g, "latency_cycles");
           if (!std::isnan(a) && !std::isnan(l) && a >= def_acc && l < pick_lat) {
             pick = &g;

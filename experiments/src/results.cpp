@@ -109,6 +109,7 @@ point_record load_point(const fs::path& run_dir) {
     }
     p.dataset = root["dataset"]["name"].as<std::string>("");
     p.seed = root["seed"].as<long long>(-1);
+    p.num_classes = root["network"]["num_classes"].as<int>(0);
   }
   return p;
 }

@@ -142,8 +142,13 @@ std::vector<study_group> group_by_configuration(const study_inputs& in) {
       add(ln + ".sparsity", sp);
     }
   }
-  for (auto& g : groups)
+  for (auto& g : groups) {
     for (const auto& [k, v] : g.values) g.stats[k] = mean_interval(v);
+    int classes = 0;
+    for (const std::size_t i : g.points) classes = std::max(classes, in.points[i].num_classes);
+    const double acc = g.stats.at("integer_accuracy").mean;
+    g.learned = classes <= 0 || std::isnan(acc) || acc >= 2.0 / classes;
+  }
   return groups;
 }
 
@@ -209,6 +214,7 @@ json aggregate_json(const study_inputs& in, const std::vector<study_group>& grou
                    {"slope", g.slope},
                    {"other", g.rest},
                    {"seeds", g.seeds},
+                   {"learned", g.learned},
                    {"per_seed", per_seed},
                    {"stats", stats}});
   }
@@ -314,7 +320,9 @@ std::string study_markdown(const study_inputs& in, const std::vector<study_group
         "\"Surrogates, Spikes, and Sparsity\" (Aliyev, Lopez, Adegbija, 2026) against these points. Intervals are 95 % "
         "Student-t intervals over seeds of paired per-seed differences (same seed, same other settings); a claim is "
         "supported when the whole interval lies on the paper's side, contradicted when it lies on the other side, and "
-        "within noise otherwise.\n\n"
+        "within noise otherwise. Configurations that did not learn (mean integer accuracy below twice chance, 2 / the "
+        "network's classes) are left out of the latency claims, the selection and the predictor: their latency says "
+        "nothing about the surrogate or neuron model.\n\n"
         "| claim | paper | ours | verdict |\n|---|---|---|---|\n";
   for (const auto& c : claims) md += fmt::format("| {} | {} | {} | {} |\n", c.title, c.paper, c.ours, c.verdict);
   md += "\n";

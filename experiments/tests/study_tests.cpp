@@ -173,3 +173,35 @@ TEST_CASE("claims: best surrogate and the latency predictors on held-out seeds a
   CHECK(p.detail["held-out seeds"]["accuracy_error"]["mean"].get<double>() > 0.01);
   CHECK(p.verdict == "supports");
 }
+
+TEST_CASE("claims: configurations that did not learn are left out of the latency claims, selection and predictor") {
+  ex::study_inputs in;
+  // lapicque/sigmoid sits at chance (10 classes: 10 %, below 2 / 10) and is by far the fastest.
+  for (long long s = 1; s <= 3; ++s) {
+    const double d = static_cast<double>(s);
+    in.points.push_back(point("leaky", "fast_sigmoid", s, 0.80, 1000 + 10 * d));
+    in.points.push_back(point("leaky", "sigmoid", s, 0.79, 1100 + 20 * d));
+    in.points.push_back(point("lapicque", "fast_sigmoid", s, 0.81, 900 + 15 * d));
+    in.points.push_back(point("lapicque", "sigmoid", s, 0.10, 200 + d));
+  }
+  for (auto& p : in.points) p.num_classes = 10;
+  const auto groups = ex::group_by_configuration(in);
+  CHECK_FALSE(group(groups, "lapicque/sigmoid/25").learned);
+  CHECK(group(groups, "lapicque/fast_sigmoid/25").learned);
+  const auto claims = ex::evaluate_claims(in, groups);
+  const auto& l = claim(claims, "lapicque_latency");
+  // Only the fast_sigmoid pair: 900+15s vs 1000+10s -> -10.0 %, -9.8 %, -9.6 % (mean -9.8 %).
+  REQUIRE(l.detail.size() == 1);
+  CHECK(l.detail[0]["configuration"].get<std::string>() == "lapicque/fast_sigmoid/25");
+  CHECK(l.ours.find("best lapicque/fast_sigmoid/25") != std::string::npos);
+  CHECK(l.ours.find("Left out (did not learn): lapicque/sigmoid/25") != std::string::npos);
+  // The selection never picks the dead configuration although it is faster and, on accuracy,
+  // compared with the default only through the learned ones.
+  for (const auto& d : claim(claims, "sparsity_aware_selection").detail)
+    CHECK(d["selected"].get<std::string>() != "lapicque/sigmoid/25");
+  const auto& p = claim(claims, "latency_predictor");
+  CHECK(p.detail["held-out seeds"]["accuracy_error"]["n"].get<int>() == 9);  // 3 learned configurations x 3 seeds
+  // Without the class count nothing is left out.
+  for (auto& pt : in.points) pt.num_classes = 0;
+  CHECK(group(ex::group_by_configuration(in), "lapicque/sigmoid/25").learned);
+}

@@ -19,6 +19,7 @@ struct point_record {
   double slope = 0;                             // surrogate slope (0 when it has none)
   std::string dataset;
   long long seed = -1;                          // experiment seed (-1: unknown)
+  int num_classes = 0;                          // network.num_classes (0: unknown)
   nlohmann::json metrics;                       // metrics.json
   double accuracy() const;                      // integer (deployed) accuracy
   double float_accuracy() const;

@@ -33,6 +33,11 @@ struct study_group {
   double slope = 0;
   std::vector<std::size_t> points;  // indices into study_inputs::points
   std::vector<long long> seeds;     // seed of each of those points
+  // Mean integer accuracy at least twice chance (2 / the network's classes). A network that
+  // did not learn fires little or saturates, and its latency says nothing about the
+  // surrogate or neuron model: such configurations are left out of the latency claims, the
+  // selection and the predictor (and listed).
+  bool learned = true;
   // Metric -> value of each point (NaN when a point lacks it); and their interval.
   std::map<std::string, std::vector<double>> values;
   std::map<std::string, interval> stats;

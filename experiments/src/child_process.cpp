@@ -14,7 +14,13 @@ extern char** environ;
 
 namespace snncosim::experiments {
 
-std::filesystem::path self_executable() { return std::filesystem::read_symlink("/proc/self/exe"); }
+std::filesystem::path self_executable() {
+  // After a rebuild the link reads "<path> (deleted)": the name stays the file's own.
+  std::string p = std::filesystem::read_symlink("/proc/self/exe").string();
+  const std::string deleted = " (deleted)";
+  if (p.size() > deleted.size() && p.ends_with(deleted)) p.resize(p.size() - deleted.size());
+  return p;
+}
 
 pid_t spawn_child(const std::vector<std::string>& argv, const std::filesystem::path& stdout_file,
                   const std::filesystem::path& stderr_file) {
@@ -38,8 +44,12 @@ pid_t spawn_child(const std::vector<std::string>& argv, const std::filesystem::p
   }
   if (!has_quiet) env.push_back(quiet_systemc);
   env.push_back(nullptr);
+  // This executable is started through /proc/self/exe, the running file itself: a sweep
+  // whose binary is rebuilt (replaced) under it keeps starting the build it began with
+  // instead of failing on the missing file or mixing two builds.
+  const std::string path = argv[0] == self_executable().string() ? "/proc/self/exe" : argv[0];
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), env.data());
+  const int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
   return pid;

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -94,5 +95,38 @@ TEST_CASE("lock: exclusive while held, free again when the holder is killed, wai
   int status = 0;
   ::waitpid(pid, &status, 0);
   CHECK_FALSE(ex::point_lock(d).locked());
+  fs::remove_all(d);
+}
+
+// Run in a copy of this test binary (SNNCOSIM_TEST_DELETE_SELF set by the case below): the
+// copy deletes its own file, as a rebuild replaces the binary under a running sweep, and must
+// still start itself by name.
+TEST_CASE("process: a deleted executable still starts itself (inner)") {
+  if (std::getenv("SNNCOSIM_TEST_DELETE_SELF") == nullptr) return;
+  const fs::path self = ex::self_executable();
+  REQUIRE(fs::remove(self));
+  CHECK(ex::self_executable() == self);  // no " (deleted)" suffix
+  const auto e = ex::run_child({ex::self_executable().string(), "--no-run=true"}, "/dev/null", "/dev/null");
+  CHECK(e.exit_code == 0);
+}
+
+TEST_CASE("process: a deleted executable still starts itself") {
+  const fs::path d = temp_dir("self");
+  const fs::path copy = d / "experiments_tests_copy";
+  fs::copy_file(ex::self_executable(), copy);
+  fs::permissions(copy, fs::perms::owner_all);
+  const std::string cmd = "SNNCOSIM_TEST_DELETE_SELF=1 '" + copy.string() +
+                          "' '-tc=process: a deleted executable still starts itself (inner)' > '" + (d / "log").string() +
+                          "' 2>&1";
+  const int status = std::system(cmd.c_str());
+  std::ifstream log(d / "log");
+  std::stringstream text_stream;
+  text_stream << log.rdbuf();
+  const std::string text = text_stream.str();
+  INFO(text);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(text.find("1 passed") != std::string::npos);
+  CHECK_FALSE(fs::exists(copy));
   fs::remove_all(d);
 }

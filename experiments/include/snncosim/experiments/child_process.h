@@ -9,7 +9,8 @@
 
 namespace snncosim::experiments {
 
-// The running executable (/proc/self/exe), so children are the same build.
+// The running executable (/proc/self/exe) by its name, also after the file was replaced;
+// spawn_child starts it through /proc/self/exe, so children are the same build.
 std::filesystem::path self_executable();
 
 struct child_exit {

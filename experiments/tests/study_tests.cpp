@@ -176,7 +176,8 @@ TEST_CASE("claims: best surrogate and the latency predictors on held-out seeds a
 
 TEST_CASE("claims: configurations that did not learn are left out of the latency claims, selection and predictor") {
   ex::study_inputs in;
-  // lapicque/sigmoid sits at chance (10 classes: 10 %, below 2 / 10) and is by far the fastest.
+  // lapicque/sigmoid sits at chance (10 classes: 10 %, below 10 % + 90 % / 4 = 32.5 %) and is
+  // by far the fastest.
   for (long long s = 1; s <= 3; ++s) {
     const double d = static_cast<double>(s);
     in.points.push_back(point("leaky", "fast_sigmoid", s, 0.80, 1000 + 10 * d));
@@ -188,6 +189,13 @@ TEST_CASE("claims: configurations that did not learn are left out of the latency
   const auto groups = ex::group_by_configuration(in);
   CHECK_FALSE(group(groups, "lapicque/sigmoid/25").learned);
   CHECK(group(groups, "lapicque/fast_sigmoid/25").learned);
+  // The bound itself: 32.5 % learned, 32.4 % not.
+  ex::study_inputs edge;
+  edge.points = {point("leaky", "atan", 1, 0.325, 1000), point("leaky", "sigmoid", 1, 0.324, 1000)};
+  for (auto& p : edge.points) p.num_classes = 10;
+  const auto edge_groups = ex::group_by_configuration(edge);
+  CHECK(group(edge_groups, "leaky/atan/25").learned);
+  CHECK_FALSE(group(edge_groups, "leaky/sigmoid/25").learned);
   const auto claims = ex::evaluate_claims(in, groups);
   const auto& l = claim(claims, "lapicque_latency");
   // Only the fast_sigmoid pair: 900+15s vs 1000+10s -> -10.0 %, -9.8 %, -9.6 % (mean -9.8 %).

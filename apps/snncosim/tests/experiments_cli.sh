@@ -129,7 +129,7 @@ report_over_seeds)
   done
   grep -q "## The paper's claims, computed" seeds/report/report.md || fail "claims section missing"
   $py - seeds/report <<'PY'
-import json, math, sys
+import glob, json, math, re, sys
 agg = json.load(open(sys.argv[1] + "/aggregate.json"))
 groups = {g["group"]: g for g in agg["groups"]}
 assert set(groups) == {"leaky/fast_sigmoid/25", "lapicque/fast_sigmoid/25"}, groups.keys()
@@ -141,8 +141,20 @@ for g in groups.values():
     assert abs(st["mean"] - sum(acc) / 2) < 1e-12
     assert abs(st["ci95_half_width"] - 12.7062 * abs(acc[0] - acc[1]) / 2) < 1e-3, (st, acc)
 claims = {c["id"]: c for c in json.load(open(sys.argv[1] + "/claims.json"))}
-lap = claims["lapicque_latency"]["detail"][0]["relative_change"]
-assert lap["n"] == 2 and lap["ci95_low"] <= lap["mean"] <= lap["ci95_high"], lap
+# A configuration learned when its mean integer accuracy is at least a quarter of the way from
+# chance to 100 %; the tiny
+# networks may not in 2 epochs, and then the latency claim leaves them out and says so.
+cfg = open(glob.glob(sys.argv[1] + "/../points/*/config.resolved.yaml")[0]).read()
+classes = int(re.search(r"num_classes:\s*(\d+)", cfg).group(1))
+for g in groups.values():
+    chance = 1 / classes
+    assert g["learned"] == (g["stats"]["integer_accuracy"]["mean"] >= chance + (1 - chance) / 4), (g["group"], g["learned"])
+lap_claim = claims["lapicque_latency"]
+if all(g["learned"] for g in groups.values()):
+    lap = lap_claim["detail"][0]["relative_change"]
+    assert lap["n"] == 2 and lap["ci95_low"] <= lap["mean"] <= lap["ci95_high"], lap
+else:
+    assert lap_claim["detail"] == [] and "Left out (did not learn)" in lap_claim["ours"], lap_claim
 assert claims["spike_rate_escape_latency"]["verdict"] == "cannot be computed", claims["spike_rate_escape_latency"]
 print("aggregate ok")
 PY

@@ -3,93 +3,192 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace snncosim::nn::detail {
 
-void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out) {
-  const auto in = static_cast<std::size_t>(g.in);
-  out.offsets.assign(static_cast<std::size_t>(g.rows) + 1, 0);
-#pragma omp parallel for schedule(static)
-  for (int r = 0; r < g.rows; ++r) {
-    const float* s = src + static_cast<std::size_t>(r) * in;
-    std::uint32_t n = 0;
-    for (std::size_t i = 0; i < in; ++i) n += s[i] != 0.0f ? 1u : 0u;
-    out.offsets[static_cast<std::size_t>(r) + 1] = n;
-  }
-  for (std::size_t r = 0; r < static_cast<std::size_t>(g.rows); ++r)
-    out.offsets[r + 1] += out.offsets[r];
-  out.index.resize(out.offsets.back());
-  out.value.resize(out.offsets.back());
-#pragma omp parallel for schedule(static)
-  for (int r = 0; r < g.rows; ++r) {
-    const float* s = src + static_cast<std::size_t>(r) * in;
-    std::size_t k = out.offsets[static_cast<std::size_t>(r)];
-    for (std::size_t i = 0; i < in; ++i)
-      if (s[i] != 0.0f) {
-        out.index[k] = static_cast<std::uint32_t>(i);
-        out.value[k++] = s[i];
-      }
-  }
-}
-
-void transpose(const float* w, int out, int in, float* wt) {
-  // 16x16 tiles, written row by row: both tiles stay in L1 (measured 5x faster than reading
-  // rows in the inner loop).
-  constexpr int tile = 16;
-  const auto so = static_cast<std::size_t>(out), si = static_cast<std::size_t>(in);
-#pragma omp parallel for schedule(static) collapse(2)
-  for (int i0 = 0; i0 < in; i0 += tile)
-    for (int o0 = 0; o0 < out; o0 += tile) {
-      const int o1 = std::min(out, o0 + tile), i1 = std::min(in, i0 + tile);
-      for (int i = i0; i < i1; ++i)
-        for (int o = o0; o < o1; ++o)
-          wt[static_cast<std::size_t>(i) * so + static_cast<std::size_t>(o)] =
-              w[static_cast<std::size_t>(o) * si + static_cast<std::size_t>(i)];
-    }
-}
-
 namespace {
 
-// d[0, out) += sum over k of value[k] * rows[index[k] * out + (0, out)]. Four rows per pass:
-// one load and store of d per four adds (the single-row loop is bound by the store).
-inline void add_rows(float* __restrict d, const float* rows, std::size_t out,
+// One SIMD register of floats at the width this file is compiled for (-march=native when
+// SNNCOSIM_NATIVE_KERNELS is on; GCC splits wider vectors otherwise).
+#if defined(__AVX512F__)
+constexpr std::size_t lanes = 16;
+#elif defined(__AVX__)
+constexpr std::size_t lanes = 8;
+#else
+constexpr std::size_t lanes = 4;
+#endif
+typedef float vec __attribute__((vector_size(lanes * sizeof(float))));
+
+inline vec load(const float* p) {
+  vec v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(float* p, vec v) { std::memcpy(p, &v, sizeof v); }
+
+// Accumulators per column block: 8 registers hold 128 columns (AVX-512) or 64 (AVX2) and
+// leave registers for the loaded rows.
+constexpr int block_registers = 8;
+constexpr std::size_t block_columns = block_registers * lanes;
+
+// d[0, n*lanes) = init + sum over k, in order, of value[k] * m[index[k] * ld + (0, n*lanes)],
+// with the sums in registers: one load per row and register instead of a load and a store of d
+// per row (the cost of adding whole rows).
+template <int n>
+inline void sum_rows(float* d, const float* init, const float* m, std::size_t ld,
                      const std::uint32_t* index, const float* value, std::size_t count) {
-  std::size_t k = 0;
-  for (; k + 4 <= count; k += 4) {
-    const float* __restrict w0 = rows + static_cast<std::size_t>(index[k]) * out;
-    const float* __restrict w1 = rows + static_cast<std::size_t>(index[k + 1]) * out;
-    const float* __restrict w2 = rows + static_cast<std::size_t>(index[k + 2]) * out;
-    const float* __restrict w3 = rows + static_cast<std::size_t>(index[k + 3]) * out;
-    const float v0 = value[k], v1 = value[k + 1], v2 = value[k + 2], v3 = value[k + 3];
-#pragma omp simd
-    for (std::size_t o = 0; o < out; ++o)
-      d[o] += (v0 * w0[o] + v1 * w1[o]) + (v2 * w2[o] + v3 * w3[o]);
+  vec acc[n];
+  for (int j = 0; j < n; ++j) acc[j] = init != nullptr ? load(init + j * lanes) : vec{};
+  for (std::size_t k = 0; k < count; ++k) {
+    const float* row = m + static_cast<std::size_t>(index[k]) * ld;
+    const vec v = vec{} + value[k];
+    for (int j = 0; j < n; ++j) acc[j] += v * load(row + j * lanes);
   }
-  for (; k < count; ++k) {
-    const float* __restrict w = rows + static_cast<std::size_t>(index[k]) * out;
-    const float v = value[k];
-#pragma omp simd
-    for (std::size_t o = 0; o < out; ++o) d[o] += v * w[o];
+  for (int j = 0; j < n; ++j) store(d + j * lanes, acc[j]);
+}
+
+inline void sum_rows_any(int n, float* d, const float* init, const float* m, std::size_t ld,
+                         const std::uint32_t* index, const float* value, std::size_t count) {
+  switch (n) {
+    case 1: return sum_rows<1>(d, init, m, ld, index, value, count);
+    case 2: return sum_rows<2>(d, init, m, ld, index, value, count);
+    case 3: return sum_rows<3>(d, init, m, ld, index, value, count);
+    case 4: return sum_rows<4>(d, init, m, ld, index, value, count);
+    case 5: return sum_rows<5>(d, init, m, ld, index, value, count);
+    case 6: return sum_rows<6>(d, init, m, ld, index, value, count);
+    case 7: return sum_rows<7>(d, init, m, ld, index, value, count);
+    default: return sum_rows<block_registers>(d, init, m, ld, index, value, count);
+  }
+}
+
+// The same sum for widths below one register.
+inline void sum_rows_scalar(float* d, const float* init, const float* m, std::size_t ld, std::size_t width,
+                            const std::uint32_t* index, const float* value, std::size_t count) {
+  for (std::size_t o = 0; o < width; ++o) d[o] = init != nullptr ? init[o] : 0.0f;
+  for (std::size_t k = 0; k < count; ++k) {
+    const float* row = m + static_cast<std::size_t>(index[k]) * ld;
+    for (std::size_t o = 0; o < width; ++o) d[o] += value[k] * row[o];
+  }
+}
+
+// For every group g of a CSR list (start[g], start[g+1]): out[g][:] = init + sum over the
+// group's entries (index, value), in order, of value * m[index][:]. Columns are taken in blocks
+// whose slice of m (rows x block_columns) stays in L2 while every group passes over it, instead
+// of whole rows of m streaming from L3 for each group; m's row stride must not be a multiple of
+// 4 KiB (padded_stride), or the slice's rows share a few cache sets and evict each other. A group's sum has one order whatever the
+// thread count. The last, partial block is a full-width block ending at the last column: its
+// overlap with the block before computes the same sums in the same order, so it rewrites them
+// bit for bit.
+void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint32_t* index, const float* value,
+                const float* m, std::size_t ldm, std::size_t width, const float* init, float* out) {
+#pragma omp parallel
+  {
+    const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+    const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    const std::size_t g0 = groups * t / threads, g1 = groups * (t + 1) / threads;
+    if (width < lanes) {
+      for (std::size_t g = g0; g < g1; ++g)
+        sum_rows_scalar(out + g * width, init, m, ldm, width, index + start[g], value + start[g],
+                        start[g + 1] - start[g]);
+    } else {
+      auto pass = [&](std::size_t at, int n) {
+        for (std::size_t g = g0; g < g1; ++g)
+          sum_rows_any(n, out + g * width + at, init != nullptr ? init + at : nullptr, m + at, ldm,
+                       index + start[g], value + start[g], start[g + 1] - start[g]);
+      };
+      for (std::size_t c0 = 0; c0 < width; c0 += block_columns) {
+        const std::size_t cols = std::min(block_columns, width - c0);
+        const auto n = static_cast<int>((cols + lanes - 1) / lanes);
+        if (static_cast<std::size_t>(n) * lanes <= width) {
+          pass(std::min(c0, width - static_cast<std::size_t>(n) * lanes), n);
+        } else {  // narrower than n registers: whole registers, then one ending at the last column
+          pass(c0, n - 1);
+          pass(width - lanes, 1);
+        }
+      }
+    }
   }
 }
 
 }  // namespace
 
+void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out) {
+  const auto in = static_cast<std::size_t>(g.in);
+  const auto rows = static_cast<std::size_t>(g.rows);
+  out.offsets.assign(rows + 1, 0);
+#pragma omp parallel for schedule(static)
+  for (long r = 0; r < static_cast<long>(rows); ++r) {
+    const float* s = src + static_cast<std::size_t>(r) * in;
+    std::uint32_t n = 0;
+#pragma omp simd reduction(+ : n)
+    for (std::size_t i = 0; i < in; ++i) n += s[i] != 0.0f ? 1u : 0u;
+    out.offsets[static_cast<std::size_t>(r) + 1] = n;
+  }
+  for (std::size_t r = 0; r < rows; ++r) out.offsets[r + 1] += out.offsets[r];
+  out.index.resize(out.offsets.back());
+  out.value.resize(out.offsets.back());
+#pragma omp parallel for schedule(static)
+  for (long r = 0; r < static_cast<long>(rows); ++r) {
+    const float* s = src + static_cast<std::size_t>(r) * in;
+    std::size_t k = out.offsets[static_cast<std::size_t>(r)];
+    std::uint32_t* index = out.index.data();
+    float* value = out.value.data();
+    const std::size_t end = out.offsets[static_cast<std::size_t>(r) + 1];
+    std::size_t i = 0;
+#if defined(__AVX512F__)
+    // Compress in registers and store whole registers (a compressing store to memory is
+    // microcoded on some cores); the next store overwrites what lies past the non-zeros. A
+    // store must not reach the next row's entries (another thread's), so the last up to 16
+    // non-zeros of a row are left to the loop below.
+    const __m512i step = _mm512_set1_epi32(16);
+    __m512i at = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (; i + 16 <= in && k + 16 <= end; i += 16) {
+      const __m512 x = _mm512_loadu_ps(s + i);
+      const __mmask16 nz = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+      _mm512_storeu_si512(index + k, _mm512_maskz_compress_epi32(nz, at));
+      _mm512_storeu_ps(value + k, _mm512_maskz_compress_ps(nz, x));
+      k += static_cast<std::size_t>(__builtin_popcount(nz));
+      at = _mm512_add_epi32(at, step);
+    }
+#endif
+    // Branch-free: every element is written, the count moves only past non-zeros (spikes at
+    // 5-50 % density make a branch unpredictable); it stops at the row's last non-zero.
+    for (; i < in && k < end; ++i) {
+      index[k] = static_cast<std::uint32_t>(i);
+      value[k] = s[i];
+      k += s[i] != 0.0f ? 1u : 0u;
+    }
+  }
+}
+
+std::size_t padded_stride(std::size_t width) { return (width + 15) / 16 * 16 + 16; }
+
+void transpose(const float* a, int rows, int cols, std::size_t lda, float* b, std::size_t ldb) {
+  // 16x16 tiles, written row by row: both tiles stay in L1 (measured 5x faster than reading
+  // rows in the inner loop).
+  constexpr int tile = 16;
+#pragma omp parallel for schedule(static) collapse(2)
+  for (int c0 = 0; c0 < cols; c0 += tile)
+    for (int r0 = 0; r0 < rows; r0 += tile) {
+      const int r1 = std::min(rows, r0 + tile), c1 = std::min(cols, c0 + tile);
+      for (int c = c0; c < c1; ++c)
+        for (int r = r0; r < r1; ++r)
+          b[static_cast<std::size_t>(c) * ldb + static_cast<std::size_t>(r)] =
+              a[static_cast<std::size_t>(r) * lda + static_cast<std::size_t>(c)];
+    }
+}
+
 void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src, const float* wt,
                           const float* bias, float* dst) {
   const auto out = static_cast<std::size_t>(g.out);
-#pragma omp parallel for schedule(static)
-  for (int r = 0; r < g.rows; ++r) {
-    float* d = dst + static_cast<std::size_t>(r) * out;
-    if (bias != nullptr)
-      std::copy_n(bias, out, d);
-    else
-      std::fill_n(d, out, 0.0f);
-    const auto lo = src.offsets[static_cast<std::size_t>(r)],
-               hi = src.offsets[static_cast<std::size_t>(r) + 1];
-    add_rows(d, wt, out, src.index.data() + lo, src.value.data() + lo, hi - lo);
-  }
+  sum_groups(static_cast<std::size_t>(g.rows), src.offsets.data(), src.index.data(), src.value.data(), wt,
+             padded_stride(out), out, bias, dst);
 }
 
 void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& src,
@@ -115,13 +214,14 @@ void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& 
       row[at] = static_cast<std::uint32_t>(r);
       value[at] = src.value[k];
     }
+  // diff_dst with a padded row stride (see sum_groups).
+  const auto ld = padded_stride(out);
+  auto& padded = src.padded_diff_dst;
+  padded.resize(rows * ld);
 #pragma omp parallel for schedule(static)
-  for (long i = 0; i < static_cast<long>(in); ++i) {
-    float* d = dwt + static_cast<std::size_t>(i) * out;
-    std::fill_n(d, out, 0.0f);
-    const auto lo = start[static_cast<std::size_t>(i)], hi = start[static_cast<std::size_t>(i) + 1];
-    add_rows(d, diff_dst, out, row.data() + lo, value.data() + lo, hi - lo);
-  }
+  for (long r = 0; r < static_cast<long>(rows); ++r)
+    std::copy_n(diff_dst + static_cast<std::size_t>(r) * out, out, padded.data() + static_cast<std::size_t>(r) * ld);
+  sum_groups(in, start.data(), row.data(), value.data(), padded.data(), ld, out, nullptr, dwt);
   if (dbias == nullptr) return;
   // Column sums in row order; threads split the columns.
   constexpr std::size_t slice = 64;

@@ -26,13 +26,19 @@ struct sparse_rows {
   // training step allocates nothing.
   std::vector<std::uint32_t> by_input_start, by_input_row, by_input_fill;
   std::vector<float> by_input_value;
+  std::vector<float> padded_diff_dst;
 };
 void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out);
 
-// wt = w transposed: w is [out][in] (the optimiser's layout), wt is [in][out].
-void transpose(const float* w, int out, int in, float* wt);
+// b = a transposed: a is [rows][cols] with row stride lda, b [cols][rows] with row stride ldb.
+void transpose(const float* a, int rows, int cols, std::size_t lda, float* b, std::size_t ldb);
 
-// dst[r][:] = bias + sum over non-zeros (r, i, v) of v * wt[i][:]. bias may be null.
+// The row stride of the weights the forward reads: width rounded up to 16 floats plus 16, never
+// a multiple of 4 KiB.
+std::size_t padded_stride(std::size_t width);
+
+// dst[r][:] = bias + sum over non-zeros (r, i, v) of v * wt[i][:]. bias may be null; wt is
+// [in][out] with row stride padded_stride(out).
 void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src, const float* wt,
                           const float* bias, float* dst);
 

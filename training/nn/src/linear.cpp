@@ -78,7 +78,7 @@ memory::desc linear::configure(engine_context& ctx, const memory::desc& src, bat
     m_event_geom = std::make_unique<detail::event_linear_geometry>(
         detail::event_linear_geometry{static_cast<int>(dims[0]), o.in_features, o.out_features});
     m_events = std::make_unique<detail::sparse_rows>();
-    m_event_wt.assign(m_weights.size(), 0.0f);
+    m_event_wt.assign(static_cast<std::size_t>(o.in_features) * detail::padded_stride(static_cast<std::size_t>(o.out_features)), 0.0f);
     m_event_dwt.assign(m_weights.size(), 0.0f);
   }
   return dst_md;
@@ -100,7 +100,9 @@ const memory& linear::forward(engine_context& ctx, const memory& src, bool) {
                    (density < m_options.event_density_threshold && m_options.out_features >= m_options.event_min_outputs);
   }
   if (m_last_event) {
-    detail::transpose(m_weights.data(), m_options.out_features, m_options.in_features, m_event_wt.data());
+    const auto in = static_cast<std::size_t>(m_options.in_features);
+    detail::transpose(m_weights.data(), m_options.out_features, m_options.in_features, in, m_event_wt.data(),
+                      detail::padded_stride(static_cast<std::size_t>(m_options.out_features)));
     detail::event_linear_forward(*m_event_geom, *m_events, m_event_wt.data(),
                                  m_options.bias ? m_bias.data() : nullptr, static_cast<float*>(m_dst.get_data_handle()));
     m_prim_weights_stale = m_weights_reordered;
@@ -121,7 +123,9 @@ const memory& linear::backward(engine_context& ctx, const memory& diff_dst, bool
   if (m_last_event) {
     detail::event_linear_backward_weights(*m_event_geom, *m_events, static_cast<const float*>(diff_dst.get_data_handle()),
                                           m_event_dwt.data(), m_options.bias ? m_diff_bias.data() : nullptr);
-    detail::transpose(m_event_dwt.data(), m_options.in_features, m_options.out_features, m_diff_weights.data());
+    detail::transpose(m_event_dwt.data(), m_options.in_features, m_options.out_features,
+                      static_cast<std::size_t>(m_options.out_features), m_diff_weights.data(),
+                      static_cast<std::size_t>(m_options.in_features));
   } else {
     std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, m_src},
                                           {DNNL_ARG_DIFF_DST, diff_dst},

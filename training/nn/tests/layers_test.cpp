@@ -179,8 +179,12 @@ TEST_CASE("linear forward and backward from 2-D and 4-D inputs - dense and event
     CAPTURE(four_d);
     CAPTURE(static_cast<int>(mode));
     CAPTURE(spikes);
+    // Output widths: under one register, one partial register block, and whole column blocks
+    // plus a partial one (the event-driven forward works in column blocks of 64-128).
+    for (const int out_f : {5, 37, 300}) {
+    CAPTURE(out_f);
     engine_context ctx;
-    const int n = 7, c = 2, h = 3, w = 6, in_f = c * h * w, out_f = 37;
+    const int n = 7, c = 2, h = 3, w = 6, in_f = c * h * w;
     linear layer({in_f, out_f, true}, 3);
     layer.set_event_mode(mode);
     auto x = spikes ? spike_vector(static_cast<std::size_t>(n * in_f), 4, 0.2)
@@ -213,6 +217,7 @@ TEST_CASE("linear forward and backward from 2-D and 4-D inputs - dense and event
                          finite_difference([&](const auto& v) { return dot(naive(to_double(x), v, bv), r); }, wv)) < tol);
     CHECK(relative_error(std::vector<float>(p[1].grad, p[1].grad + p[1].size),
                          finite_difference([&](const auto& v) { return dot(naive(to_double(x), wv, v), r); }, bv)) < tol);
+    }
   }
 }
 

@@ -30,7 +30,7 @@ struct conv2d_options {
   // ... and only when one input element feeds at least this many weights per output
   // channel (in_channels * kernel^2): below it oneDNN's dense kernel is memory-bound and
   // the event path's output fill and scan cost as much (measured, docs/training.md).
-  int event_min_taps = 64;
+  int event_min_taps = 32;
 };
 
 // automatic: by input density per mini-batch; always / never: for tests and A/B runs.

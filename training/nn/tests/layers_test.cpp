@@ -163,11 +163,16 @@ TEST_CASE("conv2d chooses the event-driven path by input density") {
   layer.forward(ctx, src2, true);
   CHECK_FALSE(layer.last_forward_event_driven());
   CHECK(layer.last_input_density() > 0.4);
-  // 2 x 5 x 5 = 50 taps per output channel: below the default minimum, always dense.
-  conv2d small(conv2d_options{2, 12, 5, 1, 0, true}, 7);
+  // 2 x 3 x 3 = 18 taps per output channel: below the default minimum (32), always dense;
+  // 2 x 5 x 5 = 50 taps at the default density threshold goes event-driven.
+  conv2d small(conv2d_options{2, 12, 3, 1, 0, true}, 7);
   small.configure(ctx, src.get_desc(), {1, in.n});
   small.forward(ctx, src, true);
   CHECK_FALSE(small.last_forward_event_driven());
+  conv2d wide(conv2d_options{2, 12, 5, 1, 0, true}, 7);
+  wide.configure(ctx, src.get_desc(), {1, in.n});
+  wide.forward(ctx, src, true);
+  CHECK(wide.last_forward_event_driven());
 }
 
 // Dense real inputs and sparse spikes (some scaled, as dropout hands them over), through the

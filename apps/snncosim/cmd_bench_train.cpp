@@ -63,6 +63,8 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
                        {"dense_gflop_per_sample_infer", r.flops.forward * 1e-9},
                        {"activity", opt->activity},
                        {"spikes_per_sample", r.spikes_per_sample},
+                       {"kernel_isa", r.kernel_isa},
+                       {"onednn_isa", r.onednn_isa},
                        {"load_average_before", load_before},
                        {"load_average_after", load_after}};
       nlohmann::json rates = nlohmann::json::array();
@@ -83,6 +85,7 @@ void add_bench_train_command(CLI::App& bench, global_options& global) {
     }
     std::cout << fmt::format("workload {} (T={}, batch {}, {} activity), {} thread(s), load average {:.2f} -> {:.2f}\n",
                              w.name, w.time_steps, w.batch, opt->activity, opt->threads, load_before, load_after);
+    std::cout << fmt::format("  instruction sets: event kernels {}, oneDNN {}\n", r.kernel_isa, r.onednn_isa);
     // No peer figures here: a ratio counts only when both sides ran in the same session
     // (scripts/bench-peers runs snnTorch alternately with this command).
     std::cout << fmt::format("  train {:9.1f} samples/s  {:6.1f} GFLOP/s dense\n", r.train_samples_per_s,

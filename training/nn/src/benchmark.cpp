@@ -12,6 +12,7 @@
 #include "snncosim/nn/network.h"
 #include "snncosim/nn/optimizer.h"
 #include "snncosim/snn/loss.h"
+#include "event_linear.h"
 
 namespace snncosim::nn {
 
@@ -150,6 +151,25 @@ std::vector<double> calibrate_rates(network& net, const float* input, const std:
   return gains;
 }
 
+namespace {
+
+std::string onednn_isa_name(dnnl::cpu_isa isa) {
+  using i = dnnl::cpu_isa;
+  switch (isa) {
+    case i::sse41: return "sse41";
+    case i::avx: return "avx";
+    case i::avx2: return "avx2";
+    case i::avx2_vnni: return "avx2_vnni";
+    case i::avx512_core: return "avx512_core";
+    case i::avx512_core_vnni: return "avx512_core_vnni";
+    case i::avx512_core_bf16: return "avx512_core_bf16";
+    case i::avx512_core_amx: return "avx512_core_amx";
+    default: return "other";
+  }
+}
+
+}  // namespace
+
 bench_result run_benchmark(const workload& w, const bench_options& o) {
   set_threads(o.threads);
   network net(w.spec, o.seed);
@@ -232,6 +252,8 @@ bench_result run_benchmark(const workload& w, const bench_options& o) {
   record_rates(&bench_layer_rate::infer_rate);
   r.train_gflops = r.train_samples_per_s * r.flops.train * 1e-9;
   r.infer_gflops = r.infer_samples_per_s * r.flops.forward * 1e-9;
+  r.kernel_isa = detail::kernel_isa();
+  r.onednn_isa = onednn_isa_name(dnnl::get_effective_cpu_isa());
   return r;
 }
 

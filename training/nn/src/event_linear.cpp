@@ -167,6 +167,16 @@ void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_ro
   }
 }
 
+const char* kernel_isa() {
+#if defined(__AVX512F__)
+  return "avx512";
+#elif defined(__AVX2__)
+  return "avx2";
+#else
+  return "sse2";
+#endif
+}
+
 std::size_t padded_stride(std::size_t width) { return (width + 15) / 16 * 16 + 16; }
 
 void transpose(const float* a, int rows, int cols, std::size_t lda, float* b, std::size_t ldb) {

@@ -30,6 +30,9 @@ struct sparse_rows {
 };
 void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out);
 
+// The widest vector instructions the event kernels were compiled for: avx512, avx2 or sse2.
+const char* kernel_isa();
+
 // b = a transposed: a is [rows][cols] with row stride lda, b [cols][rows] with row stride ldb.
 void transpose(const float* a, int rows, int cols, std::size_t lda, float* b, std::size_t ldb);
 

@@ -57,6 +57,9 @@ struct bench_result {
   double train_samples_per_s = 0, infer_samples_per_s = 0;
   double train_gflops = 0, infer_gflops = 0;
   double spikes_per_sample = 0;
+  // Instruction sets in use: the event kernels' (compile time) and oneDNN's (run time,
+  // capped by ONEDNN_MAX_CPU_ISA).
+  std::string kernel_isa, onednn_isa;
   flop_count flops;
   std::vector<network_layer_time> layers;  // when profiling: per timed training step
   std::vector<bench_layer_rate> rates;

@@ -65,9 +65,9 @@ memory::desc batch_norm2d::configure(engine_context& ctx, const memory::desc& sr
   m_running_mean_mem = memory(c_md, eng, m_running_mean.data());
   m_running_var_mem = memory(c_md, eng, m_running_var.data());
   m_dst = memory(src, eng);
-  m_train_scratch = memory(m_train_pd->scratchpad_desc(), eng);
-  m_infer_scratch = memory(m_infer_pd->scratchpad_desc(), eng);
-  m_bwd_scratch = memory(m_bwd_pd->scratchpad_desc(), eng);
+  ctx.scratchpad.reserve(m_train_pd->scratchpad_desc());
+  ctx.scratchpad.reserve(m_infer_pd->scratchpad_desc());
+  ctx.scratchpad.reserve(m_bwd_pd->scratchpad_desc());
   m_diff_src = memory(src, eng);
   m_src_step = memory(step_md, eng, nullptr);
   m_dst_step = memory(step_md, eng, nullptr);
@@ -82,7 +82,7 @@ const memory& batch_norm2d::forward(engine_context& ctx, const memory& src, bool
   if (!training) {
     m_infer.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, m_dst}, {DNNL_ARG_SCALE, m_scale_mem},
                         {DNNL_ARG_SHIFT, m_shift_mem}, {DNNL_ARG_MEAN, m_running_mean_mem},
-                        {DNNL_ARG_VARIANCE, m_running_var_mem}, {DNNL_ARG_SCRATCHPAD, m_infer_scratch}});
+                        {DNNL_ARG_VARIANCE, m_running_var_mem}, {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_infer_pd->scratchpad_desc(), ctx.engine)}});
     s.wait();
     return m_dst;
   }
@@ -99,7 +99,7 @@ const memory& batch_norm2d::forward(engine_context& ctx, const memory& src, bool
     m_train.execute(s, {{DNNL_ARG_SRC, m_src_step}, {DNNL_ARG_DST, m_dst_step},
                         {DNNL_ARG_SCALE, m_scale_mem}, {DNNL_ARG_SHIFT, m_shift_mem},
                         {DNNL_ARG_MEAN, m_mean_mem}, {DNNL_ARG_VARIANCE, m_var_mem},
-                        {DNNL_ARG_SCRATCHPAD, m_train_scratch}});
+                        {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_train_pd->scratchpad_desc(), ctx.engine)}});
     s.wait();
     for (std::size_t k = 0; k < c; ++k) {
       m_running_mean[k] = (1 - m) * m_running_mean[k] + m * m_mean[ut * c + k];
@@ -127,7 +127,7 @@ const memory& batch_norm2d::backward(engine_context& ctx, const memory& diff_dst
                       {DNNL_ARG_SCALE, m_scale_mem}, {DNNL_ARG_SHIFT, m_shift_mem},
                       {DNNL_ARG_DIFF_SRC, m_diff_src_step},
                       {DNNL_ARG_DIFF_SCALE, m_diff_scale_mem}, {DNNL_ARG_DIFF_SHIFT, m_diff_shift_mem},
-                      {DNNL_ARG_SCRATCHPAD, m_bwd_scratch}});
+                      {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_bwd_pd->scratchpad_desc(), ctx.engine)}});
     s.wait();
     for (std::size_t k = 0; k < c; ++k) {
       m_diff_scale[k] += m_step_diff_scale[k];

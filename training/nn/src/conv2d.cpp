@@ -45,7 +45,11 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
   const memory::desc src_any(dims, dt::f32, tag::any), w_any(w_dims, dt::f32, tag::any),
       dst_any(dst_dims, dt::f32, tag::any);
   const memory::desc b_md = o.bias ? memory::desc({o.out_channels}, dt::f32, tag::x) : memory::desc();
-  const auto alg = dnnl::algorithm::convolution_direct;
+  const bool may_winograd = o.algorithm == conv_algorithm::automatic && o.kernel == 3 && o.stride == 1 &&
+                            o.in_channels >= o.winograd_min_in_channels;
+  const auto alg = o.algorithm == conv_algorithm::winograd ? dnnl::algorithm::convolution_winograd
+                   : may_winograd                          ? dnnl::algorithm::convolution_auto
+                                                           : dnnl::algorithm::convolution_direct;
   auto& eng = ctx.engine;
 
   // Every pass picks its own preferred layouts; edges reorder where they disagree. Fixing
@@ -87,11 +91,17 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
   m_dsrc = detail::edge(eng, m_bwd_data_pd->diff_src_desc(), src);
   m_dst = memory(m_fwd_pd->dst_desc(), eng);
   m_diff_src = memory(src, eng);
-  m_fwd_scratch = memory(m_fwd_pd->scratchpad_desc(), eng);
-  m_bwd_data_scratch = memory(m_bwd_data_pd->scratchpad_desc(), eng);
-  m_bwd_weights_scratch = memory(m_bwd_weights_pd->scratchpad_desc(), eng);
+  ctx.scratchpad.reserve(m_fwd_pd->scratchpad_desc());
+  ctx.scratchpad.reserve(m_bwd_data_pd->scratchpad_desc());
+  ctx.scratchpad.reserve(m_bwd_weights_pd->scratchpad_desc());
   configure_events(src);
   return m_fwd_pd->dst_desc();
+}
+
+std::string conv2d::implementation() const {
+  if (!m_fwd_pd) return "";
+  return std::string(m_fwd_pd->impl_info_str()) + ", " + m_bwd_data_pd->impl_info_str() + ", " +
+         m_bwd_weights_pd->impl_info_str();
 }
 
 void conv2d::configure_events(const memory::desc& src) {
@@ -171,7 +181,7 @@ const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, m_conv_src},
                                        {DNNL_ARG_WEIGHTS, m_w_fwd.run(s, m_user_weights)},
                                        {DNNL_ARG_DST, m_dst},
-                                       {DNNL_ARG_SCRATCHPAD, m_fwd_scratch}};
+                                       {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_fwd_pd->scratchpad_desc(), ctx.engine)}};
   if (m_options.bias) args.emplace(DNNL_ARG_BIAS, m_user_bias);
   m_fwd.execute(s, args);
   s.wait();
@@ -187,7 +197,7 @@ const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool
     std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, bw_src},
                                           {DNNL_ARG_DIFF_DST, m_ddst_bw.run(s, diff_dst)},
                                           {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights},
-                                          {DNNL_ARG_SCRATCHPAD, m_bwd_weights_scratch}};
+                                          {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_bwd_weights_pd->scratchpad_desc(), ctx.engine)}};
     if (m_options.bias) wargs.emplace(DNNL_ARG_DIFF_BIAS, m_user_diff_bias);
     m_bwd_weights.execute(s, wargs);
     m_dw.run_into(s, m_prim_diff_weights, m_user_diff_weights);
@@ -197,7 +207,7 @@ const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool
     m_bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, m_ddst_bd.run(s, diff_dst)},
                            {DNNL_ARG_WEIGHTS, m_w_bwd.run(s, m_user_weights)},
                            {DNNL_ARG_DIFF_SRC, out},
-                           {DNNL_ARG_SCRATCHPAD, m_bwd_data_scratch}});
+                           {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_bwd_data_pd->scratchpad_desc(), ctx.engine)}});
     m_dsrc.run_into(s, m_prim_diff_src, m_diff_src);
   }
   s.wait();

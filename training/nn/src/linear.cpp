@@ -68,9 +68,9 @@ memory::desc linear::configure(engine_context& ctx, const memory::desc& src, bat
   if (m_diff_weights_reordered)
     m_reorder_diff_weights = dnnl::reorder(m_prim_diff_weights, m_user_diff_weights);
   m_dst = memory(dst_md, eng);
-  m_fwd_scratch = memory(m_fwd_pd->scratchpad_desc(), eng);
-  m_bwd_data_scratch = memory(m_bwd_data_pd->scratchpad_desc(), eng);
-  m_bwd_weights_scratch = memory(m_bwd_weights_pd->scratchpad_desc(), eng);
+  ctx.scratchpad.reserve(m_fwd_pd->scratchpad_desc());
+  ctx.scratchpad.reserve(m_bwd_data_pd->scratchpad_desc());
+  ctx.scratchpad.reserve(m_bwd_weights_pd->scratchpad_desc());
   m_diff_src = memory(src, eng);
   m_event_geom.reset();
   if (src == memory::desc({dims[0], o.in_features}, dt::f32, tag::nc) ||
@@ -111,7 +111,7 @@ const memory& linear::forward(engine_context& ctx, const memory& src, bool) {
   m_prim_weights_stale = false;
   if (m_weights_reordered) m_reorder_weights.execute(s, m_user_weights, m_prim_weights);
   std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, m_prim_weights}, {DNNL_ARG_DST, m_dst}, {DNNL_ARG_SCRATCHPAD, m_fwd_scratch}};
+      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, m_prim_weights}, {DNNL_ARG_DST, m_dst}, {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_fwd_pd->scratchpad_desc(), ctx.engine)}};
   if (m_options.bias) args.emplace(DNNL_ARG_BIAS, m_user_bias);
   m_fwd.execute(s, args);
   s.wait();
@@ -130,7 +130,7 @@ const memory& linear::backward(engine_context& ctx, const memory& diff_dst, bool
     std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, m_src},
                                           {DNNL_ARG_DIFF_DST, diff_dst},
                                           {DNNL_ARG_DIFF_WEIGHTS, m_prim_diff_weights},
-                                          {DNNL_ARG_SCRATCHPAD, m_bwd_weights_scratch}};
+                                          {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_bwd_weights_pd->scratchpad_desc(), ctx.engine)}};
     if (m_options.bias) wargs.emplace(DNNL_ARG_DIFF_BIAS, m_user_diff_bias);
     m_bwd_weights.execute(s, wargs);
     if (m_diff_weights_reordered) m_reorder_diff_weights.execute(s, m_prim_diff_weights, m_user_diff_weights);
@@ -143,7 +143,7 @@ const memory& linear::backward(engine_context& ctx, const memory& diff_dst, bool
     m_bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, diff_dst},
                            {DNNL_ARG_WEIGHTS, m_prim_weights},
                            {DNNL_ARG_DIFF_SRC, m_diff_src},
-                           {DNNL_ARG_SCRATCHPAD, m_bwd_data_scratch}});
+                           {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_bwd_data_pd->scratchpad_desc(), ctx.engine)}});
   s.wait();
   return m_diff_src;
 }

@@ -79,7 +79,7 @@ std::vector<float> spike_vector(std::size_t n, std::uint64_t seed, double densit
 }
 
 void check_conv(conv2d_options o, dims4 in, tag src_tag, event_mode mode = event_mode::never,
-                double spike_density = 0) {
+                double spike_density = 0, std::string* implementation = nullptr) {
   CAPTURE(o.kernel);
   CAPTURE(o.stride);
   CAPTURE(o.padding);
@@ -90,6 +90,7 @@ void check_conv(conv2d_options o, dims4 in, tag src_tag, event_mode mode = event
   const auto x = spike_density > 0 ? spike_vector(in.size(), 1, spike_density) : random_vector(in.size(), 1);
   auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, src_tag), x);
   const auto dst_md = layer.configure(ctx, src.get_desc(), {1, in.n});
+  if (implementation != nullptr) *implementation = layer.implementation();
   const auto& dst = layer.forward(ctx, src, true);
   CHECK(layer.last_forward_event_driven() == (mode == event_mode::always));
   dims4 out{};
@@ -130,6 +131,31 @@ TEST_CASE("conv2d forward and backward match the naive kernel and finite differe
   check_conv({2, 12, 5, 1, 0, true}, {3, 2, 9, 9}, tag::nchw);
   // A blocked input layout, as a previous conv would hand over.
   check_conv({16, 8, 3, 1, 1, true}, {2, 16, 5, 5}, tag::nChw16c);
+}
+
+// 3x3 stride-1 layers with enough input channels let oneDNN pick Winograd F(4x4, 3x3) where
+// it has one (AVX-512) and its heuristic finds it faster (VGG9's sizes, not a test's): its
+// transforms round differently, so force it and check it against the naive kernel and finite
+// differences like the direct algorithm, with and without padding and bias.
+TEST_CASE("conv2d 3x3 by Winograd (where oneDNN has it) matches the naive kernel") {
+  const auto isa = dnnl::get_effective_cpu_isa();
+  const bool avx512 = isa == dnnl::cpu_isa::avx512_core || isa == dnnl::cpu_isa::avx512_core_vnni ||
+                      isa == dnnl::cpu_isa::avx512_core_bf16 || isa == dnnl::cpu_isa::avx512_core_amx;
+  std::string impl;
+  conv2d_options o{16, 16, 3, 1, 1, true};
+  o.algorithm = avx512 ? conv_algorithm::winograd : conv_algorithm::automatic;
+  check_conv(o, {3, 16, 4, 4}, tag::nchw, event_mode::never, 0, &impl);
+  CAPTURE(impl);
+  if (avx512) CHECK(impl.find("wino") != std::string::npos);
+  conv2d_options p{16, 20, 3, 1, 0, false};
+  p.algorithm = o.algorithm;
+  check_conv(p, {2, 16, 6, 6}, tag::nChw16c, event_mode::never, 0.3, &impl);
+  if (avx512) CHECK(impl.find("wino") != std::string::npos);
+  // Below the input-channel minimum, automatic stays direct.
+  o.algorithm = conv_algorithm::automatic;
+  o.winograd_min_in_channels = 17;
+  check_conv(o, {3, 16, 4, 4}, tag::nchw, event_mode::never, 0, &impl);
+  CHECK(impl.find("wino") == std::string::npos);
 }
 
 TEST_CASE("event-driven conv2d matches the naive kernel and finite differences") {

@@ -52,7 +52,7 @@ class batch_norm2d final : public layer {
   dnnl::memory m_src_step, m_dst_step, m_diff_dst_step, m_diff_src_step;
   dnnl::memory m_scale_mem, m_shift_mem, m_diff_scale_mem, m_diff_shift_mem, m_mean_mem, m_var_mem;
   dnnl::memory m_running_mean_mem, m_running_var_mem;
-  dnnl::memory m_dst, m_diff_src, m_train_scratch, m_infer_scratch, m_bwd_scratch;
+  dnnl::memory m_dst, m_diff_src;
   dnnl::memory m_src;
 };
 

@@ -17,6 +17,12 @@ namespace detail {
 struct event_conv_geometry;
 }
 
+// direct: oneDNN's direct convolution. automatic: 3x3 stride-1 layers with at least
+// winograd_min_in_channels inputs let oneDNN choose (convolution_auto: Winograd F(4x4, 3x3)
+// where it has one and finds it faster, e.g. AVX-512 at VGG9's sizes; about 2x there,
+// docs/training.md "Winograd"), others run direct. winograd: Winograd or an error (tests).
+enum class conv_algorithm { direct, automatic, winograd };
+
 struct conv2d_options {
   int in_channels = 1;
   int out_channels = 1;
@@ -31,6 +37,9 @@ struct conv2d_options {
   // channel (in_channels * kernel^2): below it oneDNN's dense kernel is memory-bound and
   // the event path's output fill and scan cost as much (measured, docs/training.md).
   int event_min_taps = 32;
+  conv_algorithm algorithm = conv_algorithm::automatic;
+  // The 2-channel first layers stay direct: Winograd was 4-5x slower there (VGG9 conv0).
+  int winograd_min_in_channels = 8;
 };
 
 // automatic: by input density per mini-batch; always / never: for tests and A/B runs.
@@ -57,6 +66,9 @@ class conv2d final : public layer {
   void set_event_mode(event_mode mode) { m_event_mode = mode; }
   // Whether the last forward ran event-driven, and the input density it measured.
   bool last_forward_event_driven() const { return m_last_event; }
+  // oneDNN's implementation of the dense forward, backward-data and backward-weights passes
+  // (e.g. "jit_wino_4x3:avx512_core"), after configure.
+  std::string implementation() const;
   double last_input_density() const { return m_last_density; }
 
  private:
@@ -80,7 +92,6 @@ class conv2d final : public layer {
   detail::edge m_w_fwd, m_w_bwd, m_dw, m_src_fwd, m_src_bw, m_ddst_bw, m_ddst_bd, m_dsrc;
   bool m_src_shared = false;  // backward-weights reads the forward's src copy
   dnnl::memory m_dst, m_diff_src;
-  dnnl::memory m_fwd_scratch, m_bwd_data_scratch, m_bwd_weights_scratch;
   dnnl::memory m_src, m_conv_src;  // the src of the last forward, as given and as convolved
 
   // Event-driven path (detail::event_conv): weights as [ic][ky][kx][padded oc].

@@ -64,7 +64,6 @@ class linear final : public layer {
   dnnl::reorder m_reorder_weights, m_reorder_diff_weights;
   bool m_weights_reordered = false, m_diff_weights_reordered = false;
   dnnl::memory m_src, m_dst, m_diff_src;
-  dnnl::memory m_fwd_scratch, m_bwd_data_scratch, m_bwd_weights_scratch;
   // Event-driven path (detail::event_linear): weights transposed to [in][out].
   event_mode m_event_mode = event_mode::automatic;
   std::unique_ptr<detail::event_linear_geometry> m_event_geom;  // null: src layout not plain

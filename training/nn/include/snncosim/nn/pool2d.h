@@ -34,7 +34,7 @@ class pool2d final : public layer {
   std::optional<dnnl::pooling_backward::primitive_desc> m_bwd_pd;
   dnnl::pooling_forward m_fwd;
   dnnl::pooling_backward m_bwd;
-  dnnl::memory m_dst, m_diff_src, m_workspace, m_fwd_scratch, m_bwd_scratch;
+  dnnl::memory m_dst, m_diff_src, m_workspace;
 };
 
 }  // namespace snncosim::nn

@@ -70,7 +70,8 @@ class linear final : public layer {
   std::unique_ptr<detail::sparse_rows> m_events;
   std::vector<float> m_event_wt, m_event_dwt;
   bool m_last_event = false;
-  bool m_prim_weights_stale = false;  // the event forward skipped the reorder backward-data needs
+  bool m_prim_weights_stale = false;  // the event forward skipped the forward's weight reorder
+  bool m_bwd_data_plain = false;       // backward-data reads the plain (out, in) weights
 };
 
 }  // namespace snncosim::nn

@@ -142,8 +142,8 @@ for g in groups.values():
     assert abs(st["ci95_half_width"] - 12.7062 * abs(acc[0] - acc[1]) / 2) < 1e-3, (st, acc)
 claims = {c["id"]: c for c in json.load(open(sys.argv[1] + "/claims.json"))}
 # A configuration learned when its mean integer accuracy is at least a quarter of the way from
-# chance to 100 %; the tiny
-# networks may not in 2 epochs, and then the latency claim leaves them out and says so.
+# chance to 100 %; the tiny networks may not in 2 epochs, and then the latency claim leaves
+# them out and says so.
 cfg = open(glob.glob(sys.argv[1] + "/../points/*/config.resolved.yaml")[0]).read()
 classes = int(re.search(r"num_classes:\s*(\d+)", cfg).group(1))
 for g in groups.values():

@@ -81,8 +81,8 @@ inline void sum_rows_scalar(float* d, const float* init, const float* m, std::si
 // group's entries (index, value), in order, of value * m[index][:]. Columns are taken in blocks
 // whose slice of m (rows x block_columns) stays in L2 while every group passes over it, instead
 // of whole rows of m streaming from L3 for each group; m's row stride must not be a multiple of
-// 4 KiB (padded_stride), or the slice's rows share a few cache sets and evict each other. A group's sum has one order whatever the
-// thread count. The last, partial block is a full-width block ending at the last column: its
+// 4 KiB (padded_stride), or the slice's rows share a few cache sets and evict each other. A
+// group's sum has one order whatever the thread count. The last, partial block is a full-width block ending at the last column: its
 // overlap with the block before computes the same sums in the same order, so it rewrites them
 // bit for bit.
 void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint32_t* index, const float* value,

@@ -19,7 +19,6 @@ class shared_scratchpad {
   void reserve(const dnnl::memory::desc& md);
   // md over the shared buffer (reserve(md) must have been called).
   dnnl::memory get(const dnnl::memory::desc& md, const dnnl::engine& engine);
-  std::size_t bytes() const { return m_bytes; }
 
  private:
   struct free_deleter {

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "snncosim/nn/detail/aligned_vector.h"
+
 namespace snncosim::nn::detail {
 
 struct event_linear_geometry {
@@ -26,7 +28,8 @@ struct sparse_rows {
   // training step allocates nothing.
   std::vector<std::uint32_t> by_input_start, by_input_row, by_input_fill;
   std::vector<float> by_input_value;
-  std::vector<float> padded_diff_dst;
+  aligned_vector<float> padded_diff_dst;
+  std::vector<std::uint32_t> tile_bounds;  // where each group's entries cross a tile boundary
 };
 void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out);
 
@@ -42,7 +45,7 @@ std::size_t padded_stride(std::size_t width);
 
 // dst[r][:] = bias + sum over non-zeros (r, i, v) of v * wt[i][:]. bias may be null; wt is
 // [in][out] with row stride padded_stride(out).
-void event_linear_forward(const event_linear_geometry& g, const sparse_rows& src, const float* wt,
+void event_linear_forward(const event_linear_geometry& g, sparse_rows& src, const float* wt,
                           const float* bias, float* dst);
 
 // dwt[i][:] = sum over non-zeros (r, i, v) of v * diff_dst[r][:]; dbias (may be null) = column

@@ -252,6 +252,53 @@ TEST_CASE("linear forward and backward from 2-D and 4-D inputs - dense and event
   }
 }
 
+// The event kernels cut the weights (forward) and diff_dst (weight gradient) into tiles of 128
+// rows (256 with SSE only): 600 inputs and 600 rows make every sum cross several
+// tiles, and rows with no entry in some tiles. Against the products in double.
+TEST_CASE("event-driven linear over many tiles matches the products in double") {
+  for (const int out_f : {37, 300}) {
+    CAPTURE(out_f);
+    engine_context ctx;
+    const int n = 600, in_f = 600;
+    linear layer({in_f, out_f, true}, 5);
+    layer.set_event_mode(event_mode::always);
+    auto x = spike_vector(static_cast<std::size_t>(n * in_f), 6, 0.2);
+    for (std::size_t i = 0; i < x.size(); i += 7) x[i] *= 0.5f;
+    // Rows 100-199 fire only in inputs 0-49: most tiles hold none of their entries.
+    for (int r = 100; r < 200; ++r)
+      for (int i = 50; i < in_f; ++i) x[static_cast<std::size_t>(r * in_f + i)] = 0.0f;
+    const auto md = md_of({n, in_f}, tag::nc);
+    auto src = make_memory(ctx, md, x);
+    const auto dst_md = layer.configure(ctx, md, {1, n});
+    const auto w = layer.weights();
+    const auto b = layer.bias();
+    std::vector<double> y(static_cast<std::size_t>(n * out_f));
+    for (int r = 0; r < n; ++r)
+      for (int o = 0; o < out_f; ++o) {
+        double acc = b[static_cast<std::size_t>(o)];
+        for (int i = 0; i < in_f; ++i)
+          acc += static_cast<double>(x[static_cast<std::size_t>(r * in_f + i)]) * w[static_cast<std::size_t>(o * in_f + i)];
+        y[static_cast<std::size_t>(r * out_f + o)] = acc;
+      }
+    CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, true)), y) < tol);
+    REQUIRE(layer.last_forward_event_driven());
+    const auto d = random_vector(static_cast<std::size_t>(n * out_f), 8);
+    auto diff_dst = make_memory(ctx, dst_md, d);
+    layer.backward(ctx, diff_dst, false);
+    std::vector<double> dw(static_cast<std::size_t>(out_f * in_f), 0.0), db(static_cast<std::size_t>(out_f), 0.0);
+    for (int r = 0; r < n; ++r)
+      for (int o = 0; o < out_f; ++o) {
+        const double g = d[static_cast<std::size_t>(r * out_f + o)];
+        db[static_cast<std::size_t>(o)] += g;
+        for (int i = 0; i < in_f; ++i)
+          dw[static_cast<std::size_t>(o * in_f + i)] += g * x[static_cast<std::size_t>(r * in_f + i)];
+      }
+    const auto p = layer.parameters();
+    CHECK(relative_error(std::vector<float>(p[0].grad, p[0].grad + p[0].size), dw) < tol);
+    CHECK(relative_error(std::vector<float>(p[1].grad, p[1].grad + p[1].size), db) < tol);
+  }
+}
+
 TEST_CASE("linear chooses the event-driven path by input density") {
   engine_context ctx;
   const int n = 16, in_f = 64, out_f = 8;

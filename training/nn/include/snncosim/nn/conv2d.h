@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "snncosim/nn/detail/aligned_vector.h"
 #include "snncosim/nn/detail/edge.h"
 #include "snncosim/nn/layer.h"
 
@@ -98,7 +99,7 @@ class conv2d final : public layer {
   event_mode m_event_mode = event_mode::automatic;
   bool m_event_ok = false;  // src and dst layouts are ones the event kernels handle
   std::unique_ptr<detail::event_conv_geometry> m_event_geom;
-  std::vector<float> m_event_w, m_event_b, m_event_dw, m_event_db, m_event_scratch;
+  detail::aligned_vector<float> m_event_w, m_event_b, m_event_dw, m_event_db, m_event_scratch;
   std::size_t m_src_elements = 0;
   bool m_last_event = false;
   double m_last_density = 1.0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "snncosim/nn/conv2d.h"
+#include "snncosim/nn/detail/aligned_vector.h"
 #include "snncosim/nn/layer.h"
 
 namespace snncosim::nn {
@@ -19,7 +20,7 @@ struct linear_options {
   bool bias = true;
   // Event-driven forward and weight gradient below this input density (plain 2-D inputs
   // only; measured crossover in docs/training.md).
-  float event_density_threshold = 0.25f;
+  float event_density_threshold = 0.45f;
   // An event adds one row of out_features weights; below this the per-event overhead costs
   // more than oneDNN's dense product (a 10-class output layer stays dense).
   int event_min_outputs = 64;
@@ -68,7 +69,7 @@ class linear final : public layer {
   event_mode m_event_mode = event_mode::automatic;
   std::unique_ptr<detail::event_linear_geometry> m_event_geom;  // null: src layout not plain
   std::unique_ptr<detail::sparse_rows> m_events;
-  std::vector<float> m_event_wt, m_event_dwt;
+  detail::aligned_vector<float> m_event_wt, m_event_dwt;
   bool m_last_event = false;
   bool m_prim_weights_stale = false;  // the event forward skipped the forward's weight reorder
   bool m_bwd_data_plain = false;       // backward-data reads the plain (out, in) weights

@@ -299,6 +299,44 @@ TEST_CASE("event-driven linear over many tiles matches the products in double") 
   }
 }
 
+// The event forward keeps its transposed weights between forwards: a write through weights()
+// or parameters(), or a backward with an optimiser step after it, must reach the next forward.
+TEST_CASE("event-driven linear forward sees weights written between forwards") {
+  engine_context ctx;
+  const int n = 4, in_f = 40, out_f = 70;
+  linear layer({in_f, out_f, false}, 9);
+  layer.set_event_mode(event_mode::always);
+  const auto md = md_of({n, in_f}, tag::nc);
+  const auto x = spike_vector(static_cast<std::size_t>(n * in_f), 10, 0.3);
+  auto src = make_memory(ctx, md, x);
+  const auto dst_md = layer.configure(ctx, md, {1, n});
+  const auto p = layer.parameters();
+  // Read through the pointer taken once: weights() would itself mark the copy stale.
+  auto expect = [&] {
+    const float* w = p[0].value;
+    std::vector<double> y(static_cast<std::size_t>(n * out_f), 0.0);
+    for (int r = 0; r < n; ++r)
+      for (int o = 0; o < out_f; ++o)
+        for (int i = 0; i < in_f; ++i)
+          y[static_cast<std::size_t>(r * out_f + o)] +=
+              static_cast<double>(x[static_cast<std::size_t>(r * in_f + i)]) * w[static_cast<std::size_t>(o * in_f + i)];
+    return y;
+  };
+  const auto first = read_plain(ctx, layer.forward(ctx, src, false));
+  CHECK(relative_error(first, expect()) < tol);
+  CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, false)), first) == 0.0);
+  for (auto& w : layer.weights()) w *= 2.0f;
+  CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, false)), expect()) < tol);
+  const auto q = layer.parameters();
+  for (std::size_t i = 0; i < q[0].size; ++i) q[0].value[i] = -q[0].value[i];
+  CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, true)), expect()) < tol);
+  // A training step: backward, then the optimiser writes through the pointers it got once.
+  auto diff_dst = make_memory(ctx, dst_md, random_vector(static_cast<std::size_t>(n * out_f), 11));
+  layer.backward(ctx, diff_dst, false);
+  for (std::size_t i = 0; i < p[0].size; ++i) p[0].value[i] -= 0.5f * p[0].grad[i];
+  CHECK(relative_error(read_plain(ctx, layer.forward(ctx, src, false)), expect()) < tol);
+}
+
 TEST_CASE("linear chooses the event-driven path by input density") {
   engine_context ctx;
   const int n = 16, in_f = 64, out_f = 8;

@@ -47,8 +47,16 @@ class linear final : public layer {
   void set_event_mode(event_mode mode) { m_event_mode = mode; }
   bool last_forward_event_driven() const { return m_last_event; }
   const linear_options& options() const { return m_options; }
-  // Views, not vectors: the primitives hold pointers into the storage.
-  std::span<float> weights() { return m_weights; }
+  // Views, not vectors: the primitives hold pointers into the storage. An inference forward
+  // (training false) on the event-driven path reuses the transposed copy of the weights the
+  // forward before made, unless a backward (an optimiser step follows) or a call of weights()
+  // or parameters() (the caller may write through what it gets) came in between: between
+  // inference forwards, write weights through a view taken after the last forward, not
+  // through one kept across forwards. Training forwards always read the weights afresh.
+  std::span<float> weights() {
+    m_event_wt_current = false;
+    return m_weights;
+  }
   std::span<float> bias() { return m_bias; }
 
  private:
@@ -71,6 +79,7 @@ class linear final : public layer {
   std::unique_ptr<detail::sparse_rows> m_events;
   detail::aligned_vector<float> m_event_wt, m_event_dwt;
   bool m_last_event = false;
+  bool m_event_wt_current = false;     // m_event_wt holds the present weights transposed
   bool m_prim_weights_stale = false;  // the event forward skipped the forward's weight reorder
   bool m_bwd_data_plain = false;       // backward-data reads the plain (out, in) weights
 };

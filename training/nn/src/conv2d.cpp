@@ -5,9 +5,11 @@
 #include <string>
 #include <unordered_map>
 
+#include <omp.h>
 #include <spdlog/spdlog.h>
 
 #include "event_conv.h"
+#include "snncosim/nn/pool2d.h"
 #include "init.h"
 
 namespace snncosim::nn {
@@ -94,6 +96,7 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
   ctx.scratchpad.reserve(m_fwd_pd->scratchpad_desc());
   ctx.scratchpad.reserve(m_bwd_data_pd->scratchpad_desc());
   ctx.scratchpad.reserve(m_bwd_weights_pd->scratchpad_desc());
+  m_fused_pool = nullptr;
   configure_events(src);
   return m_fwd_pd->dst_desc();
 }
@@ -152,16 +155,43 @@ void conv2d::forward_events(const memory& src) {
   for (std::size_t oc = 0; oc < static_cast<std::size_t>(o.out_channels); ++oc)
     for (std::size_t t = 0; t < taps; ++t) m_event_w[t * ocp + oc] = m_weights[oc * taps + t];
   if (o.bias) std::copy(m_bias.begin(), m_bias.end(), m_event_b.begin());
+  if (m_fused_pool != nullptr) {
+    m_pool_rows.resize(detail::event_conv_pool_row_floats(g, omp_get_max_threads()));
+    detail::event_conv_pool_forward(g, *m_pool_layout, static_cast<const float*>(src.get_data_handle()),
+                                    m_event_w.data(), o.bias ? m_event_b.data() : nullptr,
+                                    static_cast<float*>(m_fused_pool->dst_storage().get_data_handle()),
+                                    m_pool_where.data(), m_pool_rows.data());
+    return;
+  }
   detail::event_conv_forward(g, static_cast<const float*>(src.get_data_handle()), m_event_w.data(),
                              o.bias ? m_event_b.data() : nullptr, static_cast<float*>(m_dst.get_data_handle()));
+}
+
+bool conv2d::fuse_max_pool(pool2d& next) {
+  m_fused_pool = nullptr;
+  const auto& p = next.options();
+  if (!m_event_ok || p.kind != pool_kind::max || p.kernel != 2 || (p.stride != 0 && p.stride != 2) || p.padding != 0)
+    return false;
+  const auto layout = detail::pooled_layout(*m_event_geom, next.dst_storage().get_desc());
+  if (!layout) return false;
+  m_pool_layout = std::make_unique<detail::channel_layout>(*layout);
+  m_pool_where.assign(static_cast<std::size_t>(m_event_geom->rows) * layout->row, 0);
+  m_fused_pool = &next;
+  return true;
 }
 
 void conv2d::backward_weights_events(const memory& diff_dst) {
   const auto& o = m_options;
   const auto& g = *m_event_geom;
-  detail::event_conv_backward_weights(g, static_cast<const float*>(m_src.get_data_handle()),
-                                      static_cast<const float*>(diff_dst.get_data_handle()), m_event_dw.data(),
-                                      m_event_db.data(), m_event_scratch.data());
+  if (m_fused_pool != nullptr)  // diff_dst is the pooled layer's gradient, passed through
+    detail::event_conv_pool_backward_weights(g, *m_pool_layout, static_cast<const float*>(m_src.get_data_handle()),
+                                             static_cast<const float*>(diff_dst.get_data_handle()), m_pool_where.data(),
+                                             m_event_dw.data(), m_event_db.data(), m_event_scratch.data(),
+                                             m_pool_rows.data());
+  else
+    detail::event_conv_backward_weights(g, static_cast<const float*>(m_src.get_data_handle()),
+                                        static_cast<const float*>(diff_dst.get_data_handle()), m_event_dw.data(),
+                                        m_event_db.data(), m_event_scratch.data());
   const auto ocp = static_cast<std::size_t>(g.dst.padded_channels());
   const auto taps = static_cast<std::size_t>(o.in_channels * o.kernel * o.kernel);
   for (std::size_t oc = 0; oc < static_cast<std::size_t>(o.out_channels); ++oc)
@@ -173,6 +203,7 @@ const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
   auto& s = ctx.stream;
   m_src = src;
   m_last_event = choose_events(src);
+  if (m_fused_pool != nullptr) m_fused_pool->set_filled_by_previous(m_last_event);
   if (m_last_event) {
     forward_events(src);
     return m_dst;
@@ -190,6 +221,8 @@ const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
 
 const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool need_diff_src) {
   auto& s = ctx.stream;
+  if (need_diff_src && last_forward_pooled())
+    throw std::logic_error("conv2d: diff_src asked of a layer whose max pooling is fused (fuse_max_pool)");
   if (m_last_event) {
     backward_weights_events(diff_dst);
   } else {

@@ -1,6 +1,7 @@
 #include "event_conv.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <omp.h>
 
@@ -112,15 +113,14 @@ inline void axpy_blocks(float v, const float* w, float* q, int blocks, std::size
   }
 }
 
+// One row of the output: bias, then one weight kernel added per event of the src row.
 template <int B>
-void forward_rows(const event_conv_geometry& g, const float* src, const float* wt, const float* bias, float* dst) {
+void forward_row(const event_conv_geometry& g, const float* src_row, const float* wt, const float* bias, float* out) {
   const channel_layout& d = g.dst;
   const int ocp = d.padded_channels(), k = g.kernel;
   const int ohw = d.h * d.w;
   const int b = B > 0 ? B : d.block;
-#pragma omp parallel for schedule(static)
-  for (int n = 0; n < g.rows; ++n) {
-    float* out = dst + static_cast<std::size_t>(n) * d.row;
+  {
     for (int ob = 0; ob < d.blocks; ++ob) {
       float lanes[B > 0 ? B : 1];
       float* q = out + static_cast<std::size_t>(ob) * d.block_stride;
@@ -134,12 +134,85 @@ void forward_rows(const event_conv_geometry& g, const float* src, const float* w
           for (int j = 0; j < b; ++j) q[j] = bias != nullptr ? bias[ob * b + j] : 0.0f;
       }
     }
-    for_each_event(src + static_cast<std::size_t>(n) * g.src.row, g.src, [&](int c, int y, int x, float v) {
+    for_each_event(src_row, g.src, [&](int c, int y, int x, float v) {
       for_each_tap(g, y, x, [&](int ky, int kx, int oy, int ox) {
         const float* w = wt + (static_cast<std::size_t>(c * k + ky) * k + kx) * static_cast<std::size_t>(ocp);
         axpy_blocks<B>(v, w, out + static_cast<std::size_t>(oy * d.w + ox) * b, d.blocks, d.block_stride, b);
       });
     });
+  }
+}
+
+template <int B>
+void forward_rows(const event_conv_geometry& g, const float* src, const float* wt, const float* bias, float* dst) {
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < g.rows; ++n)
+    forward_row<B>(g, src + static_cast<std::size_t>(n) * g.src.row, wt, bias, dst + static_cast<std::size_t>(n) * g.dst.row);
+}
+
+// 2 x 2, stride 2 max pooling of one conv output row (layout g.dst) into one row of p (same
+// channel blocking), with the window position (0-3, row-major) of each maximum. The first
+// maximum in the window wins, as in oneDNN's max pooling (it takes a later value only if it
+// is greater), so the gradient lands on the same element.
+template <int B>
+void max_pool_row(const channel_layout& d, const channel_layout& p, const float* in, float* out, std::uint8_t* where) {
+  const int b = B > 0 ? B : d.block;
+  for (int ob = 0; ob < d.blocks; ++ob) {
+    const float* q = in + static_cast<std::size_t>(ob) * d.block_stride;
+    float* o = out + static_cast<std::size_t>(ob) * p.block_stride;
+    std::uint8_t* wh = where + static_cast<std::size_t>(ob) * p.block_stride;
+    for (int py = 0; py < p.h; ++py)
+      for (int px = 0; px < p.w; ++px) {
+        const float* q00 = q + (static_cast<std::size_t>(2 * py) * d.w + 2 * px) * b;
+        const float* q01 = q00 + b;
+        const float* q10 = q00 + static_cast<std::size_t>(d.w) * b;
+        const float* q11 = q10 + b;
+        const std::size_t at = (static_cast<std::size_t>(py) * p.w + px) * b;
+        for (int j = 0; j < b; ++j) {
+          float m = q00[j];
+          std::uint8_t w = 0;
+          if (q01[j] > m) m = q01[j], w = 1;
+          if (q10[j] > m) m = q10[j], w = 2;
+          if (q11[j] > m) m = q11[j], w = 3;
+          o[at + j] = m;
+          wh[at + j] = w;
+        }
+      }
+  }
+}
+
+template <int B>
+void forward_pool_rows(const event_conv_geometry& g, const channel_layout& p, const float* src, const float* wt,
+                       const float* bias, float* dst, std::uint8_t* where, float* row_scratch) {
+#pragma omp parallel
+  {
+    float* row = row_scratch + static_cast<std::size_t>(omp_get_thread_num()) * g.dst.row;
+#pragma omp for schedule(static)
+    for (int n = 0; n < g.rows; ++n) {
+      forward_row<B>(g, src + static_cast<std::size_t>(n) * g.src.row, wt, bias, row);
+      max_pool_row<B>(g.dst, p, row, dst + static_cast<std::size_t>(n) * p.row, where + static_cast<std::size_t>(n) * p.row);
+    }
+  }
+}
+
+// The conv output gradient of one row from the pooled one: each pooled gradient at its
+// window's maximum, zero elsewhere (what max pooling's backward writes).
+template <int B>
+void unpool_row(const channel_layout& d, const channel_layout& p, const float* diff, const std::uint8_t* where, float* out) {
+  const int b = B > 0 ? B : d.block;
+  std::fill(out, out + static_cast<std::size_t>(d.blocks) * d.block_stride, 0.0f);
+  for (int ob = 0; ob < d.blocks; ++ob) {
+    float* q = out + static_cast<std::size_t>(ob) * d.block_stride;
+    const float* dd = diff + static_cast<std::size_t>(ob) * p.block_stride;
+    const std::uint8_t* wh = where + static_cast<std::size_t>(ob) * p.block_stride;
+    for (int py = 0; py < p.h; ++py)
+      for (int px = 0; px < p.w; ++px) {
+        const std::size_t at = (static_cast<std::size_t>(py) * p.w + px) * b;
+        for (int j = 0; j < b; ++j) {
+          const int w = wh[at + j];
+          q[(static_cast<std::size_t>(2 * py + (w >> 1)) * d.w + 2 * px + (w & 1)) * b + j] = dd[at + j];
+        }
+      }
   }
 }
 
@@ -162,8 +235,9 @@ std::size_t weight_floats(const event_conv_geometry& g) {
          static_cast<std::size_t>(g.dst.padded_channels());
 }
 
-template <int B>
-void backward_weights_rows(const event_conv_geometry& g, const float* src, const float* diff_dst, float* dwt,
+// row_diff(n, thread) gives the diff_dst row n (the thread's own buffer where it builds one).
+template <int B, class RowDiff>
+void backward_weights_rows(const event_conv_geometry& g, const float* src, RowDiff&& row_diff, float* dwt,
                            float* dbias, float* scratch) {
   const channel_layout& d = g.dst;
   const int ocp = d.padded_channels(), k = g.kernel;
@@ -179,7 +253,7 @@ void backward_weights_rows(const event_conv_geometry& g, const float* src, const
     std::fill(acc, acc + part_floats, 0.0f);
     const int lo = g.rows * p / parts, hi = g.rows * (p + 1) / parts;
     for (int n = lo; n < hi; ++n) {
-      const float* dd = diff_dst + static_cast<std::size_t>(n) * d.row;
+      const float* dd = row_diff(n, omp_get_thread_num());
       for (int ob = 0; ob < d.blocks; ++ob) {
         const float* q = dd + static_cast<std::size_t>(ob) * d.block_stride;
         float* ba = bacc + ob * b;
@@ -225,10 +299,54 @@ std::size_t event_conv_scratch_floats(const event_conv_geometry& g) {
 
 void event_conv_backward_weights(const event_conv_geometry& g, const float* src, const float* diff_dst, float* dwt,
                                  float* dbias, float* scratch) {
+  const auto rows = [&](int n, int) { return diff_dst + static_cast<std::size_t>(n) * g.dst.row; };
   switch (g.dst.block) {
-    case 16: backward_weights_rows<16>(g, src, diff_dst, dwt, dbias, scratch); break;
-    case 8: backward_weights_rows<8>(g, src, diff_dst, dwt, dbias, scratch); break;
-    default: backward_weights_rows<0>(g, src, diff_dst, dwt, dbias, scratch); break;
+    case 16: backward_weights_rows<16>(g, src, rows, dwt, dbias, scratch); break;
+    case 8: backward_weights_rows<8>(g, src, rows, dwt, dbias, scratch); break;
+    default: backward_weights_rows<0>(g, src, rows, dwt, dbias, scratch); break;
+  }
+}
+
+std::optional<channel_layout> pooled_layout(const event_conv_geometry& g, const dnnl::memory::desc& pool_dst) {
+  auto p = describe_layout(pool_dst);
+  if (!p || p->block != g.dst.block || p->blocks != g.dst.blocks || p->h != g.dst.h / 2 || p->w != g.dst.w / 2 ||
+      p->c != g.dst.c || p->h < 1 || p->w < 1)
+    return std::nullopt;
+  return p;
+}
+
+std::size_t event_conv_pool_row_floats(const event_conv_geometry& g, int threads) {
+  return static_cast<std::size_t>(threads) * g.dst.row;
+}
+
+void event_conv_pool_forward(const event_conv_geometry& g, const channel_layout& p, const float* src, const float* wt,
+                             const float* bias, float* dst, std::uint8_t* where, float* row_scratch) {
+  switch (g.dst.block) {
+    case 16: forward_pool_rows<16>(g, p, src, wt, bias, dst, where, row_scratch); break;
+    case 8: forward_pool_rows<8>(g, p, src, wt, bias, dst, where, row_scratch); break;
+    default: forward_pool_rows<0>(g, p, src, wt, bias, dst, where, row_scratch); break;
+  }
+}
+
+void event_conv_pool_backward_weights(const event_conv_geometry& g, const channel_layout& p, const float* src,
+                                      const float* diff_pooled, const std::uint8_t* where, float* dwt, float* dbias,
+                                      float* scratch, float* row_scratch) {
+  auto run = [&](auto unpool) {
+    const auto rows = [&](int n, int thread) {
+      float* row = row_scratch + static_cast<std::size_t>(thread) * g.dst.row;
+      unpool(g.dst, p, diff_pooled + static_cast<std::size_t>(n) * p.row, where + static_cast<std::size_t>(n) * p.row, row);
+      return static_cast<const float*>(row);
+    };
+    switch (g.dst.block) {
+      case 16: backward_weights_rows<16>(g, src, rows, dwt, dbias, scratch); break;
+      case 8: backward_weights_rows<8>(g, src, rows, dwt, dbias, scratch); break;
+      default: backward_weights_rows<0>(g, src, rows, dwt, dbias, scratch); break;
+    }
+  };
+  switch (g.dst.block) {
+    case 16: run(unpool_row<16>); break;
+    case 8: run(unpool_row<8>); break;
+    default: run(unpool_row<0>); break;
   }
 }
 

@@ -6,6 +6,7 @@
 // (docs/training.md, "Event-driven convolution"). Works directly on oneDNN's layouts whose
 // channel dimension is plain (nchw), channels-last (nhwc) or blocked (nChw8c, nChw16c).
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -47,5 +48,22 @@ void event_conv_forward(const event_conv_geometry& g, const float* src, const fl
 std::size_t event_conv_scratch_floats(const event_conv_geometry& g);
 void event_conv_backward_weights(const event_conv_geometry& g, const float* src, const float* diff_dst, float* dwt,
                                  float* dbias, float* scratch);
+
+// The same convolution followed by 2 x 2, stride 2 max pooling, one row at a time: the conv
+// row stays in cache (in row_scratch, event_conv_pool_row_floats) instead of a whole batch of
+// conv output going to memory and back (csnn's first conv: 37 MB a step, read by the pooling
+// and written again as its gradient). Computes exactly what the two layers compute apart.
+// pooled_layout: the pooled output's layout if these kernels handle it (same channel
+// blocking as the conv output, h and w halved, floored).
+std::optional<channel_layout> pooled_layout(const event_conv_geometry& g, const dnnl::memory::desc& pool_dst);
+std::size_t event_conv_pool_row_floats(const event_conv_geometry& g, int threads);
+// dst (layout p) = max pool of bias + conv(src, W); where: per dst element, the position of
+// its maximum in the 2 x 2 window (0-3, row-major), in p's layout with one byte per element.
+void event_conv_pool_forward(const event_conv_geometry& g, const channel_layout& p, const float* src, const float* wt,
+                             const float* bias, float* dst, std::uint8_t* where, float* row_scratch);
+// event_conv_backward_weights with diff_dst = max pooling's backward of diff_pooled.
+void event_conv_pool_backward_weights(const event_conv_geometry& g, const channel_layout& p, const float* src,
+                                      const float* diff_pooled, const std::uint8_t* where, float* dwt, float* dbias,
+                                      float* scratch, float* row_scratch);
 
 }  // namespace snncosim::nn::detail

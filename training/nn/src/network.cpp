@@ -81,6 +81,13 @@ void network::configure(int time_steps, int batch) {
   m_first_trainable = 0;
   while (m_first_trainable + 1 < m_layers.size() && m_layers[m_first_trainable]->parameters().empty())
     ++m_first_trainable;
+  // A max pooling right after the first trainable convolution runs inside its event path
+  // (conv2d::fuse_max_pool): that conv computes no diff_src, which fusing needs.
+  if (m_first_trainable + 1 < m_layers.size()) {
+    auto* c = dynamic_cast<conv2d*>(m_layers[m_first_trainable].get());
+    auto* p = dynamic_cast<pool2d*>(m_layers[m_first_trainable + 1].get());
+    if (c != nullptr && p != nullptr) c->fuse_max_pool(*p);
+  }
   share_diff_buffers();
 }
 

@@ -27,6 +27,7 @@ memory::desc pool2d::configure(engine_context& ctx, const memory::desc& src, bat
   m_bwd_pd.emplace(bd, ctx.attr, ctx.engine, *m_fwd_pd);
   m_bwd = dnnl::pooling_backward(*m_bwd_pd);
   m_dst = memory(m_fwd_pd->dst_desc(), ctx.engine);
+  m_filled_by_previous = false;
   m_diff_src = memory(src, ctx.engine);
   ctx.scratchpad.reserve(m_fwd_pd->scratchpad_desc());
   ctx.scratchpad.reserve(m_bwd_pd->scratchpad_desc());
@@ -35,6 +36,7 @@ memory::desc pool2d::configure(engine_context& ctx, const memory::desc& src, bat
 }
 
 const memory& pool2d::forward(engine_context& ctx, const memory& src, bool) {
+  if (m_filled_by_previous) return m_dst;
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, m_dst}, {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_fwd_pd->scratchpad_desc(), ctx.engine)}};
   if (m_options.kind == pool_kind::max) args.emplace(DNNL_ARG_WORKSPACE, m_workspace);
   m_fwd.execute(ctx.stream, args);
@@ -43,6 +45,7 @@ const memory& pool2d::forward(engine_context& ctx, const memory& src, bool) {
 }
 
 const memory& pool2d::backward(engine_context& ctx, const memory& diff_dst, bool need_diff_src) {
+  if (m_filled_by_previous) return diff_dst;
   if (!need_diff_src) return m_diff_src;
   std::unordered_map<int, memory> args{
       {DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_DIFF_SRC, m_diff_src}, {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_bwd_pd->scratchpad_desc(), ctx.engine)}};

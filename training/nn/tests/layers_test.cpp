@@ -172,6 +172,82 @@ TEST_CASE("event-driven conv2d matches the naive kernel and finite differences")
   check_conv({3, 5, 3, 1, 1, true}, {2, 3, 6, 6}, tag::nchw, always, 0.0);
 }
 
+// The event path with its max pooling fused (conv2d::fuse_max_pool) computes bit for bit what
+// the event conv followed by oneDNN's max pooling computes (both checked elsewhere against
+// naive kernels and finite differences): the pooled output, and after a backward of the same
+// pooled gradient the weight and bias gradients. Odd sizes drop the last conv row and column;
+// sparse frames make many windows tie (pixels no event reached hold the bias alone).
+TEST_CASE("event conv2d with fused max pooling matches conv then max pooling exactly") {
+  for (const int size : {12, 13})
+    for (const double density : {0.05, 0.3}) {
+      CAPTURE(size);
+      CAPTURE(density);
+      engine_context ctx;
+      const dims4 in{3, 2, size, size};
+      const conv2d_options o{2, 12, 5, 1, 0, true};
+      conv2d fused(o, 7), plain(o, 7);
+      pool2d fused_pool({pool_kind::max, 2, 2, 0}), plain_pool({pool_kind::max, 2, 2, 0});
+      auto x = spike_vector(in.size(), 3, density);
+      for (std::size_t i = 0; i < x.size(); i += 9) x[i] *= 0.75f;
+      auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, tag::nchw), x);
+      for (auto* c : {&fused, &plain}) c->set_event_mode(event_mode::always);
+      const auto conv_md = fused.configure(ctx, src.get_desc(), {1, in.n});
+      plain.configure(ctx, src.get_desc(), {1, in.n});
+      const auto pool_md = fused_pool.configure(ctx, conv_md, {1, in.n});
+      plain_pool.configure(ctx, conv_md, {1, in.n});
+      REQUIRE(fused.fuse_max_pool(fused_pool));
+      const auto got = read_plain(ctx, fused_pool.forward(ctx, fused.forward(ctx, src, true), true));
+      CHECK(fused.last_forward_pooled());
+      const auto want = read_plain(ctx, plain_pool.forward(ctx, plain.forward(ctx, src, true), true));
+      CHECK(got == want);
+      // And against the formula, in double: max over each 2 x 2 window of bias + conv.
+      const int oh = size - 4, ph = oh / 2;
+      const auto w = fused.weights();
+      const auto b = fused.bias();
+      double worst = 0;
+      for (int n = 0; n < in.n; ++n)
+        for (int oc = 0; oc < 12; ++oc)
+          for (int py = 0; py < ph; ++py)
+            for (int px = 0; px < ph; ++px) {
+              double m = -1e300;
+              for (int dy = 0; dy < 2; ++dy)
+                for (int dx = 0; dx < 2; ++dx) {
+                  double acc = b[static_cast<std::size_t>(oc)];
+                  for (int ic = 0; ic < 2; ++ic)
+                    for (int ky = 0; ky < 5; ++ky)
+                      for (int kx = 0; kx < 5; ++kx)
+                        acc += static_cast<double>(
+                                   x[((static_cast<std::size_t>(n) * 2 + ic) * size + 2 * py + dy + ky) * size + 2 * px + dx + kx]) *
+                               w[((static_cast<std::size_t>(oc) * 2 + ic) * 5 + ky) * 5 + kx];
+                  m = std::max(m, acc);
+                }
+              const auto at = ((static_cast<std::size_t>(n) * 12 + oc) * ph + py) * ph + px;
+              worst = std::max(worst, std::abs(got[at] - m));
+            }
+      CHECK(worst < 1e-5);
+      const auto r = random_vector(static_cast<std::size_t>(in.n) * 12 * ph * ph, 4);
+      auto diff = make_memory(ctx, pool_md, r);
+      fused.backward(ctx, fused_pool.backward(ctx, diff, true), false);
+      plain.backward(ctx, plain_pool.backward(ctx, diff, true), false);
+      const auto pf = fused.parameters(), pp = plain.parameters();
+      for (std::size_t k = 0; k < pf.size(); ++k) {
+        CAPTURE(k);
+        CHECK(std::vector<float>(pf[k].grad, pf[k].grad + pf[k].size) ==
+              std::vector<float>(pp[k].grad, pp[k].grad + pp[k].size));
+      }
+      // Dense convolution: the pooling layer pools again.
+      fused.set_event_mode(event_mode::never);
+      plain.set_event_mode(event_mode::never);
+      const auto dense = read_plain(ctx, fused_pool.forward(ctx, fused.forward(ctx, src, true), true));
+      CHECK_FALSE(fused.last_forward_pooled());
+      CHECK(relative_error(dense, want) < tol);
+      // A fused layer computes no diff_src.
+      fused.set_event_mode(event_mode::always);
+      fused_pool.forward(ctx, fused.forward(ctx, src, true), true);
+      CHECK_THROWS_AS(fused.backward(ctx, fused_pool.backward(ctx, diff, true), true), std::logic_error);
+    }
+}
+
 TEST_CASE("conv2d chooses the event-driven path by input density") {
   engine_context ctx;
   conv2d_options o{2, 12, 5, 1, 0, true};

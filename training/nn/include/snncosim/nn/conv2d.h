@@ -14,8 +14,11 @@
 
 namespace snncosim::nn {
 
+class pool2d;
+
 namespace detail {
 struct event_conv_geometry;
+struct channel_layout;
 }
 
 // direct: oneDNN's direct convolution. automatic: 3x3 stride-1 layers with at least
@@ -72,6 +75,15 @@ class conv2d final : public layer {
   std::string implementation() const;
   double last_input_density() const { return m_last_density; }
 
+  // Lets the event-driven path compute the max pooling that follows this layer (2 x 2,
+  // stride 2, no padding) row by row with the convolution (detail::event_conv_pool_forward),
+  // the pooling layer passing its result on. Only for a layer whose backward computes no
+  // diff_src (the network's first trainable layer). After configure; a configure undoes it.
+  // Returns whether the layouts allow it.
+  bool fuse_max_pool(pool2d& next);
+  // Whether the last forward also pooled.
+  bool last_forward_pooled() const { return m_last_event && m_fused_pool != nullptr; }
+
  private:
   void configure_events(const dnnl::memory::desc& src);
   bool choose_events(const dnnl::memory& src);
@@ -103,6 +115,11 @@ class conv2d final : public layer {
   std::size_t m_src_elements = 0;
   bool m_last_event = false;
   double m_last_density = 1.0;
+  // Max pooling fused into the event path (fuse_max_pool).
+  pool2d* m_fused_pool = nullptr;
+  std::unique_ptr<detail::channel_layout> m_pool_layout;
+  std::vector<std::uint8_t> m_pool_where;
+  detail::aligned_vector<float> m_pool_rows;
 };
 
 }  // namespace snncosim::nn

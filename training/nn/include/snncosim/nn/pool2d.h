@@ -28,6 +28,13 @@ class pool2d final : public layer {
                                bool need_diff_src) override;
   dnnl::memory* diff_src_storage() override { return &m_diff_src; }
 
+  const pool2d_options& options() const { return m_options; }
+  // Where the output lives, for a convolution that pools as it goes (conv2d::fuse_max_pool):
+  // while filled_by_previous is set, forward passes that output on and backward passes the
+  // gradient back unchanged, the convolution's backward unpooling it.
+  dnnl::memory& dst_storage() { return m_dst; }
+  void set_filled_by_previous(bool on) { m_filled_by_previous = on; }
+
  private:
   pool2d_options m_options;
   std::optional<dnnl::pooling_forward::primitive_desc> m_fwd_pd;
@@ -35,6 +42,7 @@ class pool2d final : public layer {
   dnnl::pooling_forward m_fwd;
   dnnl::pooling_backward m_bwd;
   dnnl::memory m_dst, m_diff_src, m_workspace;
+  bool m_filled_by_previous = false;
 };
 
 }  // namespace snncosim::nn

@@ -5,6 +5,10 @@
 
 #include <omp.h>
 
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 namespace snncosim::nn::detail {
 
 using dnnl::memory;
@@ -59,15 +63,50 @@ std::size_t count_nonzero(const float* src, const channel_layout& l, int rows) {
 
 namespace {
 
-// Calls f(c, y, x, v) for every non-zero element of one src row.
+// Bit i set where p[i] != 0 (NaN included), for the first n <= 16 elements.
+inline std::uint32_t nonzero_mask16(const float* p, int n) {
+#if defined(__AVX512F__)
+  const auto take = static_cast<__mmask16>((1u << n) - 1u);
+  return _mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(take, p), _mm512_setzero_ps(), _CMP_NEQ_UQ);
+#elif defined(__AVX2__)
+  const __m256i at = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i lo = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), at);
+  const __m256i hi = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - 8), at);
+  const __m256 zero = _mm256_setzero_ps();
+  const auto m0 = static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_maskload_ps(p, lo), zero, _CMP_NEQ_UQ)));
+  const auto m1 = static_cast<std::uint32_t>(
+      _mm256_movemask_ps(_mm256_cmp_ps(_mm256_maskload_ps(p + 8, hi), zero, _CMP_NEQ_UQ)));
+  return (m0 & 0xffu) | ((m1 & 0xffu) << 8);
+#else
+  std::uint32_t m = 0;
+  for (int i = 0; i < n; ++i) m |= (p[i] != 0.0f ? 1u : 0u) << i;
+  return m;
+#endif
+}
+
+// Calls f(c, y, x, v) for every non-zero element of one src row, in layout order. Each
+// pixel row (w * block contiguous floats) is tested 16 elements at a time and only the set
+// bits visited: a branch per element mispredicted at every spike (~15 % of a csnn step).
 template <class F>
 inline void for_each_event(const float* s, const channel_layout& l, F&& f) {
+  const int span = l.w * l.block;
+  const bool pow2 = (l.block & (l.block - 1)) == 0;
+  const int shift = __builtin_ctz(static_cast<unsigned>(l.block));
   for (int cb = 0; cb < l.blocks; ++cb) {
-    const float* p = s + static_cast<std::size_t>(cb) * l.block_stride;
-    for (int y = 0; y < l.h; ++y)
-      for (int x = 0; x < l.w; ++x, p += l.block)
-        for (int j = 0; j < l.block; ++j)
-          if (p[j] != 0.0f) f(cb * l.block + j, y, x, p[j]);
+    const float* plane = s + static_cast<std::size_t>(cb) * l.block_stride;
+    for (int y = 0; y < l.h; ++y) {
+      const float* p = plane + static_cast<std::size_t>(y) * static_cast<std::size_t>(span);
+      for (int e0 = 0; e0 < span; e0 += 16) {
+        std::uint32_t m = nonzero_mask16(p + e0, std::min(16, span - e0));
+        while (m != 0) {
+          const int e = e0 + __builtin_ctz(m);
+          m &= m - 1;
+          const int x = pow2 ? e >> shift : e / l.block;
+          const int j = e - x * l.block;
+          f(cb * l.block + j, y, x, p[e]);
+        }
+      }
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <vector>
 
@@ -151,6 +152,22 @@ void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint3
   }
 }
 
+#if defined(__AVX2__) && !defined(__AVX512F__)
+// packed_positions()[m]: the positions of the set bits of m, ascending, then zeros.
+const std::array<std::array<std::uint32_t, 8>, 256>& packed_positions() {
+  static constexpr auto table = [] {
+    std::array<std::array<std::uint32_t, 8>, 256> t{};
+    for (unsigned m = 0; m < 256; ++m) {
+      unsigned n = 0;
+      for (unsigned b = 0; b < 8; ++b)
+        if ((m >> b) & 1u) t[m][n++] = b;
+    }
+    return t;
+  }();
+  return table;
+}
+#endif
+
 }  // namespace
 
 void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out) {
@@ -190,6 +207,20 @@ void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_ro
       _mm512_storeu_ps(value + k, _mm512_maskz_compress_ps(nz, x));
       k += static_cast<std::size_t>(__builtin_popcount(nz));
       at = _mm512_add_epi32(at, step);
+    }
+#elif defined(__AVX2__)
+    // AVX2 has no compress: a table gives, per 8-bit mask, the positions of its set bits
+    // packed to the front, and one permute moves the non-zeros there (the branch-free scalar
+    // loop below took 5 % of an fc training step with AVX2 kernels).
+    const auto& packed = packed_positions();
+    for (; i + 8 <= in && k + 8 <= end; i += 8) {
+      const __m256 x = _mm256_loadu_ps(s + i);
+      const auto nz = static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NEQ_UQ)));
+      const __m256i where = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(packed[nz].data()));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(index + k),
+                          _mm256_add_epi32(where, _mm256_set1_epi32(static_cast<int>(i))));
+      _mm256_storeu_ps(value + k, _mm256_permutevar8x32_ps(x, where));
+      k += static_cast<std::size_t>(__builtin_popcount(nz));
     }
 #endif
     // Branch-free: every element is written, the count moves only past non-zeros (spikes at

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "event_conv.h"
+#include "transpose.h"
 #include "snncosim/nn/pool2d.h"
 #include "init.h"
 
@@ -152,8 +153,7 @@ void conv2d::forward_events(const memory& src) {
   const auto ocp = static_cast<std::size_t>(g.dst.padded_channels());
   const auto taps = static_cast<std::size_t>(o.in_channels * o.kernel * o.kernel);
   // oihw -> [i][ky][kx][o]: the out-channel lanes of one tap are what one event adds.
-  for (std::size_t oc = 0; oc < static_cast<std::size_t>(o.out_channels); ++oc)
-    for (std::size_t t = 0; t < taps; ++t) m_event_w[t * ocp + oc] = m_weights[oc * taps + t];
+  detail::transpose(m_weights.data(), o.out_channels, static_cast<int>(taps), taps, m_event_w.data(), ocp);
   if (o.bias) std::copy(m_bias.begin(), m_bias.end(), m_event_b.begin());
   if (m_fused_pool != nullptr) {
     m_pool_rows.resize(detail::event_conv_pool_row_floats(g, omp_get_max_threads()));
@@ -194,8 +194,7 @@ void conv2d::backward_weights_events(const memory& diff_dst) {
                                         m_event_db.data(), m_event_scratch.data());
   const auto ocp = static_cast<std::size_t>(g.dst.padded_channels());
   const auto taps = static_cast<std::size_t>(o.in_channels * o.kernel * o.kernel);
-  for (std::size_t oc = 0; oc < static_cast<std::size_t>(o.out_channels); ++oc)
-    for (std::size_t t = 0; t < taps; ++t) m_diff_weights[oc * taps + t] = m_event_dw[t * ocp + oc];
+  detail::transpose(m_event_dw.data(), static_cast<int>(taps), o.out_channels, ocp, m_diff_weights.data(), taps);
   if (o.bias) std::copy_n(m_event_db.begin(), m_diff_bias.size(), m_diff_bias.begin());
 }
 

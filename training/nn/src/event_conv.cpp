@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include <omp.h>
 
@@ -160,27 +161,25 @@ void forward_row(const event_conv_geometry& g, const float* src_row, const float
   const int ocp = d.padded_channels(), k = g.kernel;
   const int ohw = d.h * d.w;
   const int b = B > 0 ? B : d.block;
-  {
-    for (int ob = 0; ob < d.blocks; ++ob) {
-      float lanes[B > 0 ? B : 1];
-      float* q = out + static_cast<std::size_t>(ob) * d.block_stride;
-      if constexpr (B > 0) {
-        for (int j = 0; j < B; ++j) lanes[j] = bias != nullptr ? bias[ob * B + j] : 0.0f;
-        for (int pix = 0; pix < ohw; ++pix, q += B)
+  for (int ob = 0; ob < d.blocks; ++ob) {
+    float lanes[B > 0 ? B : 1];
+    float* q = out + static_cast<std::size_t>(ob) * d.block_stride;
+    if constexpr (B > 0) {
+      for (int j = 0; j < B; ++j) lanes[j] = bias != nullptr ? bias[ob * B + j] : 0.0f;
+      for (int pix = 0; pix < ohw; ++pix, q += B)
 #pragma omp simd
-          for (int j = 0; j < B; ++j) q[j] = lanes[j];
-      } else {
-        for (int pix = 0; pix < ohw; ++pix, q += b)
-          for (int j = 0; j < b; ++j) q[j] = bias != nullptr ? bias[ob * b + j] : 0.0f;
-      }
+        for (int j = 0; j < B; ++j) q[j] = lanes[j];
+    } else {
+      for (int pix = 0; pix < ohw; ++pix, q += b)
+        for (int j = 0; j < b; ++j) q[j] = bias != nullptr ? bias[ob * b + j] : 0.0f;
     }
-    for_each_event(src_row, g.src, [&](int c, int y, int x, float v) {
-      for_each_tap(g, y, x, [&](int ky, int kx, int oy, int ox) {
-        const float* w = wt + (static_cast<std::size_t>(c * k + ky) * k + kx) * static_cast<std::size_t>(ocp);
-        axpy_blocks<B>(v, w, out + static_cast<std::size_t>(oy * d.w + ox) * b, d.blocks, d.block_stride, b);
-      });
-    });
   }
+  for_each_event(src_row, g.src, [&](int c, int y, int x, float v) {
+    for_each_tap(g, y, x, [&](int ky, int kx, int oy, int ox) {
+      const float* w = wt + (static_cast<std::size_t>(c * k + ky) * k + kx) * static_cast<std::size_t>(ocp);
+      axpy_blocks<B>(v, w, out + static_cast<std::size_t>(oy * d.w + ox) * b, d.blocks, d.block_stride, b);
+    });
+  });
 }
 
 template <int B>
@@ -361,15 +360,22 @@ void backward_weights_rows(const event_conv_geometry& g, const float* src, RowDi
   }
 }
 
+// Calls f(std::integral_constant<int, B>{}) with B the channel block the kernels are
+// specialised for (16, 8; 0: any block, read at run time).
+template <class F>
+void with_block(int block, F&& f) {
+  switch (block) {
+    case 16: return f(std::integral_constant<int, 16>{});
+    case 8: return f(std::integral_constant<int, 8>{});
+    default: return f(std::integral_constant<int, 0>{});
+  }
+}
+
 }  // namespace
 
 void event_conv_forward(const event_conv_geometry& g, const float* src, const float* wt, const float* bias,
                         float* dst) {
-  switch (g.dst.block) {
-    case 16: forward_rows<16>(g, src, wt, bias, dst); break;
-    case 8: forward_rows<8>(g, src, wt, bias, dst); break;
-    default: forward_rows<0>(g, src, wt, bias, dst); break;
-  }
+  with_block(g.dst.block, [&](auto b) { forward_rows<decltype(b)::value>(g, src, wt, bias, dst); });
 }
 
 std::size_t event_conv_scratch_floats(const event_conv_geometry& g) {
@@ -379,11 +385,7 @@ std::size_t event_conv_scratch_floats(const event_conv_geometry& g) {
 void event_conv_backward_weights(const event_conv_geometry& g, const float* src, const float* diff_dst, float* dwt,
                                  float* dbias, float* scratch) {
   const auto rows = [&](int n, int) { return diff_dst + static_cast<std::size_t>(n) * g.dst.row; };
-  switch (g.dst.block) {
-    case 16: backward_weights_rows<16>(g, src, rows, dwt, dbias, scratch); break;
-    case 8: backward_weights_rows<8>(g, src, rows, dwt, dbias, scratch); break;
-    default: backward_weights_rows<0>(g, src, rows, dwt, dbias, scratch); break;
-  }
+  with_block(g.dst.block, [&](auto b) { backward_weights_rows<decltype(b)::value>(g, src, rows, dwt, dbias, scratch); });
 }
 
 std::optional<channel_layout> pooled_layout(const event_conv_geometry& g, const dnnl::memory::desc& pool_dst) {
@@ -400,33 +402,21 @@ std::size_t event_conv_pool_row_floats(const event_conv_geometry& g, int threads
 
 void event_conv_pool_forward(const event_conv_geometry& g, const channel_layout& p, const float* src, const float* wt,
                              const float* bias, float* dst, std::uint8_t* where, float* row_scratch) {
-  switch (g.dst.block) {
-    case 16: forward_pool_rows<16>(g, p, src, wt, bias, dst, where, row_scratch); break;
-    case 8: forward_pool_rows<8>(g, p, src, wt, bias, dst, where, row_scratch); break;
-    default: forward_pool_rows<0>(g, p, src, wt, bias, dst, where, row_scratch); break;
-  }
+  with_block(g.dst.block, [&](auto b) { forward_pool_rows<decltype(b)::value>(g, p, src, wt, bias, dst, where, row_scratch); });
 }
 
 void event_conv_pool_backward_weights(const event_conv_geometry& g, const channel_layout& p, const float* src,
                                       const float* diff_pooled, const std::uint8_t* where, float* dwt, float* dbias,
                                       float* scratch, float* row_scratch) {
-  auto run = [&](auto unpool) {
+  with_block(g.dst.block, [&](auto b) {
     const auto rows = [&](int n, int thread) {
       float* row = row_scratch + static_cast<std::size_t>(thread) * g.dst.row;
-      unpool(g.dst, p, diff_pooled + static_cast<std::size_t>(n) * p.row, where + static_cast<std::size_t>(n) * p.row, row);
+      unpool_row<decltype(b)::value>(g.dst, p, diff_pooled + static_cast<std::size_t>(n) * p.row,
+                      where + static_cast<std::size_t>(n) * p.row, row);
       return static_cast<const float*>(row);
     };
-    switch (g.dst.block) {
-      case 16: backward_weights_rows<16>(g, src, rows, dwt, dbias, scratch); break;
-      case 8: backward_weights_rows<8>(g, src, rows, dwt, dbias, scratch); break;
-      default: backward_weights_rows<0>(g, src, rows, dwt, dbias, scratch); break;
-    }
-  };
-  switch (g.dst.block) {
-    case 16: run(unpool_row<16>); break;
-    case 8: run(unpool_row<8>); break;
-    default: run(unpool_row<0>); break;
-  }
+    backward_weights_rows<decltype(b)::value>(g, src, rows, dwt, dbias, scratch);
+  });
 }
 
 }  // namespace snncosim::nn::detail

@@ -103,21 +103,9 @@ void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint3
   const double density = static_cast<double>(start[groups] - start[0]) / (static_cast<double>(groups) * static_cast<double>(rows) + 1.0);
   while (rows_per_tile < rows && static_cast<double>(rows_per_tile) * density < min_entries_per_tile) rows_per_tile *= 2;
   const std::size_t tiles = (rows + rows_per_tile - 1) / rows_per_tile;
-  // bounds[g * (tiles + 1) + t]: the first entry of group g in tile t or later.
+  // bounds[g * (tiles + 1) + t]: the first entry of group g in tile t or later; each thread
+  // finds those of its own groups.
   bounds.resize(groups * (tiles + 1));
-#pragma omp parallel for schedule(static)
-  for (long gl = 0; gl < static_cast<long>(groups); ++gl) {
-    const auto g = static_cast<std::size_t>(gl);
-    std::uint32_t* b = bounds.data() + g * (tiles + 1);
-    std::uint32_t k = start[g];
-    const std::uint32_t end = start[g + 1];
-    for (std::size_t t = 0; t < tiles; ++t) {
-      b[t] = k;
-      const auto limit = static_cast<std::uint32_t>(std::min(rows, (t + 1) * rows_per_tile));
-      while (k < end && index[k] < limit) ++k;
-    }
-    b[tiles] = end;
-  }
 #pragma omp parallel
   {
     const auto threads = static_cast<std::size_t>(omp_get_num_threads());
@@ -128,6 +116,17 @@ void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint3
         sum_rows_scalar(out + g * width, init, m, ldm, width, index + start[g], value + start[g],
                         start[g + 1] - start[g]);
     } else {
+      for (std::size_t g = g0; g < g1; ++g) {
+        std::uint32_t* b = bounds.data() + g * (tiles + 1);
+        std::uint32_t k = start[g];
+        const std::uint32_t end = start[g + 1];
+        for (std::size_t t = 0; t < tiles; ++t) {
+          b[t] = k;
+          const auto limit = static_cast<std::uint32_t>(std::min(rows, (t + 1) * rows_per_tile));
+          while (k < end && index[k] < limit) ++k;
+        }
+        b[tiles] = end;
+      }
       auto pass = [&](std::size_t at, int n) {
         for (std::size_t t = 0; t < tiles; ++t)
           for (std::size_t g = g0; g < g1; ++g) {
@@ -244,55 +243,6 @@ const char* kernel_isa() {
 }
 
 std::size_t padded_stride(std::size_t width) { return (width + 15) / 16 * 16 + 16; }
-
-namespace {
-#if defined(__AVX__)
-// b[c][r] = a[r][c] for an 8 x 8 block, in registers: two unpacks, a shuffle and a lane
-// permute per output row instead of 64 scalar moves (6x faster than scalar tiles).
-inline void transpose8(const float* a, std::size_t lda, float* b, std::size_t ldb) {
-  __m256 r[8], t[8];
-  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(a + static_cast<std::size_t>(i) * lda);
-  for (int i = 0; i < 8; i += 2) {
-    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-  }
-  for (int i = 0; i < 8; i += 4) {
-    r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-    r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
-    r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-    r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-  }
-  for (int i = 0; i < 4; ++i) {
-    _mm256_storeu_ps(b + static_cast<std::size_t>(i) * ldb, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
-    _mm256_storeu_ps(b + static_cast<std::size_t>(i + 4) * ldb, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
-  }
-}
-#endif
-}  // namespace
-
-void transpose(const float* a, int rows, int cols, std::size_t lda, float* b, std::size_t ldb) {
-  // 64 x 64 tiles (both stay in L1), each as 8 x 8 register blocks; scalar at the edges.
-  constexpr int tile = 64;
-  const auto at = [](int r, int c, std::size_t ld) {
-    return static_cast<std::size_t>(r) * ld + static_cast<std::size_t>(c);
-  };
-#pragma omp parallel for schedule(static) collapse(2)
-  for (int c0 = 0; c0 < cols; c0 += tile)
-    for (int r0 = 0; r0 < rows; r0 += tile) {
-      const int r1 = std::min(rows, r0 + tile), c1 = std::min(cols, c0 + tile);
-      int r = r0;
-#if defined(__AVX__)
-      for (; r + 8 <= r1; r += 8) {
-        int c = c0;
-        for (; c + 8 <= c1; c += 8) transpose8(a + at(r, c, lda), lda, b + at(c, r, ldb), ldb);
-        for (; c < c1; ++c)
-          for (int i = r; i < r + 8; ++i) b[at(c, i, ldb)] = a[at(i, c, lda)];
-      }
-#endif
-      for (; r < r1; ++r)
-        for (int c = c0; c < c1; ++c) b[at(c, r, ldb)] = a[at(r, c, lda)];
-    }
-}
 
 void event_linear_forward(const event_linear_geometry& g, sparse_rows& src, const float* wt,
                           const float* bias, float* dst) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "snncosim/nn/detail/aligned_vector.h"
+#include "transpose.h"
 
 namespace snncosim::nn::detail {
 
@@ -35,9 +36,6 @@ void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_ro
 
 // The widest vector instructions the event kernels were compiled for: avx512, avx2 or sse2.
 const char* kernel_isa();
-
-// b = a transposed: a is [rows][cols] with row stride lda, b [cols][rows] with row stride ldb.
-void transpose(const float* a, int rows, int cols, std::size_t lda, float* b, std::size_t ldb);
 
 // The row stride of the weights the forward reads: width rounded up to 16 floats plus 16, never
 // a multiple of 4 KiB.

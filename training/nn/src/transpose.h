@@ -1,0 +1,10 @@
+#pragma once
+// Float matrix transpose for the event kernels' weight layouts.
+#include <cstddef>
+
+namespace snncosim::nn::detail {
+
+// b = a transposed: a is [rows][cols] with row stride lda, b [cols][rows] with row stride ldb.
+void transpose(const float* a, int rows, int cols, std::size_t lda, float* b, std::size_t ldb);
+
+}  // namespace snncosim::nn::detail

@@ -175,8 +175,9 @@ TEST_CASE("event-driven conv2d matches the naive kernel and finite differences")
 // The event path with its max pooling fused (conv2d::fuse_max_pool) computes bit for bit what
 // the event conv followed by oneDNN's max pooling computes (both checked elsewhere against
 // naive kernels and finite differences): the pooled output, and after a backward of the same
-// pooled gradient the weight and bias gradients. Odd sizes drop the last conv row and column;
-// sparse frames make many windows tie (pixels no event reached hold the bias alone).
+// pooled gradient the weight and bias gradients. Odd sizes drop the last conv row and column.
+// Sparse frames make many windows tie, but with random weights only between elements whose
+// gradients land alike (the next test makes the tie rule matter).
 TEST_CASE("event conv2d with fused max pooling matches conv then max pooling exactly") {
   for (const int size : {12, 13})
     for (const double density : {0.05, 0.3}) {
@@ -246,6 +247,36 @@ TEST_CASE("event conv2d with fused max pooling matches conv then max pooling exa
       fused_pool.forward(ctx, fused.forward(ctx, src, true), true);
       CHECK_THROWS_AS(fused.backward(ctx, fused_pool.backward(ctx, diff, true), true), std::logic_error);
     }
+}
+
+// With all weights equal, a conv output is bias + (weight x events reaching it), so many
+// windows hold equal maxima reached through different taps: which element gets the gradient
+// changes the weight gradient. The fused path must pick the one oneDNN's pooling picks.
+TEST_CASE("fused max pooling sends a tied window's gradient where oneDNN's pooling does") {
+  engine_context ctx;
+  const dims4 in{4, 2, 12, 12};
+  const conv2d_options o{2, 12, 5, 1, 0, true};
+  conv2d fused(o, 7), plain(o, 7);
+  pool2d fused_pool({pool_kind::max, 2, 2, 0}), plain_pool({pool_kind::max, 2, 2, 0});
+  for (auto* c : {&fused, &plain}) {
+    c->set_event_mode(event_mode::always);
+    for (auto& w : c->weights()) w = 0.125f;
+    for (auto& b : c->bias()) b = 0.0f;
+  }
+  auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, tag::nchw), spike_vector(in.size(), 5, 0.1));
+  const auto conv_md = fused.configure(ctx, src.get_desc(), {1, in.n});
+  plain.configure(ctx, src.get_desc(), {1, in.n});
+  const auto pool_md = fused_pool.configure(ctx, conv_md, {1, in.n});
+  plain_pool.configure(ctx, conv_md, {1, in.n});
+  REQUIRE(fused.fuse_max_pool(fused_pool));
+  const auto got = read_plain(ctx, fused_pool.forward(ctx, fused.forward(ctx, src, true), true));
+  const auto want = read_plain(ctx, plain_pool.forward(ctx, plain.forward(ctx, src, true), true));
+  CHECK(got == want);
+  auto diff = make_memory(ctx, pool_md, random_vector(static_cast<std::size_t>(in.n) * 12 * 4 * 4, 6));
+  fused.backward(ctx, fused_pool.backward(ctx, diff, true), false);
+  plain.backward(ctx, plain_pool.backward(ctx, diff, true), false);
+  const auto pf = fused.parameters(), pp = plain.parameters();
+  CHECK(std::vector<float>(pf[0].grad, pf[0].grad + pf[0].size) == std::vector<float>(pp[0].grad, pp[0].grad + pp[0].size));
 }
 
 TEST_CASE("conv2d chooses the event-driven path by input density") {

@@ -19,7 +19,7 @@ struct linear_options {
   int out_features = 1;
   bool bias = true;
   // Event-driven forward and weight gradient below this input density (plain 2-D inputs
-  // only; measured crossover in docs/training.md).
+  // only; crossover estimate in docs/training.md).
   float event_density_threshold = 0.45f;
   // An event adds one row of out_features weights; below this the per-event overhead costs
   // more than oneDNN's dense product (a 10-class output layer stays dense).

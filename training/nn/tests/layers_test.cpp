@@ -172,6 +172,34 @@ TEST_CASE("event-driven conv2d matches the naive kernel and finite differences")
   check_conv({3, 5, 3, 1, 1, true}, {2, 3, 6, 6}, tag::nchw, always, 0.0);
 }
 
+// An event conv2d with its max pooling fused and the same pair unfused, from one seed.
+struct conv_pool_pair {
+  engine_context ctx;
+  conv2d fused, plain;
+  pool2d fused_pool{{pool_kind::max, 2, 2, 0}}, plain_pool{{pool_kind::max, 2, 2, 0}};
+  memory::desc pool_md;
+  explicit conv_pool_pair(const conv2d_options& o) : fused(o, 7), plain(o, 7) {
+    for (auto* c : {&fused, &plain}) c->set_event_mode(event_mode::always);
+  }
+  void configure(const memory& src, int rows) {
+    const auto conv_md = fused.configure(ctx, src.get_desc(), {1, rows});
+    plain.configure(ctx, src.get_desc(), {1, rows});
+    pool_md = fused_pool.configure(ctx, conv_md, {1, rows});
+    plain_pool.configure(ctx, conv_md, {1, rows});
+    REQUIRE(fused.fuse_max_pool(fused_pool));
+  }
+  std::vector<float> forward_fused(const memory& src) {
+    return read_plain(ctx, fused_pool.forward(ctx, fused.forward(ctx, src, true), true));
+  }
+  std::vector<float> forward_plain(const memory& src) {
+    return read_plain(ctx, plain_pool.forward(ctx, plain.forward(ctx, src, true), true));
+  }
+  void backward(const memory& diff) {
+    fused.backward(ctx, fused_pool.backward(ctx, diff, true), false);
+    plain.backward(ctx, plain_pool.backward(ctx, diff, true), false);
+  }
+};
+
 // The event path with its max pooling fused (conv2d::fuse_max_pool) computes bit for bit what
 // the event conv followed by oneDNN's max pooling computes (both checked elsewhere against
 // naive kernels and finite differences): the pooled output, and after a backward of the same
@@ -183,23 +211,16 @@ TEST_CASE("event conv2d with fused max pooling matches conv then max pooling exa
     for (const double density : {0.05, 0.3}) {
       CAPTURE(size);
       CAPTURE(density);
-      engine_context ctx;
       const dims4 in{3, 2, size, size};
-      const conv2d_options o{2, 12, 5, 1, 0, true};
-      conv2d fused(o, 7), plain(o, 7);
-      pool2d fused_pool({pool_kind::max, 2, 2, 0}), plain_pool({pool_kind::max, 2, 2, 0});
+      conv_pool_pair pair({2, 12, 5, 1, 0, true});
+      auto& [ctx, fused, plain, fused_pool, plain_pool, pool_md] = pair;
       auto x = spike_vector(in.size(), 3, density);
       for (std::size_t i = 0; i < x.size(); i += 9) x[i] *= 0.75f;
       auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, tag::nchw), x);
-      for (auto* c : {&fused, &plain}) c->set_event_mode(event_mode::always);
-      const auto conv_md = fused.configure(ctx, src.get_desc(), {1, in.n});
-      plain.configure(ctx, src.get_desc(), {1, in.n});
-      const auto pool_md = fused_pool.configure(ctx, conv_md, {1, in.n});
-      plain_pool.configure(ctx, conv_md, {1, in.n});
-      REQUIRE(fused.fuse_max_pool(fused_pool));
-      const auto got = read_plain(ctx, fused_pool.forward(ctx, fused.forward(ctx, src, true), true));
+      pair.configure(src, in.n);
+      const auto got = pair.forward_fused(src);
       CHECK(fused.last_forward_pooled());
-      const auto want = read_plain(ctx, plain_pool.forward(ctx, plain.forward(ctx, src, true), true));
+      const auto want = pair.forward_plain(src);
       CHECK(got == want);
       // And against the formula, in double: max over each 2 x 2 window of bias + conv.
       const int oh = size - 4, ph = oh / 2;
@@ -228,8 +249,7 @@ TEST_CASE("event conv2d with fused max pooling matches conv then max pooling exa
       CHECK(worst < 1e-5);
       const auto r = random_vector(static_cast<std::size_t>(in.n) * 12 * ph * ph, 4);
       auto diff = make_memory(ctx, pool_md, r);
-      fused.backward(ctx, fused_pool.backward(ctx, diff, true), false);
-      plain.backward(ctx, plain_pool.backward(ctx, diff, true), false);
+      pair.backward(diff);
       const auto pf = fused.parameters(), pp = plain.parameters();
       for (std::size_t k = 0; k < pf.size(); ++k) {
         CAPTURE(k);
@@ -239,7 +259,7 @@ TEST_CASE("event conv2d with fused max pooling matches conv then max pooling exa
       // Dense convolution: the pooling layer pools again.
       fused.set_event_mode(event_mode::never);
       plain.set_event_mode(event_mode::never);
-      const auto dense = read_plain(ctx, fused_pool.forward(ctx, fused.forward(ctx, src, true), true));
+      const auto dense = pair.forward_fused(src);
       CHECK_FALSE(fused.last_forward_pooled());
       CHECK(relative_error(dense, want) < tol);
       // A fused layer computes no diff_src.
@@ -253,28 +273,18 @@ TEST_CASE("event conv2d with fused max pooling matches conv then max pooling exa
 // windows hold equal maxima reached through different taps: which element gets the gradient
 // changes the weight gradient. The fused path must pick the one oneDNN's pooling picks.
 TEST_CASE("fused max pooling sends a tied window's gradient where oneDNN's pooling does") {
-  engine_context ctx;
   const dims4 in{4, 2, 12, 12};
-  const conv2d_options o{2, 12, 5, 1, 0, true};
-  conv2d fused(o, 7), plain(o, 7);
-  pool2d fused_pool({pool_kind::max, 2, 2, 0}), plain_pool({pool_kind::max, 2, 2, 0});
+  conv_pool_pair pair({2, 12, 5, 1, 0, true});
+  auto& [ctx, fused, plain, fused_pool, plain_pool, pool_md] = pair;
   for (auto* c : {&fused, &plain}) {
-    c->set_event_mode(event_mode::always);
     for (auto& w : c->weights()) w = 0.125f;
     for (auto& b : c->bias()) b = 0.0f;
   }
   auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, tag::nchw), spike_vector(in.size(), 5, 0.1));
-  const auto conv_md = fused.configure(ctx, src.get_desc(), {1, in.n});
-  plain.configure(ctx, src.get_desc(), {1, in.n});
-  const auto pool_md = fused_pool.configure(ctx, conv_md, {1, in.n});
-  plain_pool.configure(ctx, conv_md, {1, in.n});
-  REQUIRE(fused.fuse_max_pool(fused_pool));
-  const auto got = read_plain(ctx, fused_pool.forward(ctx, fused.forward(ctx, src, true), true));
-  const auto want = read_plain(ctx, plain_pool.forward(ctx, plain.forward(ctx, src, true), true));
-  CHECK(got == want);
+  pair.configure(src, in.n);
+  CHECK(pair.forward_fused(src) == pair.forward_plain(src));
   auto diff = make_memory(ctx, pool_md, random_vector(static_cast<std::size_t>(in.n) * 12 * 4 * 4, 6));
-  fused.backward(ctx, fused_pool.backward(ctx, diff, true), false);
-  plain.backward(ctx, plain_pool.backward(ctx, diff, true), false);
+  pair.backward(diff);
   const auto pf = fused.parameters(), pp = plain.parameters();
   CHECK(std::vector<float>(pf[0].grad, pf[0].grad + pf[0].size) == std::vector<float>(pp[0].grad, pp[0].grad + pp[0].size));
 }

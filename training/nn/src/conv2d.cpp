@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "event_conv.h"
+#include "winograd_conv.h"
 #include "transpose.h"
 #include "snncosim/nn/pool2d.h"
 #include "init.h"
@@ -50,6 +51,8 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
   const memory::desc b_md = o.bias ? memory::desc({o.out_channels}, dt::f32, tag::x) : memory::desc();
   const bool may_winograd = o.algorithm == conv_algorithm::automatic && o.kernel == 3 && o.stride == 1 &&
                             o.in_channels >= o.winograd_min_in_channels;
+  if (o.algorithm == conv_algorithm::builtin_winograd && (o.kernel != 3 || o.stride != 1))
+    throw std::invalid_argument("conv2d: builtin_winograd needs a 3x3 kernel and stride 1");
   const auto alg = o.algorithm == conv_algorithm::winograd ? dnnl::algorithm::convolution_winograd
                    : may_winograd                          ? dnnl::algorithm::convolution_auto
                                                            : dnnl::algorithm::convolution_direct;
@@ -99,12 +102,74 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
   ctx.scratchpad.reserve(m_bwd_weights_pd->scratchpad_desc());
   m_fused_pool = nullptr;
   configure_events(src);
+  configure_builtin_winograd(src);
   return m_fwd_pd->dst_desc();
+}
+
+void conv2d::configure_builtin_winograd(const memory::desc& src) {
+  const auto& o = m_options;
+  m_wino_fwd.reset();
+  m_wino_bwd.reset();
+  const bool forced = o.algorithm == conv_algorithm::builtin_winograd;
+  const bool eligible = o.kernel == 3 && o.stride == 1 && o.padding <= 2 &&
+                        (forced || (o.algorithm == conv_algorithm::automatic && o.in_channels >= o.winograd_min_in_channels));
+  // The kernels read and write one channel blocking: the forward's dst layout (where the
+  // layer's output and the gradient arriving for it live); src and diff_src are reordered to
+  // it where they differ.
+  const auto dst = detail::describe_layout(m_fwd_pd->dst_desc());
+  if (!eligible || !dst || (dst->block != 8 && dst->block != 16)) {
+    if (forced) throw std::invalid_argument("conv2d: builtin_winograd found no channel-blocked output layout");
+    return;
+  }
+  const auto blocked_src = [&] {
+    const auto s = detail::describe_layout(src);
+    return s && s->block == dst->block ? src
+                                       : memory::desc(src.dims(), dt::f32, dst->block == 8 ? tag::aBcd8b : tag::aBcd16b);
+  }();
+  const auto blocked = *detail::describe_layout(blocked_src);
+  auto geometry = [&](const detail::channel_layout& from, const detail::channel_layout& to, int padding) {
+    auto g = std::make_unique<detail::winograd_geometry>(
+        detail::winograd_geometry{static_cast<int>(src.data.dims[0]), padding, from, to});
+    if (!detail::winograd_supported(*g) || (!forced && g->tiles() < static_cast<std::size_t>(o.builtin_winograd_min_tiles)))
+      g.reset();
+    return g;
+  };
+  auto onednn_winograd = [](const char* impl) { return std::string(impl).find("wino") != std::string::npos; };
+  if (forced || !onednn_winograd(m_fwd_pd->impl_info_str())) m_wino_fwd = geometry(blocked, *dst, o.padding);
+  if (forced || !onednn_winograd(m_bwd_data_pd->impl_info_str())) m_wino_bwd = geometry(*dst, blocked, 2 - o.padding);
+  if (forced && (!m_wino_fwd || !m_wino_bwd)) throw std::invalid_argument("conv2d: builtin_winograd: unsupported sizes");
+  const auto eng = m_user_weights.get_engine();
+  m_wino_src = detail::edge(eng, src, blocked_src);
+  m_wino_dsrc = detail::edge(eng, blocked_src, src);
+  m_wino_dsrc_buffer = m_wino_dsrc.active() ? memory(blocked_src, eng) : memory();
+  std::size_t u = 0;
+  if (m_wino_fwd) {
+    u = detail::winograd_weight_floats(*m_wino_fwd);
+    m_wino_bias.assign(static_cast<std::size_t>(m_wino_fwd->dst.padded_channels()), 0.0f);
+  }
+  if (m_wino_bwd) u = std::max(u, detail::winograd_weight_floats(*m_wino_bwd));
+  m_wino_u.assign(u, 0.0f);
+  spdlog::debug("conv2d {}->{} k{}: built-in Winograd forward {}, backward-data {}", o.in_channels, o.out_channels,
+                o.kernel, m_wino_fwd != nullptr, m_wino_bwd != nullptr);
+}
+
+void conv2d::run_builtin_winograd(const detail::winograd_geometry& g, const memory& src, const memory& dst,
+                                  bool backward_data) {
+  detail::winograd_weights(g, m_weights.data(), backward_data, m_wino_u.data());
+  const bool bias = m_options.bias && !backward_data;
+  if (bias) std::copy(m_bias.begin(), m_bias.end(), m_wino_bias.begin());
+  // Sized here: the thread count may change after configure (set_threads).
+  m_wino_scratch.resize(detail::winograd_scratch_floats(g, omp_get_max_threads()));
+  detail::winograd_conv(g, static_cast<const float*>(src.get_data_handle()), m_wino_u.data(),
+                        bias ? m_wino_bias.data() : nullptr, static_cast<float*>(dst.get_data_handle()),
+                        m_wino_scratch.data());
 }
 
 std::string conv2d::implementation() const {
   if (!m_fwd_pd) return "";
-  return std::string(m_fwd_pd->impl_info_str()) + ", " + m_bwd_data_pd->impl_info_str() + ", " +
+  const std::string builtin = "builtin_wino_4x3";
+  return (m_wino_fwd ? builtin : std::string(m_fwd_pd->impl_info_str())) + ", " +
+         (m_wino_bwd ? builtin : std::string(m_bwd_data_pd->impl_info_str())) + ", " +
          m_bwd_weights_pd->impl_info_str();
 }
 
@@ -207,6 +272,14 @@ const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
     forward_events(src);
     return m_dst;
   }
+  if (m_wino_fwd) {
+    // backward-weights reads m_conv_src when it shares the forward's layout
+    if (m_src_shared) m_conv_src = m_src_fwd.run(s, src);
+    const memory in = m_wino_src.run(s, src);
+    s.wait();
+    run_builtin_winograd(*m_wino_fwd, in, m_dst, false);
+    return m_dst;
+  }
   m_conv_src = m_src_fwd.run(s, src);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, m_conv_src},
                                        {DNNL_ARG_WEIGHTS, m_w_fwd.run(s, m_user_weights)},
@@ -236,11 +309,17 @@ const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool
   }
   if (need_diff_src) {
     const memory out = m_dsrc.active() ? m_prim_diff_src : m_diff_src;
-    m_bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, m_ddst_bd.run(s, diff_dst)},
-                           {DNNL_ARG_WEIGHTS, m_w_bwd.run(s, m_user_weights)},
-                           {DNNL_ARG_DIFF_SRC, out},
-                           {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_bwd_data_pd->scratchpad_desc(), ctx.engine)}});
-    m_dsrc.run_into(s, m_prim_diff_src, m_diff_src);
+    if (m_wino_bwd) {
+      const memory to = m_wino_dsrc.active() ? m_wino_dsrc_buffer : m_diff_src;
+      run_builtin_winograd(*m_wino_bwd, diff_dst, to, true);
+      m_wino_dsrc.run_into(s, to, m_diff_src);
+    } else {
+      m_bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, m_ddst_bd.run(s, diff_dst)},
+                             {DNNL_ARG_WEIGHTS, m_w_bwd.run(s, m_user_weights)},
+                             {DNNL_ARG_DIFF_SRC, out},
+                             {DNNL_ARG_SCRATCHPAD, ctx.scratchpad.get(m_bwd_data_pd->scratchpad_desc(), ctx.engine)}});
+      m_dsrc.run_into(s, m_prim_diff_src, m_diff_src);
+    }
   }
   s.wait();
   return m_diff_src;

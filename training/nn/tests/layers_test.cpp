@@ -158,6 +158,31 @@ TEST_CASE("conv2d 3x3 by Winograd (where oneDNN has it) matches the naive kernel
   CHECK(impl.find("wino") == std::string::npos);
 }
 
+// The built-in Winograd F(4x4, 3x3) (forward and backward-data; oneDNN computes the weight
+// gradient): against the naive kernel and finite differences at the direct kernel's tolerance,
+// on both channel blockings, with padding 0, 1 and 2, output sizes that are not multiples of
+// the 4x4 tile, padded channel blocks (20 of 24 lanes) and no bias.
+TEST_CASE("conv2d 3x3 by the built-in Winograd matches the naive kernel") {
+  std::string impl;
+  conv2d_options o{16, 16, 3, 1, 1, true};
+  o.algorithm = conv_algorithm::builtin_winograd;
+  check_conv(o, {3, 16, 5, 7}, tag::nChw16c, event_mode::never, 0, &impl);
+  CHECK(impl.rfind("builtin_wino_4x3, builtin_wino_4x3, ", 0) == 0);
+  check_conv(o, {2, 16, 9, 6}, tag::nChw8c, event_mode::never, 0, &impl);
+  conv2d_options p{12, 20, 3, 1, 0, false};
+  p.algorithm = conv_algorithm::builtin_winograd;
+  check_conv(p, {2, 12, 10, 7}, tag::nChw8c, event_mode::never, 0.3, &impl);
+  conv2d_options q{8, 9, 3, 1, 2, true};
+  q.algorithm = conv_algorithm::builtin_winograd;
+  check_conv(q, {1, 8, 4, 5}, tag::nChw8c, event_mode::never, 0, &impl);
+  // Impossible: a 5x5 kernel.
+  conv2d_options bad{8, 8, 5, 1, 2, true};
+  bad.algorithm = conv_algorithm::builtin_winograd;
+  engine_context ctx;
+  conv2d layer(bad, 1);
+  CHECK_THROWS_AS(layer.configure(ctx, md_of({1, 8, 8, 8}, tag::nChw8c), {1, 1}), std::invalid_argument);
+}
+
 TEST_CASE("event-driven conv2d matches the naive kernel and finite differences") {
   const auto always = event_mode::always;
   // The csnn first layer: 2 input channels, 12 outputs, k5, binary frame at 5 %.

@@ -19,13 +19,17 @@ class pool2d;
 namespace detail {
 struct event_conv_geometry;
 struct channel_layout;
+struct winograd_geometry;
 }
 
 // direct: oneDNN's direct convolution. automatic: 3x3 stride-1 layers with at least
 // winograd_min_in_channels inputs let oneDNN choose (convolution_auto: Winograd F(4x4, 3x3)
 // where it has one and finds it faster, e.g. AVX-512 at VGG9's sizes; about 2x there,
-// docs/training.md "Winograd"), others run direct. winograd: Winograd or an error (tests).
-enum class conv_algorithm { direct, automatic, winograd };
+// docs/training.md "Winograd"); where oneDNN has none (AVX2) and the batch has at least
+// builtin_winograd_min_tiles output tiles, the forward and backward-data run the project's
+// own Winograd F(4x4, 3x3) (src/winograd_conv.h); others run direct. winograd: oneDNN's
+// Winograd or an error, builtin_winograd: the project's or an error (tests, A/B runs).
+enum class conv_algorithm { direct, automatic, winograd, builtin_winograd };
 
 struct conv2d_options {
   int in_channels = 1;
@@ -44,6 +48,9 @@ struct conv2d_options {
   conv_algorithm algorithm = conv_algorithm::automatic;
   // The 2-channel first layers stay direct: Winograd was 4-5x slower there (VGG9 conv0).
   int winograd_min_in_channels = 8;
+  // 4x4 output tiles per mini-batch (N x ceil(OH/4) x ceil(OW/4)) below which automatic does
+  // not take the built-in Winograd: one sgemm chunk's worth.
+  int builtin_winograd_min_tiles = 64;
 };
 
 // automatic: by input density per mini-batch; always / never: for tests and A/B runs.
@@ -89,6 +96,10 @@ class conv2d final : public layer {
   bool choose_events(const dnnl::memory& src);
   void forward_events(const dnnl::memory& src);
   void backward_weights_events(const dnnl::memory& diff_dst);
+  void configure_builtin_winograd(const dnnl::memory::desc& src);
+  // The built-in Winograd of g (forward or backward-data) from src into dst.
+  void run_builtin_winograd(const detail::winograd_geometry& g, const dnnl::memory& src, const dnnl::memory& dst,
+                            bool backward_data);
 
   conv2d_options m_options;
   std::vector<float> m_weights, m_bias, m_diff_weights, m_diff_bias;
@@ -120,6 +131,12 @@ class conv2d final : public layer {
   std::unique_ptr<detail::channel_layout> m_pool_layout;
   std::vector<std::uint8_t> m_pool_where;
   detail::aligned_vector<float> m_pool_rows;
+  // Built-in Winograd (detail::winograd_conv) for the forward and backward-data passes: null
+  // where oneDNN's kernels run.
+  std::unique_ptr<detail::winograd_geometry> m_wino_fwd, m_wino_bwd;
+  detail::edge m_wino_src, m_wino_dsrc;  // src into the kernels' blocking, diff_src back
+  dnnl::memory m_wino_dsrc_buffer;
+  detail::aligned_vector<float> m_wino_u, m_wino_bias, m_wino_scratch;
 };
 
 }  // namespace snncosim::nn

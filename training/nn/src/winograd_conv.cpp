@@ -1,0 +1,218 @@
+#include "winograd_conv.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <omp.h>
+#include <oneapi/dnnl/dnnl.h>
+
+// 16-lane blocks in an AVX2 build: GCC warns that such vectors would pass differently across
+// a call boundary; these helpers are internal and inlined.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace snncosim::nn::detail {
+
+namespace {
+
+constexpr int alpha = 6;  // input tile size: 4 outputs + 3 - 1
+constexpr int planes = alpha * alpha;
+
+// Tiles per chunk: the transformed inputs and products of one chunk (36 x tiles x channels
+// each) stay in L2 while sgemm multiplies them.
+std::size_t chunk_tiles(const winograd_geometry& g) {
+  const auto per_tile = static_cast<std::size_t>(planes) * (g.src.padded_channels() + g.dst.padded_channels());
+  const std::size_t fit = (768u * 1024u / sizeof(float)) / per_tile;
+  return std::clamp<std::size_t>(fit / 8 * 8, 16, 96);
+}
+
+template <int B>
+struct block_vector;
+template <>
+struct block_vector<8> {
+  typedef float type __attribute__((vector_size(32)));
+};
+template <>
+struct block_vector<16> {
+  typedef float type __attribute__((vector_size(64)));
+};
+
+template <typename V>
+inline V load(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename V>
+inline void store(float* p, V v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
+// r = B^T d for one column of a tile (Lavin and Gray's F(4, 3) input transform).
+template <typename V>
+inline void input_1d(const V* d, std::size_t s, V* r, std::size_t rs) {
+  const V d0 = d[0], d1 = d[s], d2 = d[2 * s], d3 = d[3 * s], d4 = d[4 * s], d5 = d[5 * s];
+  r[0] = 4.0f * d0 - 5.0f * d2 + d4;
+  r[rs] = -4.0f * (d1 + d2) + d3 + d4;
+  r[2 * rs] = 4.0f * (d1 - d2) - d3 + d4;
+  r[3 * rs] = 2.0f * (d3 - d1) - d2 + d4;
+  r[4 * rs] = 2.0f * (d1 - d3) - d2 + d4;
+  r[5 * rs] = 4.0f * d1 - 5.0f * d3 + d5;
+}
+
+// y = A^T m for one column of a tile (F(4, 3) output transform).
+template <typename V>
+inline void output_1d(const V* m, std::size_t s, V* y, std::size_t ys) {
+  const V m0 = m[0], m1 = m[s], m2 = m[2 * s], m3 = m[3 * s], m4 = m[4 * s], m5 = m[5 * s];
+  const V a = m1 + m2, b = m1 - m2, c = m3 + m4, d = m3 - m4;
+  y[0] = m0 + a + c;
+  y[ys] = b + 2.0f * d;
+  y[2 * ys] = a + 4.0f * c;
+  y[3 * ys] = b + 8.0f * d + m5;
+}
+
+template <int B>
+void transform_inputs(const winograd_geometry& g, const float* src, std::size_t t0, std::size_t t1, float* v) {
+  using V = typename block_vector<B>::type;
+  const auto& s = g.src;
+  const int tw = g.tiles_w(), th = g.tiles_h();
+  const std::size_t ld = static_cast<std::size_t>(s.padded_channels());
+  const std::size_t plane = (t1 - t0) * ld;
+  for (std::size_t t = t0; t < t1; ++t) {
+    const int n = static_cast<int>(t / static_cast<std::size_t>(th * tw));
+    const int ty = static_cast<int>(t / static_cast<std::size_t>(tw) % static_cast<std::size_t>(th));
+    const int tx = static_cast<int>(t % static_cast<std::size_t>(tw));
+    const int y0 = ty * 4 - g.padding, x0 = tx * 4 - g.padding;
+    const bool inside = y0 >= 0 && x0 >= 0 && y0 + alpha <= s.h && x0 + alpha <= s.w;
+    for (int b = 0; b < s.blocks; ++b) {
+      const float* base = src + static_cast<std::size_t>(n) * s.row + static_cast<std::size_t>(b) * s.block_stride;
+      V d[planes], r[planes];
+      for (int i = 0; i < alpha; ++i)
+        for (int j = 0; j < alpha; ++j) {
+          const int y = y0 + i, x = x0 + j;
+          d[i * alpha + j] = inside || (y >= 0 && x >= 0 && y < s.h && x < s.w)
+                                 ? load<V>(base + (static_cast<std::size_t>(y) * s.w + x) * B)
+                                 : V{};
+        }
+      for (int j = 0; j < alpha; ++j) input_1d(d + j, alpha, r + j, alpha);   // columns
+      for (int i = 0; i < alpha; ++i) input_1d(r + i * alpha, 1, d + i * alpha, 1);  // rows
+      float* out = v + (t - t0) * ld + static_cast<std::size_t>(b) * B;
+      for (int k = 0; k < planes; ++k) store(out + k * plane, d[k]);
+    }
+  }
+}
+
+template <int B>
+void transform_outputs(const winograd_geometry& g, const float* m, const float* bias, std::size_t t0, std::size_t t1,
+                       float* dst) {
+  using V = typename block_vector<B>::type;
+  const auto& o = g.dst;
+  const int tw = g.tiles_w(), th = g.tiles_h();
+  const std::size_t ld = static_cast<std::size_t>(o.padded_channels());
+  const std::size_t plane = (t1 - t0) * ld;
+  for (std::size_t t = t0; t < t1; ++t) {
+    const int n = static_cast<int>(t / static_cast<std::size_t>(th * tw));
+    const int oy0 = static_cast<int>(t / static_cast<std::size_t>(tw) % static_cast<std::size_t>(th)) * 4;
+    const int ox0 = static_cast<int>(t % static_cast<std::size_t>(tw)) * 4;
+    for (int b = 0; b < o.blocks; ++b) {
+      const float* in = m + (t - t0) * ld + static_cast<std::size_t>(b) * B;
+      V x[planes], c[alpha * 4], y[16];
+      for (int k = 0; k < planes; ++k) x[k] = load<V>(in + k * plane);
+      for (int j = 0; j < alpha; ++j) output_1d(x + j, alpha, c + j, alpha);  // columns: 4 x 6
+      for (int i = 0; i < 4; ++i) output_1d(c + i * alpha, 1, y + i * 4, 1);   // rows: 4 x 4
+      const V add = bias != nullptr ? load<V>(bias + static_cast<std::size_t>(b) * B) : V{};
+      float* base = dst + static_cast<std::size_t>(n) * o.row + static_cast<std::size_t>(b) * o.block_stride;
+      for (int i = 0; i < 4 && oy0 + i < o.h; ++i)
+        for (int j = 0; j < 4 && ox0 + j < o.w; ++j)
+          store(base + (static_cast<std::size_t>(oy0 + i) * o.w + ox0 + j) * B, y[i * 4 + j] + add);
+    }
+  }
+}
+
+template <int B>
+void run(const winograd_geometry& g, const float* src, const float* u, const float* bias, float* dst,
+         float* scratch) {
+  const std::size_t tiles = g.tiles(), chunk = chunk_tiles(g);
+  const std::size_t chunks = (tiles + chunk - 1) / chunk;
+  const auto ldv = static_cast<std::size_t>(g.src.padded_channels());
+  const auto ldm = static_cast<std::size_t>(g.dst.padded_channels());
+  const std::size_t per_thread = static_cast<std::size_t>(planes) * chunk * (ldv + ldm);
+#pragma omp parallel
+  {
+    float* v = scratch + static_cast<std::size_t>(omp_get_thread_num()) * per_thread;
+    float* m = v + static_cast<std::size_t>(planes) * chunk * ldv;
+#pragma omp for schedule(static)
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const std::size_t t0 = c * chunk, t1 = std::min(tiles, t0 + chunk);
+      const auto rows = static_cast<dnnl_dim_t>(t1 - t0);
+      transform_inputs<B>(g, src, t0, t1, v);
+      // Inside a parallel region oneDNN's sgemm runs on the calling thread alone.
+      for (int k = 0; k < planes; ++k)
+        dnnl_sgemm('N', 'N', rows, static_cast<dnnl_dim_t>(ldm), g.src.c, 1.0f,
+                   v + static_cast<std::size_t>(k) * (t1 - t0) * ldv, static_cast<dnnl_dim_t>(ldv),
+                   u + static_cast<std::size_t>(k) * static_cast<std::size_t>(g.src.c) * ldm,
+                   static_cast<dnnl_dim_t>(ldm), 0.0f, m + static_cast<std::size_t>(k) * (t1 - t0) * ldm,
+                   static_cast<dnnl_dim_t>(ldm));
+      transform_outputs<B>(g, m, bias, t0, t1, dst);
+    }
+  }
+}
+
+}  // namespace
+
+bool winograd_supported(const winograd_geometry& g) {
+  return g.rows > 0 && g.padding >= 0 && g.padding <= 2 && (g.src.block == 8 || g.src.block == 16) &&
+         g.dst.block == g.src.block && g.dst.h == g.src.h + 2 * g.padding - 2 &&
+         g.dst.w == g.src.w + 2 * g.padding - 2 && g.dst.h > 0 && g.dst.w > 0;
+}
+
+std::size_t winograd_weight_floats(const winograd_geometry& g) {
+  return static_cast<std::size_t>(planes) * static_cast<std::size_t>(g.src.c) *
+         static_cast<std::size_t>(g.dst.padded_channels());
+}
+
+void winograd_weights(const winograd_geometry& g, const float* w, bool rotated, float* u) {
+  const int ins = g.src.c, outs = g.dst.c;
+  const auto ld = static_cast<std::size_t>(g.dst.padded_channels());
+  const std::size_t plane = static_cast<std::size_t>(ins) * ld;
+  // G (6 x 3) of F(4, 3); the products in double, rounded once.
+  static constexpr double gm[alpha][3] = {{1.0 / 4, 0, 0},
+                                          {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                          {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                          {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                          {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                          {0, 0, 1}};
+#pragma omp parallel for schedule(static)
+  for (int i = 0; i < ins; ++i) {
+    for (std::size_t k = 0; k < static_cast<std::size_t>(planes); ++k)
+      std::fill_n(u + k * plane + static_cast<std::size_t>(i) * ld + outs, ld - static_cast<std::size_t>(outs), 0.0f);
+    for (int o = 0; o < outs; ++o) {
+      double k3[3][3];
+      for (int ky = 0; ky < 3; ++ky)
+        for (int kx = 0; kx < 3; ++kx)
+          k3[ky][kx] = rotated ? w[((static_cast<std::size_t>(i) * outs + o) * 3 + (2 - ky)) * 3 + (2 - kx)]
+                               : w[((static_cast<std::size_t>(o) * ins + i) * 3 + ky) * 3 + kx];
+      double gk[alpha][3];
+      for (int a = 0; a < alpha; ++a)
+        for (int kx = 0; kx < 3; ++kx) gk[a][kx] = gm[a][0] * k3[0][kx] + gm[a][1] * k3[1][kx] + gm[a][2] * k3[2][kx];
+      for (int a = 0; a < alpha; ++a)
+        for (int b = 0; b < alpha; ++b)
+          u[static_cast<std::size_t>(a * alpha + b) * plane + static_cast<std::size_t>(i) * ld + o] =
+              static_cast<float>(gk[a][0] * gm[b][0] + gk[a][1] * gm[b][1] + gk[a][2] * gm[b][2]);
+    }
+  }
+}
+
+std::size_t winograd_scratch_floats(const winograd_geometry& g, int threads) {
+  return static_cast<std::size_t>(threads) * planes * chunk_tiles(g) *
+         static_cast<std::size_t>(g.src.padded_channels() + g.dst.padded_channels());
+}
+
+void winograd_conv(const winograd_geometry& g, const float* src, const float* u, const float* bias, float* dst,
+                   float* scratch) {
+  if (g.src.block == 16)
+    run<16>(g, src, u, bias, dst, scratch);
+  else
+    run<8>(g, src, u, bias, dst, scratch);
+}
+
+}  // namespace snncosim::nn::detail

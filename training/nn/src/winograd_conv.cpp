@@ -70,33 +70,39 @@ inline void output_1d(const V* m, std::size_t s, V* y, std::size_t ys) {
   y[3 * ys] = b + 8.0f * d + m5;
 }
 
+// The transformed inputs and products of a chunk are [tile][plane][channel]: one tile's 36
+// planes are one contiguous run (the transforms write and read whole lines), sgemm takes each
+// plane with a leading dimension of 36 rows.
 template <int B>
 void transform_inputs(const winograd_geometry& g, const float* src, std::size_t t0, std::size_t t1, float* v) {
   using V = typename block_vector<B>::type;
   const auto& s = g.src;
-  const int tw = g.tiles_w(), th = g.tiles_h();
+  const int tw = g.tiles_w(), th = g.tiles_h(), h = s.h, w = s.w;
   const std::size_t ld = static_cast<std::size_t>(s.padded_channels());
-  const std::size_t plane = (t1 - t0) * ld;
   for (std::size_t t = t0; t < t1; ++t) {
     const int n = static_cast<int>(t / static_cast<std::size_t>(th * tw));
     const int ty = static_cast<int>(t / static_cast<std::size_t>(tw) % static_cast<std::size_t>(th));
     const int tx = static_cast<int>(t % static_cast<std::size_t>(tw));
     const int y0 = ty * 4 - g.padding, x0 = tx * 4 - g.padding;
-    const bool inside = y0 >= 0 && x0 >= 0 && y0 + alpha <= s.h && x0 + alpha <= s.w;
+    const bool inside = y0 >= 0 && x0 >= 0 && y0 + alpha <= h && x0 + alpha <= w;
+    float* out = v + (t - t0) * planes * ld;
     for (int b = 0; b < s.blocks; ++b) {
-      const float* base = src + static_cast<std::size_t>(n) * s.row + static_cast<std::size_t>(b) * s.block_stride;
-      V d[planes], r[planes];
-      for (int i = 0; i < alpha; ++i)
-        for (int j = 0; j < alpha; ++j) {
-          const int y = y0 + i, x = x0 + j;
-          d[i * alpha + j] = inside || (y >= 0 && x >= 0 && y < s.h && x < s.w)
-                                 ? load<V>(base + (static_cast<std::size_t>(y) * s.w + x) * B)
-                                 : V{};
-        }
-      for (int j = 0; j < alpha; ++j) input_1d(d + j, alpha, r + j, alpha);   // columns
-      for (int i = 0; i < alpha; ++i) input_1d(r + i * alpha, 1, d + i * alpha, 1);  // rows
-      float* out = v + (t - t0) * ld + static_cast<std::size_t>(b) * B;
-      for (int k = 0; k < planes; ++k) store(out + k * plane, d[k]);
+      const float* base = src + static_cast<std::size_t>(n) * s.row + static_cast<std::size_t>(b) * s.block_stride +
+                          (static_cast<std::ptrdiff_t>(y0) * w + x0) * B;
+      V r[planes];
+      for (int j = 0; j < alpha; ++j) {  // columns: r = B^T d
+        V d[alpha];
+        for (int i = 0; i < alpha; ++i)
+          d[i] = inside || (y0 + i >= 0 && x0 + j >= 0 && y0 + i < h && x0 + j < w)
+                     ? load<V>(base + (static_cast<std::ptrdiff_t>(i) * w + j) * B)
+                     : V{};
+        input_1d(d, 1, r + j, alpha);
+      }
+      for (int i = 0; i < alpha; ++i) {  // rows: r B
+        V e[alpha];
+        input_1d(r + i * alpha, 1, e, 1);
+        for (int j = 0; j < alpha; ++j) store(out + static_cast<std::size_t>(i * alpha + j) * ld + b * B, e[j]);
+      }
     }
   }
 }
@@ -108,22 +114,27 @@ void transform_outputs(const winograd_geometry& g, const float* m, const float* 
   const auto& o = g.dst;
   const int tw = g.tiles_w(), th = g.tiles_h();
   const std::size_t ld = static_cast<std::size_t>(o.padded_channels());
-  const std::size_t plane = (t1 - t0) * ld;
   for (std::size_t t = t0; t < t1; ++t) {
     const int n = static_cast<int>(t / static_cast<std::size_t>(th * tw));
     const int oy0 = static_cast<int>(t / static_cast<std::size_t>(tw) % static_cast<std::size_t>(th)) * 4;
     const int ox0 = static_cast<int>(t % static_cast<std::size_t>(tw)) * 4;
+    const int rows = std::min(4, o.h - oy0), cols = std::min(4, o.w - ox0);
+    const float* in = m + (t - t0) * planes * ld;
     for (int b = 0; b < o.blocks; ++b) {
-      const float* in = m + (t - t0) * ld + static_cast<std::size_t>(b) * B;
-      V x[planes], c[alpha * 4], y[16];
-      for (int k = 0; k < planes; ++k) x[k] = load<V>(in + k * plane);
-      for (int j = 0; j < alpha; ++j) output_1d(x + j, alpha, c + j, alpha);  // columns: 4 x 6
-      for (int i = 0; i < 4; ++i) output_1d(c + i * alpha, 1, y + i * 4, 1);   // rows: 4 x 4
+      V c[alpha * 4];
+      for (int j = 0; j < alpha; ++j) {  // columns: c = A^T m
+        V x[alpha];
+        for (int i = 0; i < alpha; ++i) x[i] = load<V>(in + static_cast<std::size_t>(i * alpha + j) * ld + b * B);
+        output_1d(x, 1, c + j, alpha);
+      }
       const V add = bias != nullptr ? load<V>(bias + static_cast<std::size_t>(b) * B) : V{};
-      float* base = dst + static_cast<std::size_t>(n) * o.row + static_cast<std::size_t>(b) * o.block_stride;
-      for (int i = 0; i < 4 && oy0 + i < o.h; ++i)
-        for (int j = 0; j < 4 && ox0 + j < o.w; ++j)
-          store(base + (static_cast<std::size_t>(oy0 + i) * o.w + ox0 + j) * B, y[i * 4 + j] + add);
+      float* base = dst + static_cast<std::size_t>(n) * o.row + static_cast<std::size_t>(b) * o.block_stride +
+                    (static_cast<std::size_t>(oy0) * o.w + ox0) * B;
+      for (int i = 0; i < rows; ++i) {  // rows: c A
+        V y[4];
+        output_1d(c + i * alpha, 1, y, 1);
+        for (int j = 0; j < cols; ++j) store(base + (static_cast<std::size_t>(i) * o.w + j) * B, y[j] + add);
+      }
     }
   }
 }
@@ -143,15 +154,14 @@ void run(const winograd_geometry& g, const float* src, const float* u, const flo
 #pragma omp for schedule(static)
     for (std::size_t c = 0; c < chunks; ++c) {
       const std::size_t t0 = c * chunk, t1 = std::min(tiles, t0 + chunk);
-      const auto rows = static_cast<dnnl_dim_t>(t1 - t0);
       transform_inputs<B>(g, src, t0, t1, v);
       // Inside a parallel region oneDNN's sgemm runs on the calling thread alone.
       for (int k = 0; k < planes; ++k)
-        dnnl_sgemm('N', 'N', rows, static_cast<dnnl_dim_t>(ldm), g.src.c, 1.0f,
-                   v + static_cast<std::size_t>(k) * (t1 - t0) * ldv, static_cast<dnnl_dim_t>(ldv),
+        dnnl_sgemm('N', 'N', static_cast<dnnl_dim_t>(t1 - t0), static_cast<dnnl_dim_t>(ldm), g.src.c, 1.0f,
+                   v + static_cast<std::size_t>(k) * ldv, static_cast<dnnl_dim_t>(planes * ldv),
                    u + static_cast<std::size_t>(k) * static_cast<std::size_t>(g.src.c) * ldm,
-                   static_cast<dnnl_dim_t>(ldm), 0.0f, m + static_cast<std::size_t>(k) * (t1 - t0) * ldm,
-                   static_cast<dnnl_dim_t>(ldm));
+                   static_cast<dnnl_dim_t>(ldm), 0.0f, m + static_cast<std::size_t>(k) * ldm,
+                   static_cast<dnnl_dim_t>(planes * ldm));
       transform_outputs<B>(g, m, bias, t0, t1, dst);
     }
   }

@@ -108,8 +108,9 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
 
 void conv2d::configure_builtin_winograd(const memory::desc& src) {
   const auto& o = m_options;
-  m_wino_fwd.reset();
+  m_wino_geom.reset();
   m_wino_bwd.reset();
+  m_wino_forward = m_wino_grad = false;
   const bool forced = o.algorithm == conv_algorithm::builtin_winograd;
   const bool eligible = o.kernel == 3 && o.stride == 1 && o.padding <= 2 &&
                         (forced || (o.algorithm == conv_algorithm::automatic && o.in_channels >= o.winograd_min_in_channels));
@@ -135,22 +136,28 @@ void conv2d::configure_builtin_winograd(const memory::desc& src) {
     return g;
   };
   auto onednn_winograd = [](const char* impl) { return std::string(impl).find("wino") != std::string::npos; };
-  if (forced || !onednn_winograd(m_fwd_pd->impl_info_str())) m_wino_fwd = geometry(blocked, *dst, o.padding);
+  // Each pass where oneDNN runs direct (on AVX-512 its Winograd computes the forward and
+  // backward-data but leaves wide layers' weight gradients direct).
+  m_wino_geom = geometry(blocked, *dst, o.padding);
+  if (m_wino_geom) {
+    m_wino_forward = forced || !onednn_winograd(m_fwd_pd->impl_info_str());
+    m_wino_grad = forced || !onednn_winograd(m_bwd_weights_pd->impl_info_str());
+  }
   if (forced || !onednn_winograd(m_bwd_data_pd->impl_info_str())) m_wino_bwd = geometry(*dst, blocked, 2 - o.padding);
-  if (forced && (!m_wino_fwd || !m_wino_bwd)) throw std::invalid_argument("conv2d: builtin_winograd: unsupported sizes");
+  if (forced && (!m_wino_geom || !m_wino_bwd)) throw std::invalid_argument("conv2d: builtin_winograd: unsupported sizes");
   const auto eng = m_user_weights.get_engine();
   m_wino_src = detail::edge(eng, src, blocked_src);
   m_wino_dsrc = detail::edge(eng, blocked_src, src);
   m_wino_dsrc_buffer = m_wino_dsrc.active() ? memory(blocked_src, eng) : memory();
   std::size_t u = 0;
-  if (m_wino_fwd) {
-    u = detail::winograd_weight_floats(*m_wino_fwd);
-    m_wino_bias.assign(static_cast<std::size_t>(m_wino_fwd->dst.padded_channels()), 0.0f);
+  if (m_wino_forward) {
+    u = detail::winograd_weight_floats(*m_wino_geom);
+    m_wino_bias.assign(static_cast<std::size_t>(m_wino_geom->dst.padded_channels()), 0.0f);
   }
   if (m_wino_bwd) u = std::max(u, detail::winograd_weight_floats(*m_wino_bwd));
   m_wino_u.assign(u, 0.0f);
-  spdlog::debug("conv2d {}->{} k{}: built-in Winograd forward {}, backward-data {}", o.in_channels, o.out_channels,
-                o.kernel, m_wino_fwd != nullptr, m_wino_bwd != nullptr);
+  spdlog::debug("conv2d {}->{} k{}: built-in Winograd forward {}, backward-data {}, backward-weights {}", o.in_channels,
+                o.out_channels, o.kernel, m_wino_forward, m_wino_bwd != nullptr, m_wino_grad);
 }
 
 void conv2d::run_builtin_winograd(const detail::winograd_geometry& g, const memory& src, const memory& dst,
@@ -168,9 +175,9 @@ void conv2d::run_builtin_winograd(const detail::winograd_geometry& g, const memo
 std::string conv2d::implementation() const {
   if (!m_fwd_pd) return "";
   const std::string builtin = "builtin_wino_4x3";
-  return (m_wino_fwd ? builtin : std::string(m_fwd_pd->impl_info_str())) + ", " +
+  return (m_wino_forward ? builtin : std::string(m_fwd_pd->impl_info_str())) + ", " +
          (m_wino_bwd ? builtin : std::string(m_bwd_data_pd->impl_info_str())) + ", " +
-         m_bwd_weights_pd->impl_info_str();
+         (m_wino_grad ? builtin : std::string(m_bwd_weights_pd->impl_info_str()));
 }
 
 void conv2d::configure_events(const memory::desc& src) {
@@ -272,12 +279,13 @@ const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
     forward_events(src);
     return m_dst;
   }
-  if (m_wino_fwd) {
-    // backward-weights reads m_conv_src when it shares the forward's layout
-    if (m_src_shared) m_conv_src = m_src_fwd.run(s, src);
-    const memory in = m_wino_src.run(s, src);
+  if (m_wino_grad) m_wino_in = m_wino_src.run(s, src);
+  if (m_wino_forward) {
+    // oneDNN's backward-weights reads m_conv_src when it shares the forward's layout
+    if (m_src_shared && !m_wino_grad) m_conv_src = m_src_fwd.run(s, src);
+    const memory in = m_wino_grad ? m_wino_in : m_wino_src.run(s, src);
     s.wait();
-    run_builtin_winograd(*m_wino_fwd, in, m_dst, false);
+    run_builtin_winograd(*m_wino_geom, in, m_dst, false);
     return m_dst;
   }
   m_conv_src = m_src_fwd.run(s, src);
@@ -297,6 +305,12 @@ const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool
     throw std::logic_error("conv2d: diff_src asked of a layer whose max pooling is fused (fuse_max_pool)");
   if (m_last_event) {
     backward_weights_events(diff_dst);
+  } else if (m_wino_grad) {
+    s.wait();
+    m_wino_scratch.resize(detail::winograd_weight_grad_scratch_floats(*m_wino_geom, omp_get_max_threads()));
+    detail::winograd_weight_grad(*m_wino_geom, static_cast<const float*>(m_wino_in.get_data_handle()),
+                                 static_cast<const float*>(diff_dst.get_data_handle()), m_diff_weights.data(),
+                                 m_options.bias ? m_diff_bias.data() : nullptr, m_wino_scratch.data());
   } else {
     const memory bw_src = m_src_shared ? m_conv_src : m_src_bw.run(s, m_src);
     std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, bw_src},

@@ -25,6 +25,15 @@ std::size_t chunk_tiles(const winograd_geometry& g) {
   return std::clamp<std::size_t>(fit / 8 * 8, 16, 96);
 }
 
+// G (6 x 3) of F(4, 3).
+constexpr double gm[alpha][3] = {{1.0 / 4, 0, 0},          {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                 {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                 {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+
+// Parts of the tiles whose weight-gradient sums are kept apart (fixed: thread-count
+// independent results).
+constexpr std::size_t grad_parts = 8;
+
 template <int B>
 struct block_vector;
 template <>
@@ -167,6 +176,127 @@ void run(const winograd_geometry& g, const float* src, const float* u, const flo
   }
 }
 
+// x = A y for one column of a 4x4 diff_dst tile: the adjoint of output_1d.
+template <typename V>
+inline void diff_1d(const V* y, std::size_t s, V* x, std::size_t xs) {
+  const V y0 = y[0], y1 = y[s], y2 = y[2 * s], y3 = y[3 * s];
+  const V a = y0 + y2, b = y1 + y3, c = y0 + 4.0f * y2, d = 2.0f * y1 + 8.0f * y3;
+  x[0] = y0;
+  x[xs] = a + b;
+  x[2 * xs] = a - b;
+  x[3 * xs] = c + d;
+  x[4 * xs] = c - d;
+  x[5 * xs] = y3;
+}
+
+// A dY A^T of each tile of diff_dst (outside the output: zero), [tile][plane][channel].
+template <int B>
+void transform_diffs(const winograd_geometry& g, const float* diff_dst, std::size_t t0, std::size_t t1, float* d) {
+  using V = typename block_vector<B>::type;
+  const auto& o = g.dst;
+  const int tw = g.tiles_w(), th = g.tiles_h();
+  const std::size_t ld = static_cast<std::size_t>(o.padded_channels());
+  for (std::size_t t = t0; t < t1; ++t) {
+    const int n = static_cast<int>(t / static_cast<std::size_t>(th * tw));
+    const int oy0 = static_cast<int>(t / static_cast<std::size_t>(tw) % static_cast<std::size_t>(th)) * 4;
+    const int ox0 = static_cast<int>(t % static_cast<std::size_t>(tw)) * 4;
+    const int rows = std::min(4, o.h - oy0), cols = std::min(4, o.w - ox0);
+    float* out = d + (t - t0) * planes * ld;
+    for (int b = 0; b < o.blocks; ++b) {
+      const float* base = diff_dst + static_cast<std::size_t>(n) * o.row + static_cast<std::size_t>(b) * o.block_stride +
+                          (static_cast<std::size_t>(oy0) * o.w + ox0) * B;
+      V c[4 * alpha];
+      for (int j = 0; j < 4; ++j) {  // columns: c = A y
+        V y[4];
+        for (int i = 0; i < 4; ++i)
+          y[i] = i < rows && j < cols ? load<V>(base + (static_cast<std::size_t>(i) * o.w + j) * B) : V{};
+        diff_1d(y, 1, c + j, 4);
+      }
+      for (int i = 0; i < alpha; ++i) {  // rows: c A^T
+        V x[alpha];
+        diff_1d(c + i * 4, 1, x, 1);
+        for (int j = 0; j < alpha; ++j) store(out + static_cast<std::size_t>(i * alpha + j) * ld + b * B, x[j]);
+      }
+    }
+  }
+}
+
+template <int B>
+void weight_grad(const winograd_geometry& g, const float* src, const float* diff_dst, float* dw, float* dbias,
+                 float* scratch) {
+  const std::size_t tiles = g.tiles(), chunk = chunk_tiles(g);
+  const std::size_t chunks = (tiles + chunk - 1) / chunk;
+  const auto ldv = static_cast<std::size_t>(g.src.padded_channels());
+  const auto ldm = static_cast<std::size_t>(g.dst.padded_channels());
+  const auto ins = static_cast<std::size_t>(g.src.c);
+  const std::size_t part_floats = static_cast<std::size_t>(planes) * ins * ldm;
+  float* parts = scratch;  // grad_parts x [36][ins][ldm]
+  const std::size_t per_thread = static_cast<std::size_t>(planes) * chunk * (ldv + ldm);
+#pragma omp parallel
+  {
+    float* v = parts + grad_parts * part_floats + static_cast<std::size_t>(omp_get_thread_num()) * per_thread;
+    float* d = v + static_cast<std::size_t>(planes) * chunk * ldv;
+#pragma omp for schedule(static)
+    for (std::size_t p = 0; p < grad_parts; ++p) {
+      float* du = parts + p * part_floats;
+      std::fill_n(du, part_floats, 0.0f);
+      for (std::size_t c = chunks * p / grad_parts; c < chunks * (p + 1) / grad_parts; ++c) {
+        const std::size_t t0 = c * chunk, t1 = std::min(tiles, t0 + chunk);
+        transform_inputs<B>(g, src, t0, t1, v);
+        transform_diffs<B>(g, diff_dst, t0, t1, d);
+        for (int k = 0; k < planes; ++k)  // du[k] (ins x ldm) += V[k]^T D[k]
+          dnnl_sgemm('T', 'N', static_cast<dnnl_dim_t>(ins), static_cast<dnnl_dim_t>(ldm),
+                     static_cast<dnnl_dim_t>(t1 - t0), 1.0f, v + static_cast<std::size_t>(k) * ldv,
+                     static_cast<dnnl_dim_t>(planes * ldv), d + static_cast<std::size_t>(k) * ldm,
+                     static_cast<dnnl_dim_t>(planes * ldm), 1.0f, du + static_cast<std::size_t>(k) * ins * ldm,
+                     static_cast<dnnl_dim_t>(ldm));
+      }
+    }
+    // dw[o][i] = G^T (sum of the parts) G, the parts added in order.
+    const int outs = g.dst.c;
+#pragma omp for schedule(static)
+    for (std::size_t i = 0; i < ins; ++i)
+      for (int o = 0; o < outs; ++o) {
+        double u[planes];
+        for (int k = 0; k < planes; ++k) {
+          float sum = 0.0f;
+          for (std::size_t p = 0; p < grad_parts; ++p)
+            sum += parts[p * part_floats + (static_cast<std::size_t>(k) * ins + i) * ldm + static_cast<std::size_t>(o)];
+          u[k] = sum;
+        }
+        double gu[3][alpha];  // G^T u
+        for (int a = 0; a < 3; ++a)
+          for (int b = 0; b < alpha; ++b) {
+            double acc = 0.0;
+            for (int k = 0; k < alpha; ++k) acc += gm[k][a] * u[k * alpha + b];
+            gu[a][b] = acc;
+          }
+        for (int a = 0; a < 3; ++a)
+          for (int b = 0; b < 3; ++b) {
+            double acc = 0.0;
+            for (int k = 0; k < alpha; ++k) acc += gu[a][k] * gm[k][b];
+            dw[((static_cast<std::size_t>(o) * ins + i) * 3 + static_cast<std::size_t>(a)) * 3 + static_cast<std::size_t>(b)] =
+                static_cast<float>(acc);
+          }
+      }
+    if (dbias != nullptr) {
+      // Per channel, over rows and positions in order.
+      const auto& l = g.dst;
+      const std::size_t hw = static_cast<std::size_t>(l.h) * static_cast<std::size_t>(l.w);
+#pragma omp for schedule(static)
+      for (int o = 0; o < outs; ++o) {
+        const std::size_t b = static_cast<std::size_t>(o / B), lane = static_cast<std::size_t>(o % B);
+        float sum = 0.0f;
+        for (int n = 0; n < g.rows; ++n) {
+          const float* p = diff_dst + static_cast<std::size_t>(n) * l.row + b * l.block_stride + lane;
+          for (std::size_t q = 0; q < hw; ++q) sum += p[q * B];
+        }
+        dbias[o] = sum;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool winograd_supported(const winograd_geometry& g) {
@@ -184,13 +314,7 @@ void winograd_weights(const winograd_geometry& g, const float* w, bool rotated, 
   const int ins = g.src.c, outs = g.dst.c;
   const auto ld = static_cast<std::size_t>(g.dst.padded_channels());
   const std::size_t plane = static_cast<std::size_t>(ins) * ld;
-  // G (6 x 3) of F(4, 3); the products in double, rounded once.
-  static constexpr double gm[alpha][3] = {{1.0 / 4, 0, 0},
-                                          {-1.0 / 6, -1.0 / 6, -1.0 / 6},
-                                          {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-                                          {1.0 / 24, 1.0 / 12, 1.0 / 6},
-                                          {1.0 / 24, -1.0 / 12, 1.0 / 6},
-                                          {0, 0, 1}};
+  // The products in double, rounded once.
 #pragma omp parallel for schedule(static)
   for (int i = 0; i < ins; ++i) {
     for (std::size_t k = 0; k < static_cast<std::size_t>(planes); ++k)
@@ -223,6 +347,19 @@ void winograd_conv(const winograd_geometry& g, const float* src, const float* u,
     run<16>(g, src, u, bias, dst, scratch);
   else
     run<8>(g, src, u, bias, dst, scratch);
+}
+
+std::size_t winograd_weight_grad_scratch_floats(const winograd_geometry& g, int threads) {
+  return grad_parts * planes * static_cast<std::size_t>(g.src.c) * static_cast<std::size_t>(g.dst.padded_channels()) +
+         winograd_scratch_floats(g, threads);
+}
+
+void winograd_weight_grad(const winograd_geometry& g, const float* src, const float* diff_dst, float* dw,
+                          float* dbias, float* scratch) {
+  if (g.src.block == 16)
+    weight_grad<16>(g, src, diff_dst, dw, dbias, scratch);
+  else
+    weight_grad<8>(g, src, diff_dst, dw, dbias, scratch);
 }
 
 }  // namespace snncosim::nn::detail

@@ -27,7 +27,8 @@ struct winograd_geometry;
 // where it has one and finds it faster, e.g. AVX-512 at VGG9's sizes; about 2x there,
 // docs/training.md "Winograd"); where oneDNN has none (AVX2) and the batch has at least
 // builtin_winograd_min_tiles output tiles, the forward and backward-data run the project's
-// own Winograd F(4x4, 3x3) (src/winograd_conv.h); others run direct. winograd: oneDNN's
+// own Winograd F(4x4, 3x3) (src/winograd_conv.h; with the weight gradient where oneDNN's
+// Winograd does not compute it); others run direct. winograd: oneDNN's
 // Winograd or an error, builtin_winograd: the project's or an error (tests, A/B runs).
 enum class conv_algorithm { direct, automatic, winograd, builtin_winograd };
 
@@ -133,9 +134,10 @@ class conv2d final : public layer {
   detail::aligned_vector<float> m_pool_rows;
   // Built-in Winograd (detail::winograd_conv) for the forward and backward-data passes: null
   // where oneDNN's kernels run.
-  std::unique_ptr<detail::winograd_geometry> m_wino_fwd, m_wino_bwd;
+  std::unique_ptr<detail::winograd_geometry> m_wino_geom, m_wino_bwd;  // forward, backward-data
+  bool m_wino_forward = false, m_wino_grad = false;  // the forward, the weight gradient
   detail::edge m_wino_src, m_wino_dsrc;  // src into the kernels' blocking, diff_src back
-  dnnl::memory m_wino_dsrc_buffer;
+  dnnl::memory m_wino_in, m_wino_dsrc_buffer;  // the last forward's src in that blocking
   detail::aligned_vector<float> m_wino_u, m_wino_bias, m_wino_scratch;
 };
 

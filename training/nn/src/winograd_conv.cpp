@@ -30,10 +30,6 @@ constexpr double gm[alpha][3] = {{1.0 / 4, 0, 0},          {-1.0 / 6, -1.0 / 6, 
                                  {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
                                  {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
 
-// Parts of the tiles whose weight-gradient sums are kept apart (fixed: thread-count
-// independent results).
-constexpr std::size_t grad_parts = 8;
-
 template <int B>
 struct block_vector;
 template <>
@@ -221,49 +217,53 @@ void transform_diffs(const winograd_geometry& g, const float* diff_dst, std::siz
   }
 }
 
+// Tiles per chunk of the weight gradient: sgemm's inner dimension, so larger than the
+// forward's (each call reads and writes the 36 x ins x outs sums); fixed by the geometry, not
+// the thread count.
+std::size_t grad_chunk_tiles(const winograd_geometry& g) {
+  const auto per_tile = static_cast<std::size_t>(planes) * (g.src.padded_channels() + g.dst.padded_channels());
+  const std::size_t fit = (2u * 1024u * 1024u / sizeof(float)) / per_tile;
+  return std::clamp<std::size_t>(fit / 8 * 8, 32, 256);
+}
+
 template <int B>
 void weight_grad(const winograd_geometry& g, const float* src, const float* diff_dst, float* dw, float* dbias,
                  float* scratch) {
-  const std::size_t tiles = g.tiles(), chunk = chunk_tiles(g);
+  const std::size_t tiles = g.tiles(), chunk = grad_chunk_tiles(g);
   const std::size_t chunks = (tiles + chunk - 1) / chunk;
   const auto ldv = static_cast<std::size_t>(g.src.padded_channels());
   const auto ldm = static_cast<std::size_t>(g.dst.padded_channels());
   const auto ins = static_cast<std::size_t>(g.src.c);
-  const std::size_t part_floats = static_cast<std::size_t>(planes) * ins * ldm;
-  float* parts = scratch;  // grad_parts x [36][ins][ldm]
-  const std::size_t per_thread = static_cast<std::size_t>(planes) * chunk * (ldv + ldm);
+  float* du = scratch;  // [36][ins][ldm]
+  float* v = du + static_cast<std::size_t>(planes) * ins * ldm;
+  float* d = v + static_cast<std::size_t>(planes) * chunk * ldv;
+  const int outs = g.dst.c;
+  // All threads transform a chunk, then split its 36 planes: every plane's sum runs over the
+  // chunks in order whatever the thread count.
 #pragma omp parallel
   {
-    float* v = parts + grad_parts * part_floats + static_cast<std::size_t>(omp_get_thread_num()) * per_thread;
-    float* d = v + static_cast<std::size_t>(planes) * chunk * ldv;
+    const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+    const auto th = static_cast<std::size_t>(omp_get_thread_num());
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const std::size_t t0 = c * chunk, t1 = std::min(tiles, t0 + chunk);
+      const std::size_t ta = t0 + (t1 - t0) * th / threads, tb = t0 + (t1 - t0) * (th + 1) / threads;
+      transform_inputs<B>(g, src, ta, tb, v + (ta - t0) * planes * ldv);
+      transform_diffs<B>(g, diff_dst, ta, tb, d + (ta - t0) * planes * ldm);
+#pragma omp barrier
 #pragma omp for schedule(static)
-    for (std::size_t p = 0; p < grad_parts; ++p) {
-      float* du = parts + p * part_floats;
-      std::fill_n(du, part_floats, 0.0f);
-      for (std::size_t c = chunks * p / grad_parts; c < chunks * (p + 1) / grad_parts; ++c) {
-        const std::size_t t0 = c * chunk, t1 = std::min(tiles, t0 + chunk);
-        transform_inputs<B>(g, src, t0, t1, v);
-        transform_diffs<B>(g, diff_dst, t0, t1, d);
-        for (int k = 0; k < planes; ++k)  // du[k] (ins x ldm) += V[k]^T D[k]
-          dnnl_sgemm('T', 'N', static_cast<dnnl_dim_t>(ins), static_cast<dnnl_dim_t>(ldm),
-                     static_cast<dnnl_dim_t>(t1 - t0), 1.0f, v + static_cast<std::size_t>(k) * ldv,
-                     static_cast<dnnl_dim_t>(planes * ldv), d + static_cast<std::size_t>(k) * ldm,
-                     static_cast<dnnl_dim_t>(planes * ldm), 1.0f, du + static_cast<std::size_t>(k) * ins * ldm,
-                     static_cast<dnnl_dim_t>(ldm));
-      }
+      for (int k = 0; k < planes; ++k)  // du[k] (ins x ldm) += V[k]^T D[k]
+        dnnl_sgemm('T', 'N', static_cast<dnnl_dim_t>(ins), static_cast<dnnl_dim_t>(ldm),
+                   static_cast<dnnl_dim_t>(t1 - t0), 1.0f, v + static_cast<std::size_t>(k) * ldv,
+                   static_cast<dnnl_dim_t>(planes * ldv), d + static_cast<std::size_t>(k) * ldm,
+                   static_cast<dnnl_dim_t>(planes * ldm), c == 0 ? 0.0f : 1.0f,
+                   du + static_cast<std::size_t>(k) * ins * ldm, static_cast<dnnl_dim_t>(ldm));
     }
-    // dw[o][i] = G^T (sum of the parts) G, the parts added in order.
-    const int outs = g.dst.c;
+    // dw[o][i] = G^T du G.
 #pragma omp for schedule(static)
     for (std::size_t i = 0; i < ins; ++i)
       for (int o = 0; o < outs; ++o) {
         double u[planes];
-        for (int k = 0; k < planes; ++k) {
-          float sum = 0.0f;
-          for (std::size_t p = 0; p < grad_parts; ++p)
-            sum += parts[p * part_floats + (static_cast<std::size_t>(k) * ins + i) * ldm + static_cast<std::size_t>(o)];
-          u[k] = sum;
-        }
+        for (int k = 0; k < planes; ++k) u[k] = du[(static_cast<std::size_t>(k) * ins + i) * ldm + static_cast<std::size_t>(o)];
         double gu[3][alpha];  // G^T u
         for (int a = 0; a < 3; ++a)
           for (int b = 0; b < alpha; ++b) {
@@ -349,9 +349,10 @@ void winograd_conv(const winograd_geometry& g, const float* src, const float* u,
     run<8>(g, src, u, bias, dst, scratch);
 }
 
-std::size_t winograd_weight_grad_scratch_floats(const winograd_geometry& g, int threads) {
-  return grad_parts * planes * static_cast<std::size_t>(g.src.c) * static_cast<std::size_t>(g.dst.padded_channels()) +
-         winograd_scratch_floats(g, threads);
+std::size_t winograd_weight_grad_scratch_floats(const winograd_geometry& g, int) {
+  return static_cast<std::size_t>(planes) *
+         (static_cast<std::size_t>(g.src.c) * static_cast<std::size_t>(g.dst.padded_channels()) +
+          grad_chunk_tiles(g) * static_cast<std::size_t>(g.src.padded_channels() + g.dst.padded_channels()));
 }
 
 void winograd_weight_grad(const winograd_geometry& g, const float* src, const float* diff_dst, float* dw,

@@ -3,7 +3,11 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <thread>
+
 #include "snncosim/nn/batch_norm2d.h"
+#include "snncosim/nn/benchmark.h"
 #include "snncosim/nn/conv2d.h"
 #include "snncosim/nn/dropout.h"
 #include "snncosim/nn/flatten.h"
@@ -182,26 +186,43 @@ TEST_CASE("conv2d 3x3 by the built-in Winograd matches the naive kernel") {
   CHECK_THROWS_AS(layer.configure(ctx, md_of({1, 8, 8, 8}, tag::nChw8c), {1, 1}), std::invalid_argument);
 }
 
-// Several sgemm chunks and weight-gradient parts (64 channels, 100 tiles): every pass
-// against naive double-precision kernels (the weight gradient and diff_src as their sums).
+// Several sgemm chunks of the forward (4) and the weight gradient (2): every pass against
+// naive double-precision kernels (the weight gradient and diff_src as their sums), and bit
+// for bit the same at 1 and 2 threads.
 TEST_CASE("conv2d built-in Winograd over many tiles matches naive kernels") {
   const int c = 64, k = 3, p = 1;
-  const dims4 in{4, c, 20, 20};
+  const dims4 in{6, c, 20, 20};
   conv2d_options o{c, c, k, 1, p, true};
   o.algorithm = conv_algorithm::builtin_winograd;
-  engine_context ctx;
-  conv2d layer(o, 3);
   const auto x = spike_vector(in.size(), 5, 0.3);
-  auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, tag::nChw8c), x);
-  const auto dst_md = layer.configure(ctx, src.get_desc(), {1, in.n});
-  const auto& dst = layer.forward(ctx, src, true);
-  const auto w = to_double({layer.weights().begin(), layer.weights().end()});
-  const auto b = to_double({layer.bias().begin(), layer.bias().end()});
-  dims4 out{};
-  CHECK(relative_error(read_plain(ctx, dst), naive_conv(to_double(x), in, w, b, c, k, 1, p, out)) < tol);
+  dims4 out{in.n, c, in.h, in.w};
   const auto r = random_vector(out.size(), 6);
-  auto diff_dst = make_memory(ctx, dst_md, r);
-  const auto& diff_src = layer.backward(ctx, diff_dst, true);
+  struct result {
+    std::vector<float> y, dx, dw, db, w, b;
+  };
+  auto run = [&](int threads) {
+    set_threads(threads);
+    engine_context ctx;
+    conv2d layer(o, 3);
+    auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, tag::nChw8c), x);
+    const auto dst_md = layer.configure(ctx, src.get_desc(), {1, in.n});
+    result res;
+    res.y = read_plain(ctx, layer.forward(ctx, src, true));
+    auto diff_dst = make_memory(ctx, dst_md, r);
+    res.dx = read_plain(ctx, layer.backward(ctx, diff_dst, true));
+    const auto params = layer.parameters();
+    res.dw.assign(params[0].grad, params[0].grad + params[0].size);
+    res.db.assign(params[1].grad, params[1].grad + params[1].size);
+    res.w.assign(layer.weights().begin(), layer.weights().end());
+    res.b.assign(layer.bias().begin(), layer.bias().end());
+    return res;
+  };
+  const auto one = run(1), two = run(2);
+  // Back to what the process started with (ctest sets OMP_NUM_THREADS=1).
+  const char* env = std::getenv("OMP_NUM_THREADS");
+  set_threads(env != nullptr ? std::atoi(env) : static_cast<int>(std::thread::hardware_concurrency()));
+  const auto w = to_double(one.w), b = to_double(one.b);
+  CHECK(relative_error(one.y, naive_conv(to_double(x), in, w, b, c, k, 1, p, out)) < tol);
   std::vector<double> dw(w.size()), dx(in.size()), db(static_cast<std::size_t>(c));
   for (int n = 0; n < in.n; ++n)
     for (int oc = 0; oc < c; ++oc)
@@ -219,10 +240,13 @@ TEST_CASE("conv2d built-in Winograd over many tiles matches naive kernels") {
                 dx[in.at(n, ic, iy, ix)] += w[wi] * g;
               }
         }
-  CHECK(relative_error(read_plain(ctx, diff_src), dx) < tol);
-  const auto params = layer.parameters();
-  CHECK(relative_error(std::vector<float>(params[0].grad, params[0].grad + params[0].size), dw) < tol);
-  CHECK(relative_error(std::vector<float>(params[1].grad, params[1].grad + params[1].size), db) < tol);
+  CHECK(relative_error(one.dx, dx) < tol);
+  CHECK(relative_error(one.dw, dw) < tol);
+  CHECK(relative_error(one.db, db) < tol);
+  CHECK(one.y == two.y);
+  CHECK(one.dx == two.dx);
+  CHECK(one.dw == two.dw);
+  CHECK(one.db == two.db);
 }
 
 TEST_CASE("event-driven conv2d matches the naive kernel and finite differences") {

@@ -280,18 +280,21 @@ void weight_grad(const winograd_geometry& g, const float* src, const float* diff
           }
       }
     if (dbias != nullptr) {
-      // Per channel, over rows and positions in order.
+      // Per channel block, all lanes at once, over rows and positions in order (one pass
+      // over diff_dst; a pass per channel read every line once per lane).
+      using V = typename block_vector<B>::type;
       const auto& l = g.dst;
       const std::size_t hw = static_cast<std::size_t>(l.h) * static_cast<std::size_t>(l.w);
 #pragma omp for schedule(static)
-      for (int o = 0; o < outs; ++o) {
-        const std::size_t b = static_cast<std::size_t>(o / B), lane = static_cast<std::size_t>(o % B);
-        float sum = 0.0f;
+      for (int b = 0; b < l.blocks; ++b) {
+        V sum{};
         for (int n = 0; n < g.rows; ++n) {
-          const float* p = diff_dst + static_cast<std::size_t>(n) * l.row + b * l.block_stride + lane;
-          for (std::size_t q = 0; q < hw; ++q) sum += p[q * B];
+          const float* p = diff_dst + static_cast<std::size_t>(n) * l.row + static_cast<std::size_t>(b) * l.block_stride;
+          for (std::size_t q = 0; q < hw; ++q) sum += load<V>(p + q * B);
         }
-        dbias[o] = sum;
+        float lanes[B];
+        store(lanes, sum);
+        for (int j = 0; j < B && b * B + j < outs; ++j) dbias[b * B + j] = lanes[j];
       }
     }
   }

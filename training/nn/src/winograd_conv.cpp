@@ -75,6 +75,17 @@ inline void output_1d(const V* m, std::size_t s, V* y, std::size_t ys) {
   y[3 * ys] = b + 8.0f * d + m5;
 }
 
+// Tile t (row-major over rows, tile rows, tile columns): its row, the output position of its
+// top-left element and how many of its 4 x 4 outputs lie inside the output.
+struct tile_position {
+  int n, y, x, rows, cols;
+};
+inline tile_position tile_at(const winograd_geometry& g, std::size_t t) {
+  const auto tw = static_cast<std::size_t>(g.tiles_w()), th = static_cast<std::size_t>(g.tiles_h());
+  const int y = static_cast<int>(t / tw % th) * 4, x = static_cast<int>(t % tw) * 4;
+  return {static_cast<int>(t / (th * tw)), y, x, std::min(4, g.dst.h - y), std::min(4, g.dst.w - x)};
+}
+
 // The transformed inputs and products of a chunk are [tile][plane][channel]: one tile's 36
 // planes are one contiguous run (the transforms write and read whole lines), sgemm takes each
 // plane with a leading dimension of 36 rows.
@@ -82,13 +93,11 @@ template <int B>
 void transform_inputs(const winograd_geometry& g, const float* src, std::size_t t0, std::size_t t1, float* v) {
   using V = typename block_vector<B>::type;
   const auto& s = g.src;
-  const int tw = g.tiles_w(), th = g.tiles_h(), h = s.h, w = s.w;
+  const int h = s.h, w = s.w;
   const std::size_t ld = static_cast<std::size_t>(s.padded_channels());
   for (std::size_t t = t0; t < t1; ++t) {
-    const int n = static_cast<int>(t / static_cast<std::size_t>(th * tw));
-    const int ty = static_cast<int>(t / static_cast<std::size_t>(tw) % static_cast<std::size_t>(th));
-    const int tx = static_cast<int>(t % static_cast<std::size_t>(tw));
-    const int y0 = ty * 4 - g.padding, x0 = tx * 4 - g.padding;
+    const auto tile = tile_at(g, t);
+    const int n = tile.n, y0 = tile.y - g.padding, x0 = tile.x - g.padding;
     const bool inside = y0 >= 0 && x0 >= 0 && y0 + alpha <= h && x0 + alpha <= w;
     float* out = v + (t - t0) * planes * ld;
     for (int b = 0; b < s.blocks; ++b) {
@@ -117,13 +126,9 @@ void transform_outputs(const winograd_geometry& g, const float* m, const float* 
                        float* dst) {
   using V = typename block_vector<B>::type;
   const auto& o = g.dst;
-  const int tw = g.tiles_w(), th = g.tiles_h();
   const std::size_t ld = static_cast<std::size_t>(o.padded_channels());
   for (std::size_t t = t0; t < t1; ++t) {
-    const int n = static_cast<int>(t / static_cast<std::size_t>(th * tw));
-    const int oy0 = static_cast<int>(t / static_cast<std::size_t>(tw) % static_cast<std::size_t>(th)) * 4;
-    const int ox0 = static_cast<int>(t % static_cast<std::size_t>(tw)) * 4;
-    const int rows = std::min(4, o.h - oy0), cols = std::min(4, o.w - ox0);
+    const auto [n, oy0, ox0, rows, cols] = tile_at(g, t);
     const float* in = m + (t - t0) * planes * ld;
     for (int b = 0; b < o.blocks; ++b) {
       V c[alpha * 4];
@@ -190,13 +195,9 @@ template <int B>
 void transform_diffs(const winograd_geometry& g, const float* diff_dst, std::size_t t0, std::size_t t1, float* d) {
   using V = typename block_vector<B>::type;
   const auto& o = g.dst;
-  const int tw = g.tiles_w(), th = g.tiles_h();
   const std::size_t ld = static_cast<std::size_t>(o.padded_channels());
   for (std::size_t t = t0; t < t1; ++t) {
-    const int n = static_cast<int>(t / static_cast<std::size_t>(th * tw));
-    const int oy0 = static_cast<int>(t / static_cast<std::size_t>(tw) % static_cast<std::size_t>(th)) * 4;
-    const int ox0 = static_cast<int>(t % static_cast<std::size_t>(tw)) * 4;
-    const int rows = std::min(4, o.h - oy0), cols = std::min(4, o.w - ox0);
+    const auto [n, oy0, ox0, rows, cols] = tile_at(g, t);
     float* out = d + (t - t0) * planes * ld;
     for (int b = 0; b < o.blocks; ++b) {
       const float* base = diff_dst + static_cast<std::size_t>(n) * o.row + static_cast<std::size_t>(b) * o.block_stride +

@@ -102,11 +102,11 @@ memory::desc conv2d::configure(engine_context& ctx, const memory::desc& src, bat
   ctx.scratchpad.reserve(m_bwd_weights_pd->scratchpad_desc());
   m_fused_pool = nullptr;
   configure_events(src);
-  configure_builtin_winograd(src);
+  configure_builtin_winograd(ctx, src);
   return m_fwd_pd->dst_desc();
 }
 
-void conv2d::configure_builtin_winograd(const memory::desc& src) {
+void conv2d::configure_builtin_winograd(engine_context& ctx, const memory::desc& src) {
   const auto& o = m_options;
   m_wino_geom.reset();
   m_wino_bwd.reset();
@@ -149,27 +149,48 @@ void conv2d::configure_builtin_winograd(const memory::desc& src) {
   m_wino_src = detail::edge(eng, src, blocked_src);
   m_wino_dsrc = detail::edge(eng, blocked_src, src);
   m_wino_dsrc_buffer = m_wino_dsrc.active() ? memory(blocked_src, eng) : memory();
-  std::size_t u = 0;
-  if (m_wino_forward) {
-    u = detail::winograd_weight_floats(*m_wino_geom);
-    m_wino_bias.assign(static_cast<std::size_t>(m_wino_geom->dst.padded_channels()), 0.0f);
-  }
-  if (m_wino_bwd) u = std::max(u, detail::winograd_weight_floats(*m_wino_bwd));
-  m_wino_u.assign(u, 0.0f);
+  if (m_wino_forward) m_wino_bias.assign(static_cast<std::size_t>(m_wino_geom->dst.padded_channels()), 0.0f);
+  // The transformed weights and the chunk buffers live in the network's shared scratchpad
+  // (layers run one at a time): per layer they were 2 x 36 x in x out floats and more, 80 MB
+  // for a 512-channel layer.
+  m_wino_scratch_floats = std::max(wino_floats(false, omp_get_max_threads()), wino_floats(true, omp_get_max_threads()));
+  ctx.scratchpad.reserve(memory::desc({static_cast<memory::dim>(m_wino_scratch_floats)}, dt::f32, tag::x));
   spdlog::debug("conv2d {}->{} k{}: built-in Winograd forward {}, backward-data {}, backward-weights {}", o.in_channels,
                 o.out_channels, o.kernel, m_wino_forward, m_wino_bwd != nullptr, m_wino_grad);
 }
 
-void conv2d::run_builtin_winograd(const detail::winograd_geometry& g, const memory& src, const memory& dst,
-                                  bool backward_data) {
-  detail::winograd_weights(g, m_weights.data(), backward_data, m_wino_u.data());
+std::size_t conv2d::wino_floats(bool gradient, int threads) const {
+  std::size_t n = 0;
+  if (gradient) {
+    if (m_wino_grad) n = detail::winograd_weight_grad_scratch_floats(*m_wino_geom, threads);
+  } else {
+    if (m_wino_forward)
+      n = detail::winograd_weight_floats(*m_wino_geom) + detail::winograd_scratch_floats(*m_wino_geom, threads);
+    if (m_wino_bwd)
+      n = std::max(n, detail::winograd_weight_floats(*m_wino_bwd) + detail::winograd_scratch_floats(*m_wino_bwd, threads));
+  }
+  return n;
+}
+
+float* conv2d::wino_buffer(engine_context& ctx, bool gradient) {
+  // More threads than at configure (set_threads) need more chunk buffers than reserved.
+  const std::size_t need = wino_floats(gradient, omp_get_max_threads());
+  if (need > m_wino_scratch_floats) {
+    m_wino_own.resize(need);
+    return m_wino_own.data();
+  }
+  const memory::desc md({static_cast<memory::dim>(m_wino_scratch_floats)}, dt::f32, tag::x);
+  return static_cast<float*>(ctx.scratchpad.get(md, ctx.engine).get_data_handle());
+}
+
+void conv2d::run_builtin_winograd(engine_context& ctx, const detail::winograd_geometry& g, const memory& src,
+                                  const memory& dst, bool backward_data) {
+  float* u = wino_buffer(ctx, false);
+  detail::winograd_weights(g, m_weights.data(), backward_data, u);
   const bool bias = m_options.bias && !backward_data;
   if (bias) std::copy(m_bias.begin(), m_bias.end(), m_wino_bias.begin());
-  // Sized here: the thread count may change after configure (set_threads).
-  m_wino_scratch.resize(detail::winograd_scratch_floats(g, omp_get_max_threads()));
-  detail::winograd_conv(g, static_cast<const float*>(src.get_data_handle()), m_wino_u.data(),
-                        bias ? m_wino_bias.data() : nullptr, static_cast<float*>(dst.get_data_handle()),
-                        m_wino_scratch.data());
+  detail::winograd_conv(g, static_cast<const float*>(src.get_data_handle()), u, bias ? m_wino_bias.data() : nullptr,
+                        static_cast<float*>(dst.get_data_handle()), u + detail::winograd_weight_floats(g));
 }
 
 std::string conv2d::implementation() const {
@@ -285,7 +306,7 @@ const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
     if (m_src_shared && !m_wino_grad) m_conv_src = m_src_fwd.run(s, src);
     const memory in = m_wino_grad ? m_wino_in : m_wino_src.run(s, src);
     s.wait();
-    run_builtin_winograd(*m_wino_geom, in, m_dst, false);
+    run_builtin_winograd(ctx, *m_wino_geom, in, m_dst, false);
     return m_dst;
   }
   m_conv_src = m_src_fwd.run(s, src);
@@ -307,10 +328,9 @@ const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool
     backward_weights_events(diff_dst);
   } else if (m_wino_grad) {
     s.wait();
-    m_wino_scratch.resize(detail::winograd_weight_grad_scratch_floats(*m_wino_geom, omp_get_max_threads()));
     detail::winograd_weight_grad(*m_wino_geom, static_cast<const float*>(m_wino_in.get_data_handle()),
                                  static_cast<const float*>(diff_dst.get_data_handle()), m_diff_weights.data(),
-                                 m_options.bias ? m_diff_bias.data() : nullptr, m_wino_scratch.data());
+                                 m_options.bias ? m_diff_bias.data() : nullptr, wino_buffer(ctx, true));
   } else {
     const memory bw_src = m_src_shared ? m_conv_src : m_src_bw.run(s, m_src);
     std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, bw_src},
@@ -325,7 +345,7 @@ const memory& conv2d::backward(engine_context& ctx, const memory& diff_dst, bool
     const memory out = m_dsrc.active() ? m_prim_diff_src : m_diff_src;
     if (m_wino_bwd) {
       const memory to = m_wino_dsrc.active() ? m_wino_dsrc_buffer : m_diff_src;
-      run_builtin_winograd(*m_wino_bwd, diff_dst, to, true);
+      run_builtin_winograd(ctx, *m_wino_bwd, diff_dst, to, true);
       m_wino_dsrc.run_into(s, to, m_diff_src);
     } else {
       m_bwd_data.execute(s, {{DNNL_ARG_DIFF_DST, m_ddst_bd.run(s, diff_dst)},

@@ -97,10 +97,14 @@ class conv2d final : public layer {
   bool choose_events(const dnnl::memory& src);
   void forward_events(const dnnl::memory& src);
   void backward_weights_events(const dnnl::memory& diff_dst);
-  void configure_builtin_winograd(const dnnl::memory::desc& src);
+  void configure_builtin_winograd(engine_context& ctx, const dnnl::memory::desc& src);
   // The built-in Winograd of g (forward or backward-data) from src into dst.
-  void run_builtin_winograd(const detail::winograd_geometry& g, const dnnl::memory& src, const dnnl::memory& dst,
-                            bool backward_data);
+  void run_builtin_winograd(engine_context& ctx, const detail::winograd_geometry& g, const dnnl::memory& src,
+                            const dnnl::memory& dst, bool backward_data);
+  // Floats the built-in passes need (transformed weights and chunk buffers) with this many
+  // threads: the forward and backward-data, or the weight gradient; and where they live.
+  std::size_t wino_floats(bool gradient, int threads) const;
+  float* wino_buffer(engine_context& ctx, bool gradient);
 
   conv2d_options m_options;
   std::vector<float> m_weights, m_bias, m_diff_weights, m_diff_bias;
@@ -138,7 +142,8 @@ class conv2d final : public layer {
   bool m_wino_forward = false, m_wino_grad = false;  // the forward, the weight gradient
   detail::edge m_wino_src, m_wino_dsrc;  // src into the kernels' blocking, diff_src back
   dnnl::memory m_wino_in, m_wino_dsrc_buffer;  // the last forward's src in that blocking
-  detail::aligned_vector<float> m_wino_u, m_wino_bias, m_wino_scratch;
+  detail::aligned_vector<float> m_wino_bias, m_wino_own;  // m_wino_own: beyond the reservation
+  std::size_t m_wino_scratch_floats = 0;                  // reserved in the shared scratchpad
 };
 
 }  // namespace snncosim::nn

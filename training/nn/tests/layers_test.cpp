@@ -188,7 +188,7 @@ TEST_CASE("conv2d 3x3 by the built-in Winograd matches the naive kernel") {
 
 // Several sgemm chunks of the forward (4) and the weight gradient (2): every pass against
 // naive double-precision kernels (the weight gradient and diff_src as their sums), and bit
-// for bit the same at 1 and 2 threads.
+// for bit the same at 1 and 2 threads, also when configured at 1 and run at 2.
 TEST_CASE("conv2d built-in Winograd over many tiles matches naive kernels") {
   const int c = 64, k = 3, p = 1;
   const dims4 in{6, c, 20, 20};
@@ -200,12 +200,15 @@ TEST_CASE("conv2d built-in Winograd over many tiles matches naive kernels") {
   struct result {
     std::vector<float> y, dx, dw, db, w, b;
   };
-  auto run = [&](int threads) {
-    set_threads(threads);
+  // Configured with one thread count, run with another: buffers sized at configure must not
+  // be overrun when more threads run.
+  auto run = [&](int threads, int configure_threads) {
+    set_threads(configure_threads);
     engine_context ctx;
     conv2d layer(o, 3);
     auto src = make_memory(ctx, md_of({in.n, in.c, in.h, in.w}, tag::nChw8c), x);
     const auto dst_md = layer.configure(ctx, src.get_desc(), {1, in.n});
+    set_threads(threads);
     result res;
     res.y = read_plain(ctx, layer.forward(ctx, src, true));
     auto diff_dst = make_memory(ctx, dst_md, r);
@@ -217,7 +220,7 @@ TEST_CASE("conv2d built-in Winograd over many tiles matches naive kernels") {
     res.b.assign(layer.bias().begin(), layer.bias().end());
     return res;
   };
-  const auto one = run(1), two = run(2);
+  const auto one = run(1, 1), two = run(2, 2), grown = run(2, 1);
   // Back to what the process started with (ctest sets OMP_NUM_THREADS=1).
   const char* env = std::getenv("OMP_NUM_THREADS");
   set_threads(env != nullptr ? std::atoi(env) : static_cast<int>(std::thread::hardware_concurrency()));
@@ -247,6 +250,9 @@ TEST_CASE("conv2d built-in Winograd over many tiles matches naive kernels") {
   CHECK(one.dx == two.dx);
   CHECK(one.dw == two.dw);
   CHECK(one.db == two.db);
+  CHECK(one.y == grown.y);
+  CHECK(one.dx == grown.dx);
+  CHECK(one.dw == grown.dw);
 }
 
 TEST_CASE("event-driven conv2d matches the naive kernel and finite differences") {

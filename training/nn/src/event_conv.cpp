@@ -11,6 +11,8 @@
 #include <immintrin.h>
 #endif
 
+#include "block_vectors.h"
+
 namespace snncosim::nn::detail {
 
 using dnnl::memory;
@@ -189,21 +191,6 @@ void forward_rows(const event_conv_geometry& g, const float* src, const float* w
     forward_row<B>(g, src + static_cast<std::size_t>(n) * g.src.row, wt, bias, dst + static_cast<std::size_t>(n) * g.dst.row);
 }
 
-// One channel block as GCC vectors (a vector_size depending on a template parameter is
-// ignored, hence the specialisations).
-template <int B>
-struct block_vectors;
-template <>
-struct block_vectors<8> {
-  typedef float floats __attribute__((vector_size(32)));
-  typedef std::int32_t ints __attribute__((vector_size(32)));
-};
-template <>
-struct block_vectors<16> {
-  typedef float floats __attribute__((vector_size(64)));
-  typedef std::int32_t ints __attribute__((vector_size(64)));
-};
-
 // 2 x 2, stride 2 max pooling of one conv output row (layout g.dst) into one row of p (same
 // channel blocking), with the window position (0-3, row-major) of each maximum. The first
 // maximum in the window wins, as in oneDNN's max pooling (it takes a later value only if it
@@ -227,11 +214,8 @@ void max_pool_row(const channel_layout& d, const channel_layout& p, const float*
           // a third of a csnn step with AVX2 kernels).
           using fv = typename block_vectors<B>::floats;
           using iv = typename block_vectors<B>::ints;
-          fv m, v1, v2, v3;
-          std::memcpy(&m, q00, sizeof m);
-          std::memcpy(&v1, q01, sizeof v1);
-          std::memcpy(&v2, q10, sizeof v2);
-          std::memcpy(&v3, q11, sizeof v3);
+          fv m = load_block<fv>(q00);
+          const fv v1 = load_block<fv>(q01), v2 = load_block<fv>(q10), v3 = load_block<fv>(q11);
           iv w = iv{};
           iv gt = v1 > m;
           w = gt ? iv{} + 1 : w;
@@ -242,7 +226,7 @@ void max_pool_row(const channel_layout& d, const channel_layout& p, const float*
           gt = v3 > m;
           w = gt ? iv{} + 3 : w;
           m = gt ? v3 : m;
-          std::memcpy(o + at, &m, sizeof m);
+          store_block(o + at, m);
           for (int j = 0; j < B; ++j) wh[at + static_cast<std::size_t>(j)] = static_cast<std::uint8_t>(w[j]);
         } else {
           for (int j = 0; j < b; ++j) {

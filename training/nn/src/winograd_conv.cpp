@@ -1,14 +1,11 @@
 #include "winograd_conv.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include <omp.h>
 #include <oneapi/dnnl/dnnl.h>
 
-// 16-lane blocks in an AVX2 build: GCC warns that such vectors would pass differently across
-// a call boundary; these helpers are internal and inlined.
-#pragma GCC diagnostic ignored "-Wpsabi"
+#include "block_vectors.h"
 
 namespace snncosim::nn::detail {
 
@@ -29,28 +26,6 @@ std::size_t chunk_tiles(const winograd_geometry& g) {
 constexpr double gm[alpha][3] = {{1.0 / 4, 0, 0},          {-1.0 / 6, -1.0 / 6, -1.0 / 6},
                                  {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
                                  {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
-
-template <int B>
-struct block_vector;
-template <>
-struct block_vector<8> {
-  typedef float type __attribute__((vector_size(32)));
-};
-template <>
-struct block_vector<16> {
-  typedef float type __attribute__((vector_size(64)));
-};
-
-template <typename V>
-inline V load(const float* p) {
-  V v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-template <typename V>
-inline void store(float* p, V v) {
-  std::memcpy(p, &v, sizeof v);
-}
 
 // r = B^T d for one column of a tile (Lavin and Gray's F(4, 3) input transform).
 template <typename V>
@@ -91,7 +66,7 @@ inline tile_position tile_at(const winograd_geometry& g, std::size_t t) {
 // plane with a leading dimension of 36 rows.
 template <int B>
 void transform_inputs(const winograd_geometry& g, const float* src, std::size_t t0, std::size_t t1, float* v) {
-  using V = typename block_vector<B>::type;
+  using V = typename block_vectors<B>::floats;
   const auto& s = g.src;
   const int h = s.h, w = s.w;
   const std::size_t ld = static_cast<std::size_t>(s.padded_channels());
@@ -108,14 +83,14 @@ void transform_inputs(const winograd_geometry& g, const float* src, std::size_t 
         V d[alpha];
         for (int i = 0; i < alpha; ++i)
           d[i] = inside || (y0 + i >= 0 && x0 + j >= 0 && y0 + i < h && x0 + j < w)
-                     ? load<V>(base + (static_cast<std::ptrdiff_t>(i) * w + j) * B)
+                     ? load_block<V>(base + (static_cast<std::ptrdiff_t>(i) * w + j) * B)
                      : V{};
         input_1d(d, 1, r + j, alpha);
       }
       for (int i = 0; i < alpha; ++i) {  // rows: r B
         V e[alpha];
         input_1d(r + i * alpha, 1, e, 1);
-        for (int j = 0; j < alpha; ++j) store(out + static_cast<std::size_t>(i * alpha + j) * ld + b * B, e[j]);
+        for (int j = 0; j < alpha; ++j) store_block(out + static_cast<std::size_t>(i * alpha + j) * ld + b * B, e[j]);
       }
     }
   }
@@ -124,7 +99,7 @@ void transform_inputs(const winograd_geometry& g, const float* src, std::size_t 
 template <int B>
 void transform_outputs(const winograd_geometry& g, const float* m, const float* bias, std::size_t t0, std::size_t t1,
                        float* dst) {
-  using V = typename block_vector<B>::type;
+  using V = typename block_vectors<B>::floats;
   const auto& o = g.dst;
   const std::size_t ld = static_cast<std::size_t>(o.padded_channels());
   for (std::size_t t = t0; t < t1; ++t) {
@@ -134,16 +109,16 @@ void transform_outputs(const winograd_geometry& g, const float* m, const float* 
       V c[alpha * 4];
       for (int j = 0; j < alpha; ++j) {  // columns: c = A^T m
         V x[alpha];
-        for (int i = 0; i < alpha; ++i) x[i] = load<V>(in + static_cast<std::size_t>(i * alpha + j) * ld + b * B);
+        for (int i = 0; i < alpha; ++i) x[i] = load_block<V>(in + static_cast<std::size_t>(i * alpha + j) * ld + b * B);
         output_1d(x, 1, c + j, alpha);
       }
-      const V add = bias != nullptr ? load<V>(bias + static_cast<std::size_t>(b) * B) : V{};
+      const V add = bias != nullptr ? load_block<V>(bias + static_cast<std::size_t>(b) * B) : V{};
       float* base = dst + static_cast<std::size_t>(n) * o.row + static_cast<std::size_t>(b) * o.block_stride +
                     (static_cast<std::size_t>(oy0) * o.w + ox0) * B;
       for (int i = 0; i < rows; ++i) {  // rows: c A
         V y[4];
         output_1d(c + i * alpha, 1, y, 1);
-        for (int j = 0; j < cols; ++j) store(base + (static_cast<std::size_t>(i) * o.w + j) * B, y[j] + add);
+        for (int j = 0; j < cols; ++j) store_block(base + (static_cast<std::size_t>(i) * o.w + j) * B, y[j] + add);
       }
     }
   }
@@ -193,7 +168,7 @@ inline void diff_1d(const V* y, std::size_t s, V* x, std::size_t xs) {
 // A dY A^T of each tile of diff_dst (outside the output: zero), [tile][plane][channel].
 template <int B>
 void transform_diffs(const winograd_geometry& g, const float* diff_dst, std::size_t t0, std::size_t t1, float* d) {
-  using V = typename block_vector<B>::type;
+  using V = typename block_vectors<B>::floats;
   const auto& o = g.dst;
   const std::size_t ld = static_cast<std::size_t>(o.padded_channels());
   for (std::size_t t = t0; t < t1; ++t) {
@@ -206,13 +181,13 @@ void transform_diffs(const winograd_geometry& g, const float* diff_dst, std::siz
       for (int j = 0; j < 4; ++j) {  // columns: c = A y
         V y[4];
         for (int i = 0; i < 4; ++i)
-          y[i] = i < rows && j < cols ? load<V>(base + (static_cast<std::size_t>(i) * o.w + j) * B) : V{};
+          y[i] = i < rows && j < cols ? load_block<V>(base + (static_cast<std::size_t>(i) * o.w + j) * B) : V{};
         diff_1d(y, 1, c + j, 4);
       }
       for (int i = 0; i < alpha; ++i) {  // rows: c A^T
         V x[alpha];
         diff_1d(c + i * 4, 1, x, 1);
-        for (int j = 0; j < alpha; ++j) store(out + static_cast<std::size_t>(i * alpha + j) * ld + b * B, x[j]);
+        for (int j = 0; j < alpha; ++j) store_block(out + static_cast<std::size_t>(i * alpha + j) * ld + b * B, x[j]);
       }
     }
   }
@@ -283,7 +258,7 @@ void weight_grad(const winograd_geometry& g, const float* src, const float* diff
     if (dbias != nullptr) {
       // Per channel block, all lanes at once, over rows and positions in order (one pass
       // over diff_dst; a pass per channel read every line once per lane).
-      using V = typename block_vector<B>::type;
+      using V = typename block_vectors<B>::floats;
       const auto& l = g.dst;
       const std::size_t hw = static_cast<std::size_t>(l.h) * static_cast<std::size_t>(l.w);
 #pragma omp for schedule(static)
@@ -291,10 +266,10 @@ void weight_grad(const winograd_geometry& g, const float* src, const float* diff
         V sum{};
         for (int n = 0; n < g.rows; ++n) {
           const float* p = diff_dst + static_cast<std::size_t>(n) * l.row + static_cast<std::size_t>(b) * l.block_stride;
-          for (std::size_t q = 0; q < hw; ++q) sum += load<V>(p + q * B);
+          for (std::size_t q = 0; q < hw; ++q) sum += load_block<V>(p + q * B);
         }
         float lanes[B];
-        store(lanes, sum);
+        store_block(lanes, sum);
         for (int j = 0; j < B && b * B + j < outs; ++j) dbias[b * B + j] = lanes[j];
       }
     }

@@ -162,7 +162,7 @@ void conv2d::configure_builtin_winograd(engine_context& ctx, const memory::desc&
 std::size_t conv2d::wino_floats(bool gradient, int threads) const {
   std::size_t n = 0;
   if (gradient) {
-    if (m_wino_grad) n = detail::winograd_weight_grad_scratch_floats(*m_wino_geom, threads);
+    if (m_wino_grad) n = detail::winograd_weight_grad_scratch_floats(*m_wino_geom);
   } else {
     if (m_wino_forward)
       n = detail::winograd_weight_floats(*m_wino_geom) + detail::winograd_scratch_floats(*m_wino_geom, threads);
@@ -300,13 +300,12 @@ const memory& conv2d::forward(engine_context& ctx, const memory& src, bool) {
     forward_events(src);
     return m_dst;
   }
-  if (m_wino_grad) m_wino_in = m_wino_src.run(s, src);
+  if (m_wino_forward || m_wino_grad) m_wino_in = m_wino_src.run(s, src);
   if (m_wino_forward) {
     // oneDNN's backward-weights reads m_conv_src when it shares the forward's layout
     if (m_src_shared && !m_wino_grad) m_conv_src = m_src_fwd.run(s, src);
-    const memory in = m_wino_grad ? m_wino_in : m_wino_src.run(s, src);
     s.wait();
-    run_builtin_winograd(ctx, *m_wino_geom, in, m_dst, false);
+    run_builtin_winograd(ctx, *m_wino_geom, m_wino_in, m_dst, false);
     return m_dst;
   }
   m_conv_src = m_src_fwd.run(s, src);

@@ -328,7 +328,7 @@ void winograd_conv(const winograd_geometry& g, const float* src, const float* u,
     run<8>(g, src, u, bias, dst, scratch);
 }
 
-std::size_t winograd_weight_grad_scratch_floats(const winograd_geometry& g, int) {
+std::size_t winograd_weight_grad_scratch_floats(const winograd_geometry& g) {
   return static_cast<std::size_t>(planes) *
          (static_cast<std::size_t>(g.src.c) * static_cast<std::size_t>(g.dst.padded_channels()) +
           grad_chunk_tiles(g) * static_cast<std::size_t>(g.src.padded_channels() + g.dst.padded_channels()));

@@ -44,9 +44,9 @@ void winograd_conv(const winograd_geometry& g, const float* src, const float* u,
 // dw = G^T [sum over tiles of (B^T d B) . (A dY A^T)] G, the sums over tiles by sgemm.
 // dw: oihw (o = dst.c, i = src.c); dbias (dst.c values) may be null. The tiles are summed in
 // chunks of a fixed size, in order, the threads splitting each chunk's 36 planes: the result
-// does not depend on the thread count. scratch: winograd_weight_grad_scratch_floats(g, threads)
-// floats.
-std::size_t winograd_weight_grad_scratch_floats(const winograd_geometry& g, int threads);
+// does not depend on the thread count. scratch: winograd_weight_grad_scratch_floats(g) floats
+// (shared by the threads, so independent of their number).
+std::size_t winograd_weight_grad_scratch_floats(const winograd_geometry& g);
 void winograd_weight_grad(const winograd_geometry& g, const float* src, const float* diff_dst, float* dw,
                           float* dbias, float* scratch);
 

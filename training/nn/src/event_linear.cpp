@@ -40,23 +40,32 @@ constexpr int block_registers = lanes >= 8 ? static_cast<int>(64 / lanes) : 8;
 constexpr std::size_t block_columns = static_cast<std::size_t>(block_registers) * lanes;
 constexpr std::size_t tile_bytes = 32768;
 constexpr std::size_t l1_tile_rows = tile_bytes / (block_columns * sizeof(float));
-// Below about 12 entries per group and tile, the per-tile cost of the sums (loading and
-// storing them) outweighs L1 hits: sparser inputs take taller tiles (784-input layer at 5 %:
-// 1.8 -> 1.5 ms with 256 rows).
-constexpr double min_entries_per_tile = 12.0;
+// Below about 24 entries per group and tile, the per-tile cost of the sums (loading and
+// storing them) outweighs L1 hits: sparser inputs take taller tiles (nn_event_linear_bench
+// 640 1024 1024 at 10 % density: 2.46 ms with 12 as the bound, 128-row tiles; 2.22 with 24).
+constexpr double min_entries_per_tile = 24.0;
 
 // d[0, n*lanes) = init + sum over k, in order, of value[k] * m[index[k] * ld + (0, n*lanes)],
 // with the sums in registers: one load per row and register instead of a load and a store of d
-// per row (the cost of adding whole rows).
+// per row (the cost of adding whole rows). value == nullptr means every value is 1: plain adds,
+// whose 3-cycle latency stays under the 4 cycles an entry's loads take, where a multiply-add's
+// 4 cycles made every entry wait on the one before.
 template <int n>
 inline void sum_rows(float* d, const float* init, const float* m, std::size_t ld,
                      const std::uint32_t* index, const float* value, std::size_t count) {
   vec acc[n];
   for (int j = 0; j < n; ++j) acc[j] = init != nullptr ? load(init + j * lanes) : vec{};
-  for (std::size_t k = 0; k < count; ++k) {
-    const float* row = m + static_cast<std::size_t>(index[k]) * ld;
-    const vec v = vec{} + value[k];
-    for (int j = 0; j < n; ++j) acc[j] += v * load(row + j * lanes);
+  if (value == nullptr) {
+    for (std::size_t k = 0; k < count; ++k) {
+      const float* row = m + static_cast<std::size_t>(index[k]) * ld;
+      for (int j = 0; j < n; ++j) acc[j] += load(row + j * lanes);
+    }
+  } else {
+    for (std::size_t k = 0; k < count; ++k) {
+      const float* row = m + static_cast<std::size_t>(index[k]) * ld;
+      const vec v = vec{} + value[k];
+      for (int j = 0; j < n; ++j) acc[j] += v * load(row + j * lanes);
+    }
   }
   for (int j = 0; j < n; ++j) store(d + j * lanes, acc[j]);
 }
@@ -81,28 +90,55 @@ inline void sum_rows_scalar(float* d, const float* init, const float* m, std::si
   for (std::size_t o = 0; o < width; ++o) d[o] = init != nullptr ? init[o] : 0.0f;
   for (std::size_t k = 0; k < count; ++k) {
     const float* row = m + static_cast<std::size_t>(index[k]) * ld;
-    for (std::size_t o = 0; o < width; ++o) d[o] += value[k] * row[o];
+    const float v = value != nullptr ? value[k] : 1.0f;
+    for (std::size_t o = 0; o < width; ++o) d[o] += v * row[o];
   }
+}
+
+// The column blocks of a width-wide matrix, one panel each: blocks of block_columns; a last,
+// partial block is a full-width block ending at the last column (its overlap with the block
+// before computes the same sums in the same order, so it rewrites them bit for bit), or, if the
+// matrix is narrower than that, whole registers and then one register ending at the last
+// column. Below one register: a single scalar panel (registers == 0).
+struct column_block {
+  std::size_t first;  // first column
+  int registers;
+  std::size_t columns(std::size_t width) const { return registers > 0 ? static_cast<std::size_t>(registers) * lanes : width; }
+};
+
+std::vector<column_block> column_blocks(std::size_t width) {
+  if (width < lanes) return {{0, 0}};
+  std::vector<column_block> blocks;
+  for (std::size_t c0 = 0; c0 < width; c0 += block_columns) {
+    const std::size_t cols = std::min(block_columns, width - c0);
+    const auto n = static_cast<int>((cols + lanes - 1) / lanes);
+    if (static_cast<std::size_t>(n) * lanes <= width) {
+      blocks.push_back({std::min(c0, width - static_cast<std::size_t>(n) * lanes), n});
+    } else {
+      blocks.push_back({c0, n - 1});
+      blocks.push_back({width - lanes, 1});
+    }
+  }
+  return blocks;
 }
 
 // For every group g of a CSR list (start[g], start[g+1]), whose entries are sorted by index:
 // out[g][:] = init + sum over the group's entries (index, value), in order, of
-// value * m[index][:]. The work is cut into tiles of m, l1_tile_rows rows by one block of
-// columns, small enough to stay in L1 while every group adds its entries that fall in the tile
-// (the partial sums go through out, a float store and load being exact): one L1 load per entry
-// and register instead of one from L2 (with line-aligned rows, fc's 1024 x 1024 forward at 21 %
-// density 9.5 -> 6.5 ms, docs/training.md). Sparse inputs take taller tiles. The order of
-// each sum is the entries' order whatever the tiling and thread count. m's row stride must not
-// be a multiple of 4 KiB (padded_stride), or a tile's rows share a few cache sets. The last,
-// partial block is a full-width block ending at the last column: its overlap with the block
-// before computes the same sums in the same order, so it rewrites them bit for bit.
+// value * m[index][:] (value == nullptr: all ones), m given as panels (pack_panels). The work
+// is cut into tiles, l1_tile_rows rows of one panel: 32 KiB in one piece, which stays in L1
+// while every group adds its entries that fall in the tile (the partial sums go through out, a
+// float store and load being exact). A tile of a row-major m, even with a padded stride,
+// spread its rows over L1's sets unevenly enough to lose lines: a loop of row adds from such a
+// tile ran at 36 G adds/s, from a contiguous one at 45 (Zen 4). Sparse inputs take taller
+// tiles. The order of each sum is the entries' order whatever the tiling and thread count.
 void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint32_t* index, const float* value,
-                const float* m, std::size_t rows, std::size_t ldm, std::size_t width, const float* init, float* out,
+                const float* panels, std::size_t rows, std::size_t width, const float* init, float* out,
                 std::vector<std::uint32_t>& bounds) {
   std::size_t rows_per_tile = l1_tile_rows;
   const double density = static_cast<double>(start[groups] - start[0]) / (static_cast<double>(groups) * static_cast<double>(rows) + 1.0);
   while (rows_per_tile < rows && static_cast<double>(rows_per_tile) * density < min_entries_per_tile) rows_per_tile *= 2;
   const std::size_t tiles = (rows + rows_per_tile - 1) / rows_per_tile;
+  const auto blocks = column_blocks(width);
   // bounds[g * (tiles + 1) + t]: the first entry of group g in tile t or later; each thread
   // finds those of its own groups.
   bounds.resize(groups * (tiles + 1));
@@ -113,8 +149,8 @@ void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint3
     const std::size_t g0 = groups * th / threads, g1 = groups * (th + 1) / threads;
     if (width < lanes) {
       for (std::size_t g = g0; g < g1; ++g)
-        sum_rows_scalar(out + g * width, init, m, ldm, width, index + start[g], value + start[g],
-                        start[g + 1] - start[g]);
+        sum_rows_scalar(out + g * width, init, panels, width, width, index + start[g],
+                        value != nullptr ? value + start[g] : nullptr, start[g + 1] - start[g]);
     } else {
       for (std::size_t g = g0; g < g1; ++g) {
         std::uint32_t* b = bounds.data() + g * (tiles + 1);
@@ -127,25 +163,19 @@ void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint3
         }
         b[tiles] = end;
       }
-      auto pass = [&](std::size_t at, int n) {
+      const float* panel = panels;
+      for (const auto& block : blocks) {
+        const std::size_t ld = block.columns(width);
         for (std::size_t t = 0; t < tiles; ++t)
           for (std::size_t g = g0; g < g1; ++g) {
             const std::uint32_t* b = bounds.data() + g * (tiles + 1) + t;
-            float* d = out + g * width + at;
-            const float* from = t > 0 ? d : init != nullptr ? init + at : nullptr;
+            float* d = out + g * width + block.first;
+            const float* from = t > 0 ? d : init != nullptr ? init + block.first : nullptr;
             if (t > 0 && b[1] == b[0]) continue;
-            sum_rows_any(n, d, from, m + at, ldm, index + b[0], value + b[0], b[1] - b[0]);
+            sum_rows_any(block.registers, d, from, panel, ld, index + b[0], value != nullptr ? value + b[0] : nullptr,
+                         b[1] - b[0]);
           }
-      };
-      for (std::size_t c0 = 0; c0 < width; c0 += block_columns) {
-        const std::size_t cols = std::min(block_columns, width - c0);
-        const auto n = static_cast<int>((cols + lanes - 1) / lanes);
-        if (static_cast<std::size_t>(n) * lanes <= width) {
-          pass(std::min(c0, width - static_cast<std::size_t>(n) * lanes), n);
-        } else {  // narrower than n registers: whole registers, then one ending at the last column
-          pass(c0, n - 1);
-          pass(width - lanes, 1);
-        }
+        panel += rows * ld;
       }
     }
   }
@@ -230,6 +260,13 @@ void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_ro
       k += s[i] != 0.0f ? 1u : 0u;
     }
   }
+  // A branch-free pass (a vectorised count) is cheaper than a test per non-zero above.
+  const float* v = out.value.data();
+  const std::size_t n = out.value.size();
+  std::size_t ones = 0;
+#pragma omp simd reduction(+ : ones)
+  for (std::size_t k = 0; k < n; ++k) ones += v[k] == 1.0f ? 1u : 0u;
+  out.binary = ones == n;
 }
 
 const char* kernel_isa() {
@@ -242,13 +279,36 @@ const char* kernel_isa() {
 #endif
 }
 
-std::size_t padded_stride(std::size_t width) { return (width + 15) / 16 * 16 + 16; }
+std::size_t panel_floats(std::size_t rows, std::size_t width) {
+  std::size_t n = 0;
+  for (const auto& block : column_blocks(width)) n += rows * block.columns(width);
+  return n;
+}
+
+void pack_panels(const float* a, std::size_t rows, std::size_t width, std::size_t lda, float* panels) {
+  for (const auto& block : column_blocks(width)) {
+    const std::size_t ld = block.columns(width);
+#pragma omp parallel for schedule(static)
+    for (long r = 0; r < static_cast<long>(rows); ++r)
+      std::copy_n(a + static_cast<std::size_t>(r) * lda + block.first, ld, panels + static_cast<std::size_t>(r) * ld);
+    panels += rows * ld;
+  }
+}
+
+void pack_panels_transposed(const float* a, std::size_t width, std::size_t rows, std::size_t lda, float* panels) {
+  for (const auto& block : column_blocks(width)) {
+    const std::size_t ld = block.columns(width);
+    transpose(a + block.first * lda, static_cast<int>(ld), static_cast<int>(rows), lda, panels, ld);
+    panels += rows * ld;
+  }
+}
 
 void event_linear_forward(const event_linear_geometry& g, sparse_rows& src, const float* wt,
                           const float* bias, float* dst) {
   const auto out = static_cast<std::size_t>(g.out);
-  sum_groups(static_cast<std::size_t>(g.rows), src.offsets.data(), src.index.data(), src.value.data(), wt,
-             static_cast<std::size_t>(g.in), padded_stride(out), out, bias, dst, src.tile_bounds);
+  sum_groups(static_cast<std::size_t>(g.rows), src.offsets.data(), src.index.data(),
+             src.binary ? nullptr : src.value.data(), wt, static_cast<std::size_t>(g.in), out, bias, dst,
+             src.tile_bounds);
 }
 
 void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& src,
@@ -274,14 +334,12 @@ void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& 
       row[at] = static_cast<std::uint32_t>(r);
       value[at] = src.value[k];
     }
-  // diff_dst with a padded row stride (see sum_groups).
-  const auto ld = padded_stride(out);
-  auto& padded = src.padded_diff_dst;
-  padded.resize(rows * ld);
-#pragma omp parallel for schedule(static)
-  for (long r = 0; r < static_cast<long>(rows); ++r)
-    std::copy_n(diff_dst + static_cast<std::size_t>(r) * out, out, padded.data() + static_cast<std::size_t>(r) * ld);
-  sum_groups(in, start.data(), row.data(), value.data(), padded.data(), rows, ld, out, nullptr, dwt, src.tile_bounds);
+  // diff_dst as panels (see sum_groups).
+  auto& packed = src.packed_diff_dst;
+  packed.resize(panel_floats(rows, out));
+  pack_panels(diff_dst, rows, out, out, packed.data());
+  sum_groups(in, start.data(), row.data(), src.binary ? nullptr : value.data(), packed.data(), rows, out, nullptr,
+             dwt, src.tile_bounds);
   if (dbias == nullptr) return;
   // Column sums in row order; threads split the columns.
   constexpr std::size_t slice = 64;

@@ -24,12 +24,15 @@ struct sparse_rows {
   std::vector<std::uint32_t> offsets;  // rows + 1
   std::vector<std::uint32_t> index;
   std::vector<float> value;
+  // Every non-zero is 1 (spikes): the kernels add rows instead of multiply-adding them (the
+  // same bits, since 1 * w is exact) and the sums no longer wait on a multiply-add's latency.
+  bool binary = false;
   std::size_t nonzeros() const { return index.size(); }
   // The same non-zeros grouped by input (CSC), built by the weight gradient; kept here so a
   // training step allocates nothing.
   std::vector<std::uint32_t> by_input_start, by_input_row, by_input_fill;
   std::vector<float> by_input_value;
-  aligned_vector<float> padded_diff_dst;
+  aligned_vector<float> packed_diff_dst;
   std::vector<std::uint32_t> tile_bounds;  // where each group's entries cross a tile boundary
 };
 void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out);
@@ -37,12 +40,18 @@ void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_ro
 // The widest vector instructions the event kernels were compiled for: avx512, avx2 or sse2.
 const char* kernel_isa();
 
-// The row stride of the weights the forward reads: width rounded up to 16 floats plus 16, never
-// a multiple of 4 KiB.
-std::size_t padded_stride(std::size_t width);
+// The kernels add rows of a matrix m (the forward: the transposed weights [in][out]; the weight
+// gradient: diff_dst [rows][out]) kept as column panels: for each block of up to 64 columns,
+// its rows one after another, so that a tile of rows is one contiguous piece of L1 (see
+// sum_groups). panel_floats: the size of a rows x width matrix so kept.
+std::size_t panel_floats(std::size_t rows, std::size_t width);
+// Panels of a, [rows][width] with row stride lda.
+void pack_panels(const float* a, std::size_t rows, std::size_t width, std::size_t lda, float* panels);
+// Panels of a transposed: a is [width][rows] with row stride lda (the weights [out][in]).
+void pack_panels_transposed(const float* a, std::size_t width, std::size_t rows, std::size_t lda, float* panels);
 
 // dst[r][:] = bias + sum over non-zeros (r, i, v) of v * wt[i][:]. bias may be null; wt is
-// [in][out] with row stride padded_stride(out).
+// [in][out] as panels (pack_panels_transposed of the weights).
 void event_linear_forward(const event_linear_geometry& g, sparse_rows& src, const float* wt,
                           const float* bias, float* dst);
 

@@ -94,7 +94,7 @@ memory::desc linear::configure(engine_context& ctx, const memory::desc& src, bat
         detail::event_linear_geometry{static_cast<int>(dims[0]), o.in_features, o.out_features});
     m_events = std::make_unique<detail::sparse_rows>();
     m_event_wt_current = false;
-    m_event_wt.assign(static_cast<std::size_t>(o.in_features) * detail::padded_stride(static_cast<std::size_t>(o.out_features)), 0.0f);
+    m_event_wt.assign(detail::panel_floats(static_cast<std::size_t>(o.in_features), static_cast<std::size_t>(o.out_features)), 0.0f);
     m_event_dwt.assign(m_weights.size(), 0.0f);
   }
   return dst_md;
@@ -122,8 +122,8 @@ const memory& linear::forward(engine_context& ctx, const memory& src, bool train
     // transposes: its weights change every step, and code that tunes weights between
     // forwards (rate calibration) writes through pointers it took once.
     if (training || !m_event_wt_current)
-      detail::transpose(m_weights.data(), m_options.out_features, m_options.in_features, in, m_event_wt.data(),
-                        detail::padded_stride(static_cast<std::size_t>(m_options.out_features)));
+      detail::pack_panels_transposed(m_weights.data(), static_cast<std::size_t>(m_options.out_features), in, in,
+                                     m_event_wt.data());
     m_event_wt_current = true;
     detail::event_linear_forward(*m_event_geom, *m_events, m_event_wt.data(),
                                  m_options.bias ? m_bias.data() : nullptr, static_cast<float*>(m_dst.get_data_handle()));

@@ -469,17 +469,23 @@ TEST_CASE("linear forward and backward from 2-D and 4-D inputs - dense and event
 }
 
 // The event kernels cut the weights (forward) and diff_dst (weight gradient) into tiles of 128
-// rows (256 with SSE only): 600 inputs and 600 rows make every sum cross several
-// tiles, and rows with no entry in some tiles. Against the products in double.
+// rows (256 with SSE only) of column panels: 600 inputs and 600 rows make every sum cross
+// several tiles, and rows with no entry in some tiles; 5, 37 and 300 outputs give a scalar
+// panel, whole and partial registers, and a last panel overlapping the one before. Against the
+// products in double.
 TEST_CASE("event-driven linear over many tiles matches the products in double") {
-  for (const int out_f : {37, 300}) {
+  // Spikes (all ones: the kernels add rows) and scaled spikes (they multiply-add them).
+  for (const bool binary : {true, false})
+  for (const int out_f : {5, 37, 300}) {
+    CAPTURE(binary);
     CAPTURE(out_f);
     engine_context ctx;
     const int n = 600, in_f = 600;
     linear layer({in_f, out_f, true}, 5);
     layer.set_event_mode(event_mode::always);
     auto x = spike_vector(static_cast<std::size_t>(n * in_f), 6, 0.2);
-    for (std::size_t i = 0; i < x.size(); i += 7) x[i] *= 0.5f;
+    if (!binary)
+      for (std::size_t i = 0; i < x.size(); i += 7) x[i] *= 0.5f;
     // Rows 100-199 fire only in inputs 0-49: most tiles hold none of their entries.
     for (int r = 100; r < 200; ++r)
       for (int i = 50; i < in_f; ++i) x[static_cast<std::size_t>(r * in_f + i)] = 0.0f;

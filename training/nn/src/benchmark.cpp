@@ -248,7 +248,13 @@ bench_result run_benchmark(const workload& w, const bench_options& o) {
   }
   r.spikes_per_sample = spikes / w.batch;
   record_rates(&bench_layer_rate::train_rate);
+  net.set_profiling(o.profile);
   r.infer_samples_per_s = samples / time_it(infer_step);
+  if (o.profile) {
+    r.infer_layers = net.profile();
+    for (auto& l : r.infer_layers) l.forward_s /= o.iterations + o.warmup;
+    net.set_profiling(false);
+  }
   record_rates(&bench_layer_rate::infer_rate);
   r.train_gflops = r.train_samples_per_s * r.flops.train * 1e-9;
   r.infer_gflops = r.infer_samples_per_s * r.flops.forward * 1e-9;

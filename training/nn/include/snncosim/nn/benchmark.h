@@ -62,6 +62,7 @@ struct bench_result {
   std::string kernel_isa, onednn_isa;
   flop_count flops;
   std::vector<network_layer_time> layers;  // when profiling: per timed training step
+  std::vector<network_layer_time> infer_layers;  // when profiling: per inference forward
   std::vector<bench_layer_rate> rates;
 };
 

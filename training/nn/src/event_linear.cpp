@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #if defined(__AVX__)
@@ -172,16 +173,9 @@ void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint3
         const auto sum = [&]<int n>() {
           sum_panel<n>(g0, g1, tiles, bounds.data(), index, value, panel, block.first, width, init, out);
         };
-        switch (block.registers) {
-          case 1: sum.template operator()<1>(); break;
-          case 2: sum.template operator()<2>(); break;
-          case 3: sum.template operator()<3>(); break;
-          case 4: sum.template operator()<4>(); break;
-          case 5: sum.template operator()<5>(); break;
-          case 6: sum.template operator()<6>(); break;
-          case 7: sum.template operator()<7>(); break;
-          default: sum.template operator()<block_registers>(); break;
-        }
+        [&]<int... r>(std::integer_sequence<int, r...>) {
+          ((block.registers == r + 1 ? sum.template operator()<r + 1>() : void()), ...);
+        }(std::make_integer_sequence<int, block_registers>{});
         panel += rows * block.columns(width);
       }
     }

@@ -37,18 +37,13 @@ const memory& spiking::forward(engine_context&, const memory& src, bool training
   const auto steps = static_cast<std::size_t>(m_geometry.time_steps);
   if (m_record_membrane && m_mem.empty()) m_mem.assign(steps * m_step_elems, 0.0f);
   if (m_regularizer > 0 && m_reg_diff.empty()) m_reg_diff.assign(steps * m_step_elems, 0.0f);
+  std::size_t count = 0;
   for (std::size_t t = 0; t < steps; ++t) {
     const std::size_t off = t * m_step_elems;
     float* mem = m_record_membrane ? m_mem.data() + off : nullptr;
-    if (training)
-      m_neurons->forward(t, x + off, spk + off, mem);
-    else
-      m_neurons->forward_inference(x + off, spk + off, mem);
+    count += training ? m_neurons->forward(t, x + off, spk + off, mem)
+                      : m_neurons->forward_inference(x + off, spk + off, mem);
   }
-  const auto total = static_cast<std::ptrdiff_t>(steps * m_step_elems);
-  std::size_t count = 0;
-#pragma omp parallel for schedule(static) reduction(+ : count) if (total >= 65536)
-  for (std::ptrdiff_t i = 0; i < total; ++i) count += spk[i] != 0.0f ? 1u : 0u;
   m_last_spikes = static_cast<double>(count);
   m_last_reg_loss = 0;
   if (m_regularizer > 0) {

@@ -29,16 +29,19 @@ void check_targets(const spike_shape& s, const std::int32_t* targets, std::size_
 
 // count[b][k]: spikes summed over time and over the contiguous population of class k
 // (neurons floor(N*k/K) .. floor(N*(k+1)/K)-1, as snnTorch's _population_code slices).
+// Each count is summed in a register in the order t, b, n (an add through memory per element
+// waited on the store before it: about 3 % of fc's inference).
 std::vector<double> counts(const float* spk, const spike_shape& s, std::size_t k) {
   std::vector<double> c(s.batch * k, 0.0);
-  std::vector<std::size_t> group(s.outputs);
-  for (std::size_t c_ = 0; c_ < k; ++c_)
-    for (std::size_t n = s.outputs * c_ / k; n < s.outputs * (c_ + 1) / k; ++n) group[n] = c_;
   for (std::size_t t = 0; t < s.steps; ++t)
     for (std::size_t b = 0; b < s.batch; ++b) {
       const float* row = spk + (t * s.batch + b) * s.outputs;
       double* cb = c.data() + b * k;
-      for (std::size_t n = 0; n < s.outputs; ++n) cb[group[n]] += row[n];
+      for (std::size_t c_ = 0; c_ < k; ++c_) {
+        double acc = cb[c_];
+        for (std::size_t n = s.outputs * c_ / k; n < s.outputs * (c_ + 1) / k; ++n) acc += row[n];
+        cb[c_] = acc;
+      }
     }
   return c;
 }

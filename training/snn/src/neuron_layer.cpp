@@ -246,19 +246,27 @@ class neuron_layer::impl {
   static const float* off(const float* p, std::size_t lo) { return p ? p + lo : nullptr; }
   static float* off(float* p, std::size_t lo) { return p ? p + lo : nullptr; }
 
-  void step_chunked(const float* x, const float* pm, const float* ps, const float* pi, float* m,
-                    float* s, float* in, float* uo, float* spk) {
+  // Returns the number of non-zero spikes, counted per chunk while it is in L1 (a count over
+  // the layer's spikes afterwards read them back from memory).
+  std::size_t step_chunked(const float* x, const float* pm, const float* ps, const float* pi, float* m,
+                           float* s, float* in, float* uo, float* spk) {
     const std::size_t chunks = (m_n + k_chunk - 1) / k_chunk;
-#pragma omp parallel for schedule(static) if (parallel_ok())
+    std::size_t spikes = 0;
+#pragma omp parallel for schedule(static) reduction(+ : spikes) if (parallel_ok())
     for (std::size_t c = 0; c < chunks; ++c) {
       const std::size_t lo = c * k_chunk;
       const std::size_t len = std::min(k_chunk, m_n - lo);
       step(len, x + lo, pm + lo, off(ps, lo), off(pi, lo), m + lo, off(s, lo), off(in, lo),
            off(uo, lo), spk + lo);
+      std::size_t n = 0;
+#pragma omp simd reduction(+ : n)
+      for (std::size_t i = lo; i < lo + len; ++i) n += spk[i] != 0.0f ? 1u : 0u;
+      spikes += n;
     }
+    return spikes;
   }
 
-  void forward(std::size_t t, const float* x, float* spk, float* mem_out) {
+  std::size_t forward(std::size_t t, const float* x, float* spk, float* mem_out) {
     if (t != m_steps)
       throw std::logic_error("neuron_layer::forward: step " + std::to_string(t) +
                              " out of order (expected " + std::to_string(m_steps) + ")");
@@ -272,14 +280,15 @@ class neuron_layer::impl {
     float* s = m_tape_syn.empty() ? nullptr : slot(m_tape_syn, t);
     float* in = m_tape_inh.empty() ? nullptr : slot(m_tape_inh, t);
     float* uo = m_tape_u.empty() ? nullptr : slot(m_tape_u, t);
-    step_chunked(x, pm, ps, pi, m, s, in, uo, spk);
+    const std::size_t spikes = step_chunked(x, pm, ps, pi, m, s, in, uo, spk);
     if (mem_out) std::copy(m, m + m_n, mem_out);
     ++m_steps;
     m_back = m_steps;
     m_last_was_tape = true;
+    return spikes;
   }
 
-  void forward_inference(const float* x, float* spk, float* mem_out) {
+  std::size_t forward_inference(const float* x, float* spk, float* mem_out) {
     if (m_last_was_tape && m_steps > 0) {
       // Continue from the recorded state.
       std::copy_n(slot(m_tape_mem, m_steps - 1), m_n, m_state_mem.data());
@@ -292,8 +301,9 @@ class neuron_layer::impl {
     float* sm = m_state_mem.data();
     float* ss = m_state_syn.empty() ? nullptr : m_state_syn.data();
     float* si = m_state_inh.empty() ? nullptr : m_state_inh.data();
-    step_chunked(x, sm, ss, si, sm, ss, si, nullptr, spk);
+    const std::size_t spikes = step_chunked(x, sm, ss, si, sm, ss, si, nullptr, spk);
     if (mem_out) std::copy(sm, sm + m_n, mem_out);
+    return spikes;
   }
 
   // ---- backward ----
@@ -606,11 +616,11 @@ void neuron_layer::set_size(std::size_t n) {
 std::size_t neuron_layer::max_steps() const { return m_impl->m_tmax; }
 const neuron_config& neuron_layer::config() const { return m_impl->m_cfg; }
 void neuron_layer::reset_state() { m_impl->reset_state(); }
-void neuron_layer::forward(std::size_t t, const float* x, float* spk, float* mem_out) {
-  m_impl->forward(t, x, spk, mem_out);
+std::size_t neuron_layer::forward(std::size_t t, const float* x, float* spk, float* mem_out) {
+  return m_impl->forward(t, x, spk, mem_out);
 }
-void neuron_layer::forward_inference(const float* x, float* spk, float* mem_out) {
-  m_impl->forward_inference(x, spk, mem_out);
+std::size_t neuron_layer::forward_inference(const float* x, float* spk, float* mem_out) {
+  return m_impl->forward_inference(x, spk, mem_out);
 }
 void neuron_layer::backward(std::size_t t, const float* d_spk, const float* d_mem, float* d_x) {
   m_impl->backward(t, d_spk, d_mem, d_x);

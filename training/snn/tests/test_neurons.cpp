@@ -226,10 +226,10 @@ TEST_CASE("layer of n elements - independent elements - set_size - step order") 
   neuron_layer layer(c, 3, 2);
   const float x0[] = {0.5f, 1.5f, -1.0f}, x1[] = {0.6f, 0.0f, 2.5f};
   float s[3], m[3];
-  layer.forward(0, x0, s, m);
+  CHECK(layer.forward(0, x0, s, m) == 1);  // the number of spikes
   CHECK(s[1] == 1.0f);
   CHECK(s[0] == 0.0f);
-  layer.forward(1, x1, s, m);
+  CHECK(layer.forward(1, x1, s, m) == 2);  // 1.05 and 1.6 cross 1, 0.35 does not
   CHECK(m[0] == doctest::Approx(0.45 + 0.6));
   CHECK(m[1] == doctest::Approx(1.35 - 1.0));
   CHECK(m[2] == doctest::Approx(-0.9 + 2.5));
@@ -240,4 +240,23 @@ TEST_CASE("layer of n elements - independent elements - set_size - step order") 
   layer.forward(0, x0, s, m);
   CHECK(layer.size() == 2);
   CHECK_THROWS(layer.set_size(4));
+}
+
+// The spike count forward returns is summed over chunks, in parallel for large layers.
+TEST_CASE("forward returns the number of spikes - large layer, graded spikes") {
+  neuron_config c = leaky(0.9f);
+  c.graded_spikes_factor = 2.5f;
+  const std::size_t n = 20000;  // more than 8 chunks of 1024: the chunks run in parallel
+  neuron_layer a(c, n, 3), b(c, n, 3);
+  std::vector<float> x(n), s(n), s2(n);
+  for (std::size_t t = 0; t < 3; ++t) {
+    for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>((i * 7919 + t * 104729) % 1000) / 500.0f;
+    const std::size_t spikes = a.forward(t, x.data(), s.data(), nullptr);
+    const std::size_t spikes2 = b.forward_inference(x.data(), s2.data(), nullptr);
+    std::size_t expected = 0;
+    for (std::size_t i = 0; i < n; ++i) expected += s[i] == 2.5f ? 1 : 0;
+    CHECK(expected > n / 4);
+    CHECK(spikes == expected);
+    CHECK(spikes2 == expected);
+  }
 }

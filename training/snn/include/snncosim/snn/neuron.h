@@ -92,10 +92,11 @@ class neuron_layer {
   void reset_state();
 
   // Step t (must be 0, 1, 2, ... after reset_state). Writes spk[size()] (g * H(mem - θ)) and,
-  // if mem_out is not null, the returned membrane (snnTorch's second output).
-  void forward(std::size_t t, const float* x, float* spk, float* mem_out);
+  // if mem_out is not null, the returned membrane (snnTorch's second output). Returns the
+  // number of non-zero spikes written.
+  std::size_t forward(std::size_t t, const float* x, float* spk, float* mem_out);
   // Same dynamics without recording; usable for any number of steps.
-  void forward_inference(const float* x, float* spk, float* mem_out);
+  std::size_t forward_inference(const float* x, float* spk, float* mem_out);
 
   // Called for t = T-1 down to 0 after T forward() steps. d_spk: dL/dspk_t (required);
   // d_mem: dL/dmem_t of the returned membrane (nullable); writes d_x = dL/dx_t.

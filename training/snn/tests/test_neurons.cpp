@@ -243,7 +243,7 @@ TEST_CASE("layer of n elements - independent elements - set_size - step order") 
 }
 
 // The spike count forward returns is summed over chunks, in parallel for large layers.
-TEST_CASE("forward returns the number of spikes - large layer, graded spikes") {
+TEST_CASE("forward returns the number of spikes - large layer - graded spikes") {
   neuron_config c = leaky(0.9f);
   c.graded_spikes_factor = 2.5f;
   const std::size_t n = 20000;  // more than 8 chunks of 1024: the chunks run in parallel

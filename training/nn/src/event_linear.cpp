@@ -73,13 +73,17 @@ inline void sum_rows(float* d, const float* init, const float* m, std::size_t ld
 
 // One column panel's sums for groups [g0, g1): tile after tile, every group adds its entries in
 // the tile. n is a template parameter so that the sum is inlined into this loop (a call per
-// group and tile, through a switch on n, cost about a tenth of fc's forward).
+// group and tile, through a switch on n, cost about a tenth of fc's forward). With out_t, the
+// last tile's sums, which are final, go transposed to out_t[column][group] instead of to out,
+// eight groups at a time through registers (the weight gradient: a separate transpose of the
+// whole result read it back from memory).
 template <int n>
 void sum_panel(std::size_t g0, std::size_t g1, std::size_t tiles, const std::uint32_t* bounds, const std::uint32_t* index,
                const float* value, const float* panel, std::size_t first, std::size_t width, const float* init,
-               float* out) {
+               float* out, float* out_t, std::size_t ldt) {
   constexpr std::size_t ld = static_cast<std::size_t>(n) * lanes;
-  for (std::size_t t = 0; t < tiles; ++t)
+  const std::size_t summed_into_out = out_t != nullptr ? tiles - 1 : tiles;
+  for (std::size_t t = 0; t < summed_into_out; ++t)
     for (std::size_t g = g0; g < g1; ++g) {
       const std::uint32_t* b = bounds + g * (tiles + 1) + t;
       float* d = out + g * width + first;
@@ -87,6 +91,25 @@ void sum_panel(std::size_t g0, std::size_t g1, std::size_t tiles, const std::uin
       if (t > 0 && b[1] == b[0]) continue;
       sum_rows<n>(d, from, panel, ld, index + b[0], value != nullptr ? value + b[0] : nullptr, b[1] - b[0]);
     }
+  if (out_t == nullptr) return;
+  const std::size_t t = tiles - 1;
+  alignas(64) float final_sums[8 * ld];
+  for (std::size_t g8 = g0; g8 < g1; g8 += 8) {
+    const std::size_t count = std::min<std::size_t>(8, g1 - g8);
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::size_t g = g8 + j;
+      const std::uint32_t* b = bounds + g * (tiles + 1) + t;
+      const float* from = t > 0 ? out + g * width + first : init != nullptr ? init + first : nullptr;
+      sum_rows<n>(final_sums + j * ld, from, panel, ld, index + b[0], value != nullptr ? value + b[0] : nullptr,
+                  b[1] - b[0]);
+    }
+    if (count == 8 && ld % 8 == 0) {
+      for (std::size_t c = 0; c < ld; c += 8) transpose_8x8(final_sums + c, ld, out_t + (first + c) * ldt + g8, ldt);
+    } else {
+      for (std::size_t j = 0; j < count; ++j)
+        for (std::size_t c = 0; c < ld; ++c) out_t[(first + c) * ldt + g8 + j] = final_sums[j * ld + c];
+    }
+  }
 }
 
 // The same sum for widths below one register.
@@ -136,9 +159,11 @@ std::vector<column_block> column_blocks(std::size_t width) {
 // spread its rows over L1's sets unevenly enough to lose lines: a loop of row adds from such a
 // tile ran at 36 G adds/s, from a contiguous one at 45 (Zen 4). Sparse inputs take taller
 // tiles. The order of each sum is the entries' order whatever the tiling and thread count.
+// With out_t, the sums end transposed in out_t ([width][groups], row stride groups); out then
+// holds partial sums only.
 void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint32_t* index, const float* value,
                 const float* panels, std::size_t rows, std::size_t width, const float* init, float* out,
-                std::vector<std::uint32_t>& bounds) {
+                float* out_t, std::vector<std::uint32_t>& bounds) {
   std::size_t rows_per_tile = l1_tile_rows;
   const double density = static_cast<double>(start[groups] - start[0]) / (static_cast<double>(groups) * static_cast<double>(rows) + 1.0);
   while (rows_per_tile < rows && static_cast<double>(rows_per_tile) * density < min_entries_per_tile) rows_per_tile *= 2;
@@ -153,9 +178,12 @@ void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint3
     const auto th = static_cast<std::size_t>(omp_get_thread_num());
     const std::size_t g0 = groups * th / threads, g1 = groups * (th + 1) / threads;
     if (width < lanes) {
-      for (std::size_t g = g0; g < g1; ++g)
+      for (std::size_t g = g0; g < g1; ++g) {
         sum_rows_scalar(out + g * width, init, panels, width, width, index + start[g],
                         value != nullptr ? value + start[g] : nullptr, start[g + 1] - start[g]);
+        if (out_t != nullptr)
+          for (std::size_t c = 0; c < width; ++c) out_t[c * groups + g] = out[g * width + c];
+      }
     } else {
       for (std::size_t g = g0; g < g1; ++g) {
         std::uint32_t* b = bounds.data() + g * (tiles + 1);
@@ -171,7 +199,8 @@ void sum_groups(std::size_t groups, const std::uint32_t* start, const std::uint3
       const float* panel = panels;
       for (const auto& block : blocks) {
         const auto sum = [&]<int n>() {
-          sum_panel<n>(g0, g1, tiles, bounds.data(), index, value, panel, block.first, width, init, out);
+          sum_panel<n>(g0, g1, tiles, bounds.data(), index, value, panel, block.first, width, init, out, out_t,
+                       groups);
         };
         [&]<int... r>(std::integer_sequence<int, r...>) {
           ((block.registers == r + 1 ? sum.template operator()<r + 1>() : void()), ...);
@@ -308,12 +337,12 @@ void event_linear_forward(const event_linear_geometry& g, sparse_rows& src, cons
                           const float* bias, float* dst) {
   const auto out = static_cast<std::size_t>(g.out);
   sum_groups(static_cast<std::size_t>(g.rows), src.offsets.data(), src.index.data(),
-             src.binary ? nullptr : src.value.data(), wt, static_cast<std::size_t>(g.in), out, bias, dst,
+             src.binary ? nullptr : src.value.data(), wt, static_cast<std::size_t>(g.in), out, bias, dst, nullptr,
              src.tile_bounds);
 }
 
 void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& src,
-                                   const float* diff_dst, float* dwt, float* dbias) {
+                                   const float* diff_dst, float* dw, float* dbias) {
   const auto out = static_cast<std::size_t>(g.out);
   const auto in = static_cast<std::size_t>(g.in);
   const auto rows = static_cast<std::size_t>(g.rows);
@@ -339,8 +368,9 @@ void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& 
   auto& packed = src.packed_diff_dst;
   packed.resize(panel_floats(rows, out));
   pack_panels(diff_dst, rows, out, out, packed.data());
+  src.partial_dwt.resize(in * out);
   sum_groups(in, start.data(), row.data(), src.binary ? nullptr : value.data(), packed.data(), rows, out, nullptr,
-             dwt, src.tile_bounds);
+             src.partial_dwt.data(), dw, src.tile_bounds);
   if (dbias == nullptr) return;
   // Column sums in row order; threads split the columns.
   constexpr std::size_t slice = 64;

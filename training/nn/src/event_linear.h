@@ -33,6 +33,7 @@ struct sparse_rows {
   std::vector<std::uint32_t> by_input_start, by_input_row, by_input_fill;
   std::vector<float> by_input_value;
   aligned_vector<float> packed_diff_dst;
+  aligned_vector<float> partial_dwt;  // the weight gradient's partial sums, [in][out]
   std::vector<std::uint32_t> tile_bounds;  // where each group's entries cross a tile boundary
 };
 void gather_nonzeros(const float* src, const event_linear_geometry& g, sparse_rows& out);
@@ -55,10 +56,10 @@ void pack_panels_transposed(const float* a, std::size_t width, std::size_t rows,
 void event_linear_forward(const event_linear_geometry& g, sparse_rows& src, const float* wt,
                           const float* bias, float* dst);
 
-// dwt[i][:] = sum over non-zeros (r, i, v) of v * diff_dst[r][:]; dbias (may be null) = column
-// sums of diff_dst. Each sum has one owner thread and a fixed order, so the result does not
-// depend on the thread count.
+// dw[o][i] = sum over non-zeros (r, i, v) of v * diff_dst[r][o] (dw [out][in], the weights'
+// layout); dbias (may be null) = column sums of diff_dst. Each sum has one owner thread and a
+// fixed order, so the result does not depend on the thread count.
 void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& src,
-                                   const float* diff_dst, float* dwt, float* dbias);
+                                   const float* diff_dst, float* dw, float* dbias);
 
 }  // namespace snncosim::nn::detail

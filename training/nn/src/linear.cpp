@@ -95,7 +95,6 @@ memory::desc linear::configure(engine_context& ctx, const memory::desc& src, bat
     m_events = std::make_unique<detail::sparse_rows>();
     m_event_wt_current = false;
     m_event_wt.assign(detail::panel_floats(static_cast<std::size_t>(o.in_features), static_cast<std::size_t>(o.out_features)), 0.0f);
-    m_event_dwt.assign(m_weights.size(), 0.0f);
   }
   return dst_md;
 }
@@ -145,10 +144,7 @@ const memory& linear::backward(engine_context& ctx, const memory& diff_dst, bool
   m_event_wt_current = false;
   if (m_last_event) {
     detail::event_linear_backward_weights(*m_event_geom, *m_events, static_cast<const float*>(diff_dst.get_data_handle()),
-                                          m_event_dwt.data(), m_options.bias ? m_diff_bias.data() : nullptr);
-    detail::transpose(m_event_dwt.data(), m_options.in_features, m_options.out_features,
-                      static_cast<std::size_t>(m_options.out_features), m_diff_weights.data(),
-                      static_cast<std::size_t>(m_options.in_features));
+                                          m_diff_weights.data(), m_options.bias ? m_diff_bias.data() : nullptr);
   } else {
     std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, m_src},
                                           {DNNL_ARG_DIFF_DST, diff_dst},

@@ -33,6 +33,15 @@ inline void transpose8(const float* a, std::size_t lda, float* b, std::size_t ld
 #endif
 }  // namespace
 
+void transpose_8x8(const float* a, std::size_t lda, float* b, std::size_t ldb) {
+#if defined(__AVX__)
+  transpose8(a, lda, b, ldb);
+#else
+  for (std::size_t r = 0; r < 8; ++r)
+    for (std::size_t c = 0; c < 8; ++c) b[c * ldb + r] = a[r * lda + c];
+#endif
+}
+
 void transpose(const float* a, int rows, int cols, std::size_t lda, float* b, std::size_t ldb) {
   // 64 x 64 tiles (both stay in L1), each as 8 x 8 register blocks; scalar at the edges.
   constexpr int tile = 64;

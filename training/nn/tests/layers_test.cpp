@@ -469,9 +469,10 @@ TEST_CASE("linear forward and backward from 2-D and 4-D inputs - dense and event
 }
 
 // The event kernels cut the weights (forward) and diff_dst (weight gradient) into tiles of 128
-// rows (256 with SSE only) of column panels: 600 inputs and 600 rows make every sum cross
+// rows (256 with SSE only) of column panels: 604 inputs and 600 rows make every sum cross
 // several tiles, and rows with no entry in some tiles; 5, 37 and 300 outputs give a scalar
-// panel, whole and partial registers, and a last panel overlapping the one before. Against the
+// panel, whole and partial registers, and a last panel overlapping the one before. The weight
+// gradient is written transposed eight inputs at a time: 604 leaves four over. Against the
 // products in double.
 TEST_CASE("event-driven linear over many tiles matches the products in double") {
   // Spikes (all ones: the kernels add rows) and scaled spikes (they multiply-add them).
@@ -480,7 +481,7 @@ TEST_CASE("event-driven linear over many tiles matches the products in double") 
     CAPTURE(binary);
     CAPTURE(out_f);
     engine_context ctx;
-    const int n = 600, in_f = 600;
+    const int n = 600, in_f = 604;
     linear layer({in_f, out_f, true}, 5);
     layer.set_event_mode(event_mode::always);
     auto x = spike_vector(static_cast<std::size_t>(n * in_f), 6, 0.2);

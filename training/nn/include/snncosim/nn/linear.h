@@ -73,11 +73,11 @@ class linear final : public layer {
   dnnl::reorder m_reorder_weights, m_reorder_diff_weights;
   bool m_weights_reordered = false, m_diff_weights_reordered = false;
   dnnl::memory m_src, m_dst, m_diff_src;
-  // Event-driven path (detail::event_linear): weights transposed to [in][out].
+  // Event-driven path (detail::event_linear): weights transposed to [in][out], as column panels.
   event_mode m_event_mode = event_mode::automatic;
   std::unique_ptr<detail::event_linear_geometry> m_event_geom;  // null: src layout not plain
   std::unique_ptr<detail::sparse_rows> m_events;
-  detail::aligned_vector<float> m_event_wt, m_event_dwt;
+  detail::aligned_vector<float> m_event_wt;
   bool m_last_event = false;
   bool m_event_wt_current = false;     // m_event_wt holds the present weights transposed
   bool m_prim_weights_stale = false;  // the event forward skipped the forward's weight reorder

@@ -315,13 +315,34 @@ std::size_t panel_floats(std::size_t rows, std::size_t width) {
   return n;
 }
 
-void pack_panels(const float* a, std::size_t rows, std::size_t width, std::size_t lda, float* panels) {
-  for (const auto& block : column_blocks(width)) {
-    const std::size_t ld = block.columns(width);
+void pack_panels(const float* a, std::size_t rows, std::size_t width, std::size_t lda, float* panels,
+                 float* column_sums) {
+  const auto blocks = column_blocks(width);
+  std::vector<std::size_t> offset(blocks.size() + 1, 0);
+  for (std::size_t k = 0; k < blocks.size(); ++k) offset[k + 1] = offset[k] + rows * blocks[k].columns(width);
+  // Threads take whole panels, so that each column is summed by one thread, in row order.
 #pragma omp parallel for schedule(static)
-    for (long r = 0; r < static_cast<long>(rows); ++r)
-      std::copy_n(a + static_cast<std::size_t>(r) * lda + block.first, ld, panels + static_cast<std::size_t>(r) * ld);
-    panels += rows * ld;
+  for (long k = 0; k < static_cast<long>(blocks.size()); ++k) {
+    const auto& block = blocks[static_cast<std::size_t>(k)];
+    const std::size_t ld = block.columns(width);
+    float* panel = panels + offset[static_cast<std::size_t>(k)];
+    alignas(64) float sums[block_columns] = {};
+    for (std::size_t r = 0; r < rows; ++r) {
+      const float* from = a + r * lda + block.first;
+      float* to = panel + r * ld;
+#pragma omp simd
+      for (std::size_t c = 0; c < ld; ++c) {
+        to[c] = from[c];
+        sums[c] += from[c];
+      }
+    }
+    if (column_sums == nullptr) continue;
+    // A panel overlapping the one before leaves the shared columns to it (the same sums).
+    const std::size_t done = k > 0 ? blocks[static_cast<std::size_t>(k) - 1].first +
+                                         blocks[static_cast<std::size_t>(k) - 1].columns(width)
+                                   : 0;
+    for (std::size_t c = 0; c < ld; ++c)
+      if (block.first + c >= done) column_sums[block.first + c] = sums[c];
   }
 }
 
@@ -379,29 +400,15 @@ void event_linear_backward_weights(const event_linear_geometry& g, sparse_rows& 
     for (std::uint32_t k = src.offsets[r]; k < src.offsets[r + 1]; ++k) {
       const auto at = fill[src.index[k]]++;
       row[at] = static_cast<std::uint32_t>(r);
-      value[at] = src.value[k];
+      if (!src.binary) value[at] = src.value[k];
     }
-  // diff_dst as panels (see sum_groups).
+  // diff_dst as panels (see sum_groups), and the bias gradient (its column sums) on the way.
   auto& packed = src.packed_diff_dst;
   packed.resize(panel_floats(rows, out));
-  pack_panels(diff_dst, rows, out, out, packed.data());
+  pack_panels(diff_dst, rows, out, out, packed.data(), dbias);
   src.partial_dwt.resize(in * out);
   sum_groups(in, start.data(), row.data(), src.binary ? nullptr : value.data(), packed.data(), rows, out, nullptr,
              src.partial_dwt.data(), dw, src.tile_bounds);
-  if (dbias == nullptr) return;
-  // Column sums in row order; threads split the columns.
-  constexpr std::size_t slice = 64;
-  const auto slices = static_cast<long>((out + slice - 1) / slice);
-#pragma omp parallel for schedule(static)
-  for (long c = 0; c < slices; ++c) {
-    const std::size_t o0 = static_cast<std::size_t>(c) * slice, o1 = std::min(out, o0 + slice);
-    std::fill(dbias + o0, dbias + o1, 0.0f);
-    for (std::size_t r = 0; r < rows; ++r) {
-      const float* dd = diff_dst + r * out;
-#pragma omp simd
-      for (std::size_t o = o0; o < o1; ++o) dbias[o] += dd[o];
-    }
-  }
 }
 
 }  // namespace snncosim::nn::detail

@@ -46,8 +46,10 @@ const char* kernel_isa();
 // its rows one after another, so that a tile of rows is one contiguous piece of L1 (see
 // sum_groups). panel_floats: the size of a rows x width matrix so kept.
 std::size_t panel_floats(std::size_t rows, std::size_t width);
-// Panels of a, [rows][width] with row stride lda.
-void pack_panels(const float* a, std::size_t rows, std::size_t width, std::size_t lda, float* panels);
+// Panels of a, [rows][width] with row stride lda; column_sums (may be null) gets the sum of
+// every column, in row order.
+void pack_panels(const float* a, std::size_t rows, std::size_t width, std::size_t lda, float* panels,
+                 float* column_sums);
 // Panels of a transposed: a is [width][rows] with row stride lda (the weights [out][in]).
 void pack_panels_transposed(const float* a, std::size_t width, std::size_t rows, std::size_t lda, float* panels);
 

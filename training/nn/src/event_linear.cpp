@@ -315,17 +315,28 @@ std::size_t panel_floats(std::size_t rows, std::size_t width) {
   return n;
 }
 
-void pack_panels(const float* a, std::size_t rows, std::size_t width, std::size_t lda, float* panels,
-                 float* column_sums) {
+namespace {
+// fill(k, block, ld, panel) for every column block of a rows x width matrix kept as panels,
+// threads taking whole panels.
+template <class F>
+void for_each_panel(std::size_t rows, std::size_t width, float* panels, F fill) {
   const auto blocks = column_blocks(width);
   std::vector<std::size_t> offset(blocks.size() + 1, 0);
   for (std::size_t k = 0; k < blocks.size(); ++k) offset[k + 1] = offset[k] + rows * blocks[k].columns(width);
-  // Threads take whole panels, so that each column is summed by one thread, in row order.
 #pragma omp parallel for schedule(static)
   for (long k = 0; k < static_cast<long>(blocks.size()); ++k) {
-    const auto& block = blocks[static_cast<std::size_t>(k)];
-    const std::size_t ld = block.columns(width);
-    float* panel = panels + offset[static_cast<std::size_t>(k)];
+    const auto i = static_cast<std::size_t>(k);
+    fill(i, blocks, blocks[i].columns(width), panels + offset[i]);
+  }
+}
+}  // namespace
+
+void pack_panels(const float* a, std::size_t rows, std::size_t width, std::size_t lda, float* panels,
+                 float* column_sums) {
+  // Threads take whole panels, so that each column is summed by one thread, in row order.
+  for_each_panel(rows, width, panels, [&](std::size_t k, const std::vector<column_block>& blocks, std::size_t ld,
+                                          float* panel) {
+    const auto& block = blocks[k];
     alignas(64) float sums[block_columns] = {};
     for (std::size_t r = 0; r < rows; ++r) {
       const float* from = a + r * lda + block.first;
@@ -336,28 +347,21 @@ void pack_panels(const float* a, std::size_t rows, std::size_t width, std::size_
         sums[c] += from[c];
       }
     }
-    if (column_sums == nullptr) continue;
+    if (column_sums == nullptr) return;
     // A panel overlapping the one before leaves the shared columns to it (the same sums).
-    const std::size_t done = k > 0 ? blocks[static_cast<std::size_t>(k) - 1].first +
-                                         blocks[static_cast<std::size_t>(k) - 1].columns(width)
-                                   : 0;
+    const std::size_t done = k > 0 ? blocks[k - 1].first + blocks[k - 1].columns(width) : 0;
     for (std::size_t c = 0; c < ld; ++c)
       if (block.first + c >= done) column_sums[block.first + c] = sums[c];
-  }
+  });
 }
 
 // Eight rows of a at a time, each read from start to end: eight sequential streams the
 // prefetchers follow, where 64 x 64 tiles interleaved 64 rows 256 bytes at a time (fc's
 // training forwards, whose weights the optimiser has just moved out of cache).
 void pack_panels_transposed(const float* a, std::size_t width, std::size_t rows, std::size_t lda, float* panels) {
-  const auto blocks = column_blocks(width);
-  std::vector<std::size_t> offset(blocks.size() + 1, 0);
-  for (std::size_t k = 0; k < blocks.size(); ++k) offset[k + 1] = offset[k] + rows * blocks[k].columns(width);
-#pragma omp parallel for schedule(static)
-  for (long k = 0; k < static_cast<long>(blocks.size()); ++k) {
-    const auto& block = blocks[static_cast<std::size_t>(k)];
-    const std::size_t ld = block.columns(width);
-    float* panel = panels + offset[static_cast<std::size_t>(k)];
+  for_each_panel(rows, width, panels, [&](std::size_t k, const std::vector<column_block>& blocks, std::size_t ld,
+                                          float* panel) {
+    const auto& block = blocks[k];
     std::size_t c = 0;
     for (; c + 8 <= ld; c += 8) {
       const float* src = a + (block.first + c) * lda;
@@ -368,7 +372,7 @@ void pack_panels_transposed(const float* a, std::size_t width, std::size_t rows,
     }
     for (; c < ld; ++c)
       for (std::size_t r = 0; r < rows; ++r) panel[r * ld + c] = a[(block.first + c) * lda + r];
-  }
+  });
 }
 
 void event_linear_forward(const event_linear_geometry& g, sparse_rows& src, const float* wt,
